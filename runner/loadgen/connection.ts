@@ -1,0 +1,253 @@
+/**
+ * One raw RFC 6455 client connection over net.Socket: HTTP upgrade with Sec-WebSocket-Accept
+ * checked, incremental parsing into a shared read buffer (net's `onread`), ping answered with
+ * pong, close handshake, and writes batched per incoming chunk.
+ */
+import net from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import type { CodecConnection, WireCodec, Channel } from '../../adapters/types.js';
+import { FrameParser, buildFrame, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC175B5';
+/** All connections read into this one buffer: every chunk is consumed before the next read. */
+const SHARED_READ = Buffer.allocUnsafe(256 * 1024);
+
+/** A failure with a stable code, as the runner reports it. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  codec: WireCodec;
+  channel: Channel;
+  /** Source address, to spread many connections over 127.0.0.x. */
+  localAddress?: string;
+  timeoutMs?: number;
+}
+
+export type DataHandler = (opcode: number, data: Buffer) => void;
+
+export class RawConnection implements CodecConnection {
+  readonly socket: net.Socket;
+  /** Called for every application payload (after the codec); set by the workload. */
+  onPayload: (payload: Buffer) => void = () => {};
+  /** Called once when the connection fails or closes unexpectedly. */
+  onFailure: (err: ClientError) => void = () => {};
+  private readonly parser: FrameParser;
+  private upgraded = false;
+  private headerBuf: Buffer | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private inCallback = false;
+  private waiters: Array<(m: { opcode: number; payload: Buffer }) => void> = [];
+  private queued: Array<{ opcode: number; payload: Buffer }> = [];
+  private handshaking = true;
+  private closing = false;
+  private failed = false;
+  private readonly reply = (text: string): void => this.sendText(text);
+
+  private constructor(
+    readonly opts: ConnectOptions,
+    private readonly key: string,
+    onUpgrade: (err?: ClientError) => void,
+  ) {
+    this.parser = new FrameParser(
+      (op, data) => this.message(op, data),
+      (op, data) => this.control(op, data),
+      (msg) => this.fail(new ClientError('EPROTOCOL', msg)),
+    );
+    this.socket = net.connect({
+      host: opts.host,
+      port: opts.port,
+      localAddress: opts.localAddress,
+      noDelay: true,
+      onread: { buffer: SHARED_READ, callback: (n: number, buf: Uint8Array) => this.read(n, buf as Buffer) },
+    } as net.NetConnectOpts);
+    this.upgradeDone = onUpgrade;
+    this.socket.on('connect', () => {
+      this.socket.write(
+        `GET ${opts.codec.path(opts.channel)} HTTP/1.1\r\nHost: ${opts.host}:${opts.port}\r\n` +
+          `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
+          `Sec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    this.socket.on('error', (e: NodeJS.ErrnoException) =>
+      this.fail(new ClientError(e.code ?? 'ESOCKET', `connection error: ${e.message}`)),
+    );
+    this.socket.on('close', () => {
+      if (!this.closing) this.fail(new ClientError('ECLOSED', 'the server closed the connection'));
+    });
+  }
+
+  private upgradeDone: (err?: ClientError) => void;
+
+  /** Connects, upgrades and runs the codec's handshake. */
+  static async open(opts: ConnectOptions): Promise<RawConnection> {
+    const key = randomBytes(16).toString('base64');
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    let conn!: RawConnection;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.fail(new ClientError('ETIMEOUT', `no WebSocket upgrade within ${timeoutMs} ms`));
+      }, timeoutMs);
+      conn = new RawConnection(opts, key, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+    await opts.codec.open(conn);
+    conn.handshaking = false;
+    return conn;
+  }
+
+  private read(n: number, buf: Buffer): boolean {
+    const chunk = buf.subarray(0, n);
+    this.inCallback = true;
+    try {
+      if (this.upgraded) this.parser.feed(chunk);
+      else this.readUpgrade(chunk);
+    } finally {
+      this.inCallback = false;
+    }
+    this.flush();
+    return true;
+  }
+
+  private readUpgrade(chunk: Buffer): void {
+    const all = this.headerBuf ? Buffer.concat([this.headerBuf, chunk]) : Buffer.from(chunk);
+    const end = all.indexOf('\r\n\r\n');
+    if (end < 0) {
+      this.headerBuf = all;
+      if (all.length > 16384) this.fail(new ClientError('EUPGRADE', 'upgrade response headers too large'));
+      return;
+    }
+    this.headerBuf = null;
+    const head = all.subarray(0, end).toString('latin1');
+    const status = head.slice(0, head.indexOf('\r\n'));
+    if (!/^HTTP\/1\.1 101\b/.test(status)) {
+      this.fail(new ClientError('EUPGRADE', `upgrade refused: ${status || 'no status line'}`));
+      return;
+    }
+    const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
+    const expected = createHash('sha1').update(this.key + GUID).digest('base64');
+    if (accept !== expected) {
+      this.fail(new ClientError('EUPGRADE', 'wrong or missing Sec-WebSocket-Accept'));
+      return;
+    }
+    this.upgraded = true;
+    this.upgradeDone();
+    const rest = all.subarray(end + 4);
+    if (rest.length > 0) this.parser.feed(rest);
+  }
+
+  private message(opcode: number, data: Buffer): void {
+    if (this.handshaking) {
+      const copy = { opcode, payload: Buffer.from(data) };
+      const w = this.waiters.shift();
+      if (w) w(copy);
+      else this.queued.push(copy);
+      return;
+    }
+    const payload = this.opts.codec.decode(opcode, data, this.reply);
+    if (payload) this.onPayload(payload);
+  }
+
+  private control(opcode: number, data: Buffer): void {
+    if (opcode === OP_PING) this.send(buildFrame(OP_PONG, Buffer.from(data)).bytes);
+    else if (opcode === OP_CLOSE) {
+      if (!this.closing) {
+        this.closing = true;
+        this.socket.end(buildFrame(OP_CLOSE, Buffer.from(data.subarray(0, 2))).bytes);
+        this.fail(new ClientError('ECLOSED', `the server sent close${data.length >= 2 ? ` ${data.readUInt16BE(0)}` : ''}`));
+      } else this.socket.end();
+    }
+  }
+
+  /** Queues bytes; inside a read callback they go out in one write after the chunk. */
+  send(bytes: Buffer): void {
+    if (!this.inCallback) {
+      this.socket.write(bytes);
+      return;
+    }
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  /** Writes what was queued while handling one incoming chunk. */
+  flush(): void {
+    const n = this.pending.length;
+    if (n === 0) return;
+    if (n === 1) this.socket.write(this.pending[0]);
+    else if (this.pendingBytes <= 16384) this.socket.write(Buffer.concat(this.pending, this.pendingBytes));
+    else {
+      this.socket.cork();
+      for (const b of this.pending) this.socket.write(b);
+      this.socket.uncork();
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  sendText(text: string): void {
+    this.send(buildFrame(OP_TEXT, Buffer.from(text)).bytes);
+  }
+
+  /** Sends one application message through the codec (not the hot path: it builds frames). */
+  sendPayload(payload: Buffer, binary: boolean): void {
+    const { frames } = this.opts.codec.encode(this.opts.channel, payload, binary && this.opts.codec.binary);
+    for (const f of frames) this.send(buildFrame(f.opcode, f.payload).bytes);
+  }
+
+  nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {
+    const q = this.queued.shift();
+    if (q) return Promise.resolve(q);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        reject(new ClientError('ETIMEOUT', `no protocol handshake message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (m: { opcode: number; payload: Buffer }): void => {
+        clearTimeout(timer);
+        resolve(m);
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  private fail(err: ClientError): void {
+    if (this.failed) return;
+    this.failed = true;
+    if (!this.upgraded) this.upgradeDone(err);
+    this.onFailure(err);
+    if (!this.socket.destroyed && err.code !== 'ECLOSED') this.socket.destroy();
+  }
+
+  /** Close handshake: sends close 1000 and waits (briefly) for the server's close. */
+  close(timeoutMs = 2000): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve();
+    this.closing = true;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, timeoutMs);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      const code = Buffer.alloc(2);
+      code.writeUInt16BE(1000);
+      this.socket.write(buildFrame(OP_CLOSE, code).bytes);
+    });
+  }
+}
+
+export { OP_TEXT, OP_BINARY };

@@ -1,0 +1,186 @@
+/**
+ * RFC 6455 framing for the client side: frames are built once (masked) and re-sent; a sequence
+ * number is patched into a prebuilt frame in place, through the mask.
+ */
+import { randomBytes } from 'node:crypto';
+
+export const OP_CONT = 0x0;
+export const OP_TEXT = 0x1;
+export const OP_BINARY = 0x2;
+export const OP_CLOSE = 0x8;
+export const OP_PING = 0x9;
+export const OP_PONG = 0xa;
+
+/** A masked client frame, with where its payload starts, so it can be patched later. */
+export interface BuiltFrame {
+  bytes: Buffer;
+  /** Offset of the payload's first byte inside `bytes`. */
+  payloadStart: number;
+  /** The 4-byte masking key. */
+  mask: Buffer;
+}
+
+/** Builds one masked, final frame carrying `payload`. */
+export function buildFrame(opcode: number, payload: Buffer, mask: Buffer = randomBytes(4)): BuiltFrame {
+  const len = payload.length;
+  const lenBytes = len < 126 ? 0 : len < 65536 ? 2 : 8;
+  const headerLen = 2 + lenBytes + 4;
+  const bytes = Buffer.allocUnsafe(headerLen + len);
+  bytes[0] = 0x80 | opcode;
+  if (lenBytes === 0) bytes[1] = 0x80 | len;
+  else if (lenBytes === 2) {
+    bytes[1] = 0x80 | 126;
+    bytes.writeUInt16BE(len, 2);
+  } else {
+    bytes[1] = 0x80 | 127;
+    bytes.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
+    bytes.writeUInt32BE(len >>> 0, 6);
+  }
+  mask.copy(bytes, 2 + lenBytes);
+  const start = headerLen;
+  for (let i = 0; i < len; i++) bytes[start + i] = payload[i] ^ mask[i & 3];
+  return { bytes, payloadStart: start, mask };
+}
+
+const HEX = Buffer.from('0123456789abcdef');
+/** Width of the sequence number written at the start of every verified payload. */
+export const SEQ_BYTES = 8;
+
+/** Writes `seq` as 8 lower-case hex digits at `at` of a frame's payload, through its mask. */
+export function patchSeq(frame: BuiltFrame, at: number, seq: number): void {
+  const { bytes, payloadStart, mask } = frame;
+  for (let i = 0; i < SEQ_BYTES; i++) {
+    const pos = at + i;
+    bytes[payloadStart + pos] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[pos & 3];
+  }
+}
+
+/** Reads the 8 hex digits written by patchSeq from an unmasked payload; -1 if not hex. */
+export function readSeq(data: Buffer, at = 0): number {
+  let seq = 0;
+  for (let i = 0; i < SEQ_BYTES; i++) {
+    const c = data[at + i];
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    seq = seq * 16 + d;
+  }
+  return seq;
+}
+
+/**
+ * A payload of `size` ASCII bytes, safe inside a JSON string and valid UTF-8, so every codec can
+ * carry it unchanged; its first 8 bytes are where the sequence number goes (when size >= 8).
+ */
+export function makePayload(size: number, seed = 0): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i++) buf[i] = 97 + ((i + seed) % 26);
+  if (size >= SEQ_BYTES) buf.fill(48, 0, SEQ_BYTES);
+  return buf;
+}
+
+/** Called for every complete message (data frames reassembled) with an unmasked payload. */
+export type MessageHandler = (opcode: number, data: Buffer) => void;
+/** Called for control frames. */
+export type ControlHandler = (opcode: number, data: Buffer) => void;
+
+/** Payloads larger than this are collected into a buffer of their own as they arrive. */
+const LARGE = 64 * 1024;
+
+/**
+ * Incremental parser of server frames. `feed` may be given a buffer that is reused after it
+ * returns: whatever must outlive the call is copied.
+ */
+export class FrameParser {
+  private carry: Buffer | null = null;
+  private large: Buffer | null = null;
+  private largeFilled = 0;
+  private largeB0 = 0;
+  private fragments: Buffer[] = [];
+  private fragOpcode = 0;
+
+  constructor(
+    private readonly onMessage: MessageHandler,
+    private readonly onControl: ControlHandler,
+    private readonly onError: (message: string) => void,
+  ) {}
+
+  feed(chunk: Buffer): void {
+    let buf = chunk;
+    let off = 0;
+    if (this.large) {
+      const n = Math.min(this.large.length - this.largeFilled, chunk.length);
+      chunk.copy(this.large, this.largeFilled, 0, n);
+      this.largeFilled += n;
+      if (this.largeFilled < this.large.length) return;
+      const done = this.large;
+      this.large = null;
+      if (!this.frame(this.largeB0, done)) return;
+      off = n;
+    } else if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    const end = buf.length;
+    while (end - off >= 2) {
+      const b0 = buf[off];
+      const b1 = buf[off + 1];
+      if (b1 & 0x80) return this.onError('server sent a masked frame');
+      let len = b1 & 0x7f;
+      let hdr = 2;
+      if (len === 126) {
+        if (end - off < 4) break;
+        len = buf.readUInt16BE(off + 2);
+        hdr = 4;
+      } else if (len === 127) {
+        if (end - off < 10) break;
+        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
+        hdr = 10;
+      }
+      const avail = end - off - hdr;
+      if (avail >= len) {
+        if (!this.frame(b0, buf.subarray(off + hdr, off + hdr + len))) return;
+        off += hdr + len;
+      } else if (len > LARGE) {
+        this.large = Buffer.allocUnsafe(len);
+        buf.copy(this.large, 0, off + hdr, end);
+        this.largeFilled = avail;
+        this.largeB0 = b0;
+        return;
+      } else break;
+    }
+    if (off < end) this.carry = Buffer.from(buf.subarray(off, end));
+  }
+
+  /** Handles one complete frame; false when parsing must stop (protocol error). */
+  private frame(b0: number, data: Buffer): boolean {
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    if (opcode >= 8) {
+      this.onControl(opcode, data);
+      return true;
+    }
+    if (opcode === OP_CONT) {
+      if (this.fragments.length === 0) {
+        this.onError('continuation frame without a start');
+        return false;
+      }
+      this.fragments.push(Buffer.from(data));
+      if (fin) {
+        const whole = Buffer.concat(this.fragments);
+        this.fragments = [];
+        this.onMessage(this.fragOpcode, whole);
+      }
+      return true;
+    }
+    if (this.fragments.length > 0) {
+      this.onError('new data frame inside a fragmented message');
+      return false;
+    }
+    if (fin) this.onMessage(opcode, data);
+    else {
+      this.fragOpcode = opcode;
+      this.fragments.push(Buffer.from(data));
+    }
+    return true;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The Report document: one per bench run, versioned. Every reporter is a pure function of it,
+ * and `npm run report` rebuilds every output from it. Its JSON Schema is published as
+ * schema/report.schema.json (regenerate with `npm run schema`).
+ */
+import { z } from 'zod';
+
+export const REPORT_SCHEMA_ID = 'wsbench/report';
+export const REPORT_VERSION = 1;
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+/** How a metric reads: its unit and which direction is better. */
+export const MetricDef = z.object({
+  key: z.string(),
+  label: z.string(),
+  unit: z.string(),
+  better: z.enum(['higher', 'lower', 'none']),
+  /** Shown in the console and Markdown tables (the rest only in JSON/HTML). */
+  primary: z.boolean().optional(),
+});
+export type MetricDef = z.infer<typeof MetricDef>;
+
+/** One measurement case: a scenario with a set of parameters (a sweep gives several). */
+export const CaseRef = z.object({
+  id: z.string(),
+  label: z.string(),
+  params: z.record(z.string(), Scalar),
+});
+export type CaseRef = z.infer<typeof CaseRef>;
+
+/** What one completed run measured. */
+export const RunStats = z.object({
+  /** Values keyed by the scenario's MetricDef keys. */
+  metrics: z.record(z.string(), z.number()),
+  /** HDR histograms, compressed base64, values in nanoseconds; merged across runs. */
+  histograms: z.record(z.string(), z.string()),
+  /** Messages per second over each second of the measured window. */
+  timeline: z.array(z.number()).optional(),
+  clientBound: z.boolean(),
+});
+export type RunStats = z.infer<typeof RunStats>;
+
+const RunBase = z.object({
+  library: z.string(),
+  scenario: z.string(),
+  case: CaseRef,
+  /** Repetition index, from 0. */
+  rep: z.number().int(),
+  startedAt: z.string(),
+});
+
+export const RunResult = z.discriminatedUnion('status', [
+  RunBase.extend({ status: z.literal('completed'), stats: RunStats, warnings: z.array(z.string()) }),
+  RunBase.extend({
+    status: z.literal('errored'),
+    error: z.object({ code: z.string(), message: z.string() }),
+  }),
+  RunBase.extend({ status: z.literal('skipped'), reason: z.string() }),
+]);
+export type RunResult = z.infer<typeof RunResult>;
+
+/** Median of the runs with its spread. */
+export const Aggregate = z.object({
+  median: z.number(),
+  min: z.number(),
+  max: z.number(),
+  /** (max - min) / median; 0 for one run. */
+  spread: z.number(),
+  noisy: z.boolean(),
+});
+export type Aggregate = z.infer<typeof Aggregate>;
+
+/** Percentiles of a histogram merged over all runs, in microseconds. */
+export const LatencySummary = z.object({
+  count: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+  /** [percentile, microseconds] points for the HDR percentile plot. */
+  curve: z.array(z.tuple([z.number(), z.number()])),
+});
+export type LatencySummary = z.infer<typeof LatencySummary>;
+
+/** All runs of one library in one case, aggregated. */
+export const CaseSummary = z.object({
+  scenario: z.string(),
+  case: CaseRef,
+  library: z.string(),
+  status: z.enum(['completed', 'errored', 'skipped']),
+  runsCompleted: z.number().int(),
+  runsTotal: z.number().int(),
+  metrics: z.record(z.string(), Aggregate),
+  latency: z.record(z.string(), LatencySummary),
+  /** Timeline of the median run (by the scenario's headline metric). */
+  timeline: z.array(z.number()).optional(),
+  clientBound: z.boolean(),
+  noisy: z.boolean(),
+  /** Why runs errored or were skipped. */
+  errors: z.array(z.string()),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+export const LibraryInfo = z.object({
+  name: z.string(),
+  packageName: z.string(),
+  version: z.string(),
+  settings: z.record(z.string(), Scalar),
+  /** Facts learned when a server started (native addons loaded, ...). */
+  facts: z.record(z.string(), Scalar),
+});
+export type LibraryInfo = z.infer<typeof LibraryInfo>;
+
+export const ScenarioInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  metrics: z.array(MetricDef),
+  /** The metric that ranks libraries in this scenario. */
+  headline: z.string(),
+  /** How the load generator paces in this scenario. */
+  pacing: z.string(),
+});
+export type ScenarioInfo = z.infer<typeof ScenarioInfo>;
+
+export const Environment = z.object({
+  node: z.string(),
+  v8: z.string(),
+  os: z.string(),
+  kernel: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cores: z.number(),
+  memoryGiB: z.number(),
+  pinning: z.object({
+    method: z.string(),
+    serverCpu: z.string(),
+    clientCpu: z.string(),
+    note: z.string(),
+  }),
+  wsbenchVersion: z.string(),
+  gitCommit: z.string().nullable(),
+  command: z.string(),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const Report = z.object({
+  schema: z.literal(REPORT_SCHEMA_ID),
+  version: z.literal(REPORT_VERSION),
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** 'interrupted' when SIGINT/SIGTERM ended the bench before its plan was done. */
+  status: z.enum(['complete', 'interrupted']),
+  options: z.object({
+    libraries: z.array(z.string()),
+    scenarios: z.array(z.string()),
+    runs: z.number().int(),
+    warmupMs: z.number(),
+    durationMs: z.number(),
+    quick: z.boolean(),
+    baselineLib: z.string(),
+    params: z.record(z.string(), Scalar),
+  }),
+  environment: Environment,
+  libraries: z.array(LibraryInfo),
+  scenarios: z.array(ScenarioInfo),
+  runs: z.array(RunResult),
+  summaries: z.array(CaseSummary),
+  /** Micro-benchmark results (tinybench), when --micro ran. */
+  micro: z
+    .array(
+      z.object({
+        library: z.string(),
+        task: z.string(),
+        opsPerSec: z.number(),
+        meanNs: z.number(),
+        marginPct: z.number(),
+        samples: z.number(),
+      }),
+    )
+    .optional(),
+});
+export type Report = z.infer<typeof Report>;
