@@ -6,21 +6,15 @@
 import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CodecConnection, WireCodec, Channel } from '../../adapters/types.js';
+import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 import { FrameParser, buildFrame, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC175B5';
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** All connections read into this one buffer: every chunk is consumed before the next read. */
 const SHARED_READ = Buffer.allocUnsafe(256 * 1024);
 
 /** A failure with a stable code, as the runner reports it. */
-export class ClientError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 
 export interface ConnectOptions {
   host: string;
@@ -40,12 +34,14 @@ export class RawConnection implements CodecConnection {
   onPayload: (payload: Buffer) => void = () => {};
   /** Called once when the connection fails or closes unexpectedly. */
   onFailure: (err: ClientError) => void = () => {};
+  /** performance.now() when the chunk being handled was read: one clock read per chunk. */
+  readAt = 0;
   private readonly parser: FrameParser;
   private upgraded = false;
   private headerBuf: Buffer | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  private inCallback = false;
+  private batching = false;
   private waiters: Array<(m: { opcode: number; payload: Buffer }) => void> = [];
   private queued: Array<{ opcode: number; payload: Buffer }> = [];
   private handshaking = true;
@@ -110,14 +106,14 @@ export class RawConnection implements CodecConnection {
 
   private read(n: number, buf: Buffer): boolean {
     const chunk = buf.subarray(0, n);
-    this.inCallback = true;
+    this.readAt = performance.now();
+    this.batching = true;
     try {
       if (this.upgraded) this.parser.feed(chunk);
       else this.readUpgrade(chunk);
     } finally {
-      this.inCallback = false;
+      this.flush();
     }
-    this.flush();
     return true;
   }
 
@@ -171,9 +167,14 @@ export class RawConnection implements CodecConnection {
     }
   }
 
-  /** Queues bytes; inside a read callback they go out in one write after the chunk. */
+  /** Until the next flush(), sends are queued and then written together. */
+  beginBatch(): void {
+    this.batching = true;
+  }
+
+  /** Queues bytes; inside a read callback (or a batch) they go out in one write. */
   send(bytes: Buffer): void {
-    if (!this.inCallback) {
+    if (!this.batching) {
       this.socket.write(bytes);
       return;
     }
@@ -183,6 +184,7 @@ export class RawConnection implements CodecConnection {
 
   /** Writes what was queued while handling one incoming chunk. */
   flush(): void {
+    this.batching = false;
     const n = this.pending.length;
     if (n === 0) return;
     if (n === 1) this.socket.write(this.pending[0]);

@@ -1,0 +1,46 @@
+/**
+ * socket.io: websocket transport only, no compression; echo by emitting the event back to the
+ * sender; broadcast by `socket.to(room).emit`, Socket.IO's own rooms.
+ */
+import http from 'node:http';
+import { Server } from 'socket.io';
+import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+
+const options = {
+  transports: ['websocket' as const],
+  perMessageDeflate: FAIR_SETTINGS.compression,
+  httpCompression: false,
+  maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
+  serveClient: false,
+};
+
+export const adapter: ServerAdapter = {
+  settings: {
+    transports: 'websocket',
+    perMessageDeflate: options.perMessageDeflate,
+    httpCompression: options.httpCompression,
+    maxHttpBufferSize: options.maxHttpBufferSize,
+    parser: 'default (socket.io-parser)',
+    broadcast: 'socket.to(room).emit',
+  },
+  async start({ host, port }) {
+    const server = http.createServer();
+    const io = new Server(server, options);
+    io.on('connection', (socket) => {
+      socket.on('echo', (message: unknown) => socket.emit('echo', message));
+      if (socket.handshake.query.channel === 'broadcast') {
+        void socket.join('room');
+        socket.on('broadcast', (message: unknown) => socket.to('room').emit('broadcast', message));
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    return {
+      port: typeof address === 'object' && address ? address.port : port,
+      close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    };
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * sockjs: two SockJS servers on one http.Server, prefixes /echo and /broadcast; the load
+ * generator uses their raw WebSocket endpoint. Broadcast by a loop over the room.
+ */
+import http from 'node:http';
+import sockjs from 'sockjs';
+import type { ServerAdapter } from '../types.js';
+
+const quiet = (): void => {};
+
+export const adapter: ServerAdapter = {
+  settings: {
+    compression: 'none (faye-websocket without extensions)',
+    endpoint: 'raw websocket (<prefix>/websocket)',
+    maxPayload: 'faye-websocket default (64 MiB)',
+    messages: 'text only',
+    broadcast: 'loop over a Set of room members',
+  },
+  async start({ host, port }) {
+    const server = http.createServer();
+    const echo = sockjs.createServer({ prefix: '/echo', log: quiet });
+    echo.on('connection', (conn) => {
+      if (!conn) return; // sockjs may emit a null connection for a failed handshake
+      conn.on('data', (message: string) => conn.write(message));
+    });
+    const room = new Set<sockjs.Connection>();
+    const broadcast = sockjs.createServer({ prefix: '/broadcast', log: quiet });
+    broadcast.on('connection', (conn) => {
+      if (!conn) return;
+      room.add(conn);
+      conn.on('close', () => room.delete(conn));
+      conn.on('data', (message: string) => {
+        for (const peer of room) if (peer !== conn) peer.write(message);
+      });
+    });
+    echo.installHandlers(server);
+    broadcast.installHandlers(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    return {
+      port: typeof address === 'object' && address ? address.port : port,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  },
+};

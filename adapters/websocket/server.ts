@@ -1,0 +1,70 @@
+/**
+ * websocket (websocket-node): an http.Server with its WebSocketServer; broadcast by a loop over
+ * the room. Outgoing fragmentation is off, so every library sends one frame per message.
+ */
+import http from 'node:http';
+import websocket from 'websocket';
+import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+import { addonLoads } from '../_shared/facts.js';
+
+type Connection = websocket.connection;
+
+export const adapter: ServerAdapter = {
+  settings: {
+    compression: 'none (websocket-node has no permessage-deflate)',
+    maxReceivedMessageSize: FAIR_SETTINGS.maxPayloadBytes,
+    maxReceivedFrameSize: FAIR_SETTINGS.maxPayloadBytes,
+    fragmentOutgoingMessages: false,
+    disableNagleAlgorithm: true,
+    keepalive: false,
+    broadcast: 'loop over a Set of room members',
+  },
+  async start({ host, port }) {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    const wss = new websocket.server({
+      httpServer: server,
+      autoAcceptConnections: false,
+      maxReceivedMessageSize: FAIR_SETTINGS.maxPayloadBytes,
+      maxReceivedFrameSize: FAIR_SETTINGS.maxPayloadBytes,
+      fragmentOutgoingMessages: false,
+      disableNagleAlgorithm: true,
+      keepalive: false,
+    });
+    const room = new Set<Connection>();
+    wss.on('request', (request) => {
+      const conn = request.accept(null, request.origin);
+      const broadcast = request.resource === '/broadcast';
+      if (broadcast) {
+        room.add(conn);
+        conn.on('close', () => room.delete(conn));
+      }
+      const send = (c: Connection, m: websocket.Message): void => {
+        if (m.type === 'utf8') c.sendUTF(m.utf8Data);
+        else c.sendBytes(m.binaryData);
+      };
+      conn.on('message', (m) => {
+        if (!broadcast) return send(conn, m);
+        for (const c of room) if (c !== conn) send(c, m);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address();
+    return {
+      port: typeof address === 'object' && address ? address.port : port,
+      facts: {
+        bufferutil: addonLoads('websocket', 'bufferutil'),
+        utf8Validate: addonLoads('websocket', 'utf-8-validate'),
+      },
+      close: () => new Promise<void>((resolve) => {
+        wss.shutDown();
+        server.close(() => resolve());
+      }),
+    };
+  },
+};

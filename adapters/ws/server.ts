@@ -1,0 +1,47 @@
+/** ws: echo per socket; broadcast by a loop over the room's clients (ws has no rooms). */
+import { WebSocketServer, WebSocket } from 'ws';
+import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+import { addonLoads } from '../_shared/facts.js';
+
+export const adapter: ServerAdapter = {
+  settings: {
+    perMessageDeflate: FAIR_SETTINGS.compression,
+    maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+    clientTracking: false,
+    broadcast: 'loop over a Set of room members',
+  },
+  async start({ host, port }) {
+    const room = new Set<WebSocket>();
+    const wss = new WebSocketServer({
+      host,
+      port,
+      perMessageDeflate: FAIR_SETTINGS.compression,
+      maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+      clientTracking: false,
+    });
+    wss.on('connection', (socket, req) => {
+      if (req.url === '/broadcast') {
+        room.add(socket);
+        socket.on('close', () => room.delete(socket));
+        socket.on('message', (data, isBinary) => {
+          for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
+        });
+      } else {
+        socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    const address = wss.address();
+    return {
+      port: address && typeof address === 'object' ? address.port : port,
+      facts: {
+        bufferutil: addonLoads('ws', 'bufferutil') && !process.env.WS_NO_BUFFER_UTIL,
+        utf8Validation: 'node:buffer isUtf8',
+      },
+      close: () => new Promise<void>((resolve) => wss.close(() => resolve())),
+    };
+  },
+};

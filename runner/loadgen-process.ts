@@ -1,0 +1,99 @@
+/**
+ * Runs one job in a load generator process of its own, pinned to the client core, and samples
+ * the CPU of both it and the server over the measured window (the runner is idle meanwhile).
+ */
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { CodedError } from '../adapters/_shared/errors.js';
+import type { Job, JobResult, LoadgenMessage } from './loadgen/jobs.js';
+import { pinnedCommand } from './pinning.js';
+import { trackChild } from './children.js';
+import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
+import { stopProcess } from './server-process.js';
+import { TailBuffer } from './tail.js';
+
+const LOADGEN_MAIN = fileURLToPath(new URL('./loadgen/main.js', import.meta.url));
+
+export interface Measured {
+  result: JobResult;
+  /** CPU % of one core over the measured window; null where /proc is unreadable. */
+  serverCpu: number | null;
+  clientCpu: number | null;
+  serverRss: number | null;
+  clientRss: number | null;
+}
+
+export interface LoadgenHooks {
+  cpu: string;
+  serverPid: number;
+  /** Rejects when the server dies: the job then fails at once, with the server's reason. */
+  serverGone: Promise<never>;
+  timeoutMs: number;
+  nofile?: number;
+  onTick?: (m: Extract<LoadgenMessage, { type: 'tick' }>) => void;
+  /** Called when the connections job has ramped; the job goes on when it resolves. */
+  onRamped?: () => Promise<void>;
+}
+
+export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measured> {
+  const { file, args } = pinnedCommand(hooks.cpu, [LOADGEN_MAIN], hooks.nofile);
+  const child = execa(file, args, {
+    ipc: true,
+    serialization: 'json',
+    detached: true,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { WSBENCH_CHILD: 'loadgen' },
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new CodedError('ELOADGEN', 'could not start the load generator process');
+  trackChild(pid);
+  const tail = new TailBuffer();
+  child.stderr?.on('data', (d: Buffer) => tail.push(d));
+  const exited = child.then(() => undefined);
+  const pids = { server: hooks.serverPid, client: pid };
+  let start: Snapshot | null = null;
+  let end: Snapshot | null = null;
+  let rss = { server: null as number | null, client: null as number | null };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      new Promise<JobResult>((resolve, reject) => {
+        child.on('message', (raw: unknown) => {
+          const m = raw as LoadgenMessage;
+          if (m.type === 'phase' && m.phase === 'measure') start = snapshot(pids);
+          else if (m.type === 'phase' && m.phase === 'done') {
+            end = snapshot(pids);
+            rss = { server: rssBytes(pids.server), client: rssBytes(pids.client) };
+          } else if (m.type === 'phase' && m.phase === 'ramped') {
+            void (hooks.onRamped?.() ?? Promise.resolve()).then(
+              () => child.sendMessage!({ type: 'continue' }),
+              reject,
+            );
+          } else if (m.type === 'tick') hooks.onTick?.(m);
+          else if (m.type === 'result') resolve(m.result);
+          else if (m.type === 'error') reject(new CodedError(m.code, m.message));
+        });
+        void exited.then(() =>
+          reject(new CodedError('ELOADGEN', `the load generator exited without a result${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`)),
+        );
+        void child.sendMessage!({ type: 'job', job } as never);
+      }),
+      hooks.serverGone,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new CodedError('ETIMEOUT', `no result within ${Math.round(hooks.timeoutMs / 1000)} s: the server stopped answering`)),
+          hooks.timeoutMs,
+        );
+      }),
+    ]);
+    const cpu = start && end ? cpuPercent(start, end) : { server: null, client: null };
+    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client };
+  } finally {
+    clearTimeout(timer);
+    await stopProcess(pid, exited, 1000);
+  }
+}

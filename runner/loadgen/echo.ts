@@ -1,0 +1,196 @@
+/**
+ * The echo workload. Closed loop: every connection keeps `inflight` messages outstanding and
+ * sends the next one in the same write that follows the echo. Open loop: messages leave on a
+ * fixed schedule whatever comes back, and latency counts from when each was due.
+ * Every echo is verified: length, sequence number (order, loss, duplication) and content.
+ */
+import type { WireCodec } from '../../adapters/types.js';
+import { ClientError, RawConnection } from './connection.js';
+import { makePayload, readSeq, SEQ_BYTES } from './frame.js';
+import { encodeHistogram, newHistogram } from './histogram.js';
+import type { EchoJob, JobResult } from './jobs.js';
+import { openConnections } from './open.js';
+import { Phases, type Send } from './phases.js';
+import { MessageTemplate } from './template.js';
+
+/** Outstanding messages per connection are tracked in a ring this large. */
+const RING = 1 << 16;
+const RING_MASK = RING - 1;
+/** How long in-flight echoes may take to come back after the window ends. */
+const DRAIN_MS = 5000;
+
+class EchoConn {
+  nextSeq = 0;
+  expected = 0;
+  /** Send time (closed loop) or due time (open loop) of each outstanding message. */
+  readonly times = new Float64Array(RING);
+  /** Open loop: when the next message is due. */
+  due = 0;
+
+  constructor(
+    readonly conn: RawConnection,
+    readonly index: number,
+  ) {}
+
+  get outstanding(): number {
+    return this.nextSeq - this.expected;
+  }
+}
+
+export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
+  const binary = job.binary && codec.binary;
+  const template = new MessageTemplate(codec, 'echo', makePayload(job.payloadBytes), binary);
+  const size = job.payloadBytes;
+  const expectedPayload = template.payload;
+  const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
+  const phases = new Phases(send);
+  const latency = newHistogram();
+  let received = 0;
+  let sending = true;
+  let failure: ClientError | null = null;
+  const warnings: string[] = [];
+  let onFailure: (e: ClientError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (onFailure = reject));
+  failed.catch(() => {});
+  const fail = (e: ClientError): void => {
+    if (failure) return;
+    failure = e;
+    sending = false;
+    onFailure(e);
+  };
+
+  const sendOne = (c: EchoConn, at: number): void => {
+    const seq = c.nextSeq++;
+    c.times[seq & RING_MASK] = at;
+    template.emit(seq, (b) => c.conn.send(b));
+  };
+
+  for (const c of conns) {
+    c.conn.onFailure = (e) => fail(new ClientError(e.code, `connection ${c.index}: ${e.message}`));
+    c.conn.onPayload = (data) => {
+      const now = c.conn.readAt;
+      const seq = data.length === size ? readSeq(data, 0) : -2;
+      if (seq !== c.expected || (size > SEQ_BYTES && expectedPayload.compare(data, SEQ_BYTES, size, SEQ_BYTES, size) !== 0)) {
+        return fail(echoMismatch(c, data, size, seq));
+      }
+      c.expected++;
+      if (phases.measuring) {
+        latency.recordValue(Math.max(1, Math.round((now - c.times[seq & RING_MASK]) * 1e6)));
+        received++;
+        phases.perSecond++;
+      }
+      if (job.rate === undefined && sending) sendOne(c, now);
+    };
+  }
+
+  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, () => sending, fail);
+  await Promise.race([
+    phases.run(job.warmupMs, job.durationMs, () => {
+      latency.reset();
+      received = 0;
+    }),
+    failed,
+  ]);
+  sending = false;
+  const sent = pacer.stop();
+  await Promise.race([drain(conns), failed]);
+  if (failure) throw failure;
+  await Promise.all(conns.map((c) => c.conn.close()));
+  if (job.rate !== undefined) {
+    const achieved = (received * 1000) / phases.measuredMs;
+    if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
+  }
+  return {
+    measuredMs: phases.measuredMs,
+    counts: { messages: received, bytes: received * size, sent, connections: conns.length },
+    histograms: { latency: encodeHistogram(latency) },
+    timeline: phases.timeline,
+    warnings,
+  };
+}
+
+function echoMismatch(c: EchoConn, data: Buffer, size: number, seq: number): ClientError {
+  const where = `connection ${c.index}, expected message #${c.expected}`;
+  if (data.length !== size) return new ClientError('EECHO', `wrong echo on ${where}: ${data.length} bytes instead of ${size}`);
+  if (seq === -1) return new ClientError('EECHO', `wrong echo on ${where}: its sequence number was altered`);
+  if (seq < c.expected) return new ClientError('EECHO', `duplicated echo on ${where}: got #${seq} again`);
+  if (seq > c.expected) return new ClientError('EECHO', `missing or reordered echo on ${where}: got #${seq} first`);
+  return new ClientError('EECHO', `wrong echo on ${where}: payload content altered`);
+}
+
+interface Pacer {
+  /** Stops sending; returns how many messages were sent in all. */
+  stop(): number;
+}
+
+function totalSent(conns: EchoConn[]): number {
+  return conns.reduce((n, c) => n + c.nextSeq, 0);
+}
+
+function startClosedLoop(conns: EchoConn[], inflight: number, sendOne: (c: EchoConn, at: number) => void): Pacer {
+  const now = performance.now();
+  for (const c of conns) {
+    c.conn.beginBatch();
+    for (let i = 0; i < inflight; i++) sendOne(c, now);
+    c.conn.flush();
+  }
+  return { stop: () => totalSent(conns) };
+}
+
+/**
+ * Fixed schedule: connection i sends every `interval` ms, offset so the connections interleave.
+ * A timer tick (about every millisecond) sends everything due by then, stamped with its due time.
+ */
+function startOpenLoop(
+  conns: EchoConn[],
+  rate: number,
+  sendOne: (c: EchoConn, at: number) => void,
+  sending: () => boolean,
+  fail: (e: ClientError) => void,
+): Pacer {
+  const interval = (1000 * conns.length) / rate;
+  const t0 = performance.now();
+  conns.forEach((c, i) => (c.due = t0 + (interval * i) / conns.length));
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    if (!sending()) return;
+    const now = performance.now();
+    for (const c of conns) {
+      c.conn.beginBatch();
+      while (c.due <= now) {
+        if (c.outstanding >= RING - 1) return fail(new ClientError('EBACKLOG', `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`));
+        sendOne(c, c.due);
+        c.due += interval;
+      }
+      c.conn.flush();
+    }
+    timer = setTimeout(tick, 1);
+  };
+  tick();
+  return {
+    stop: () => {
+      clearTimeout(timer);
+      return totalSent(conns);
+    },
+  };
+}
+
+/** Waits until every sent message has come back, or fails naming what is missing. */
+function drain(conns: EchoConn[]): Promise<void> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const missing = conns.filter((c) => c.outstanding > 0);
+      if (missing.length === 0) return resolve();
+      if (performance.now() - start > DRAIN_MS) {
+        const total = missing.reduce((n, c) => n + c.outstanding, 0);
+        const c = missing[0];
+        return reject(
+          new ClientError('EMISSING', `${total} echoes never came back within ${DRAIN_MS} ms (connection ${c.index} waits for #${c.expected})`),
+        );
+      }
+      setTimeout(check, 5);
+    };
+    check();
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * What the runner asks of the load generator process, and what it sends back. Plain data: it
+ * crosses the IPC channel as JSON.
+ */
+
+interface JobBase {
+  host: string;
+  port: number;
+  /** Codec module, relative to dist/adapters. */
+  codecModule: string;
+  warmupMs: number;
+  durationMs: number;
+}
+
+/**
+ * Echo on `connections` connections. Closed loop (`rate` absent): each connection keeps
+ * `inflight` messages outstanding. Open loop (`rate` set): `rate` messages/s in total, on a fixed
+ * schedule; latency counts from when each message was due (coordinated omission corrected).
+ */
+export interface EchoJob extends JobBase {
+  kind: 'echo';
+  connections: number;
+  inflight: number;
+  payloadBytes: number;
+  binary: boolean;
+  rate?: number;
+}
+
+/** Ramp to `connections` idle connections, hold them, check echo still works, close. */
+export interface ConnectionsJob extends JobBase {
+  kind: 'connections';
+  connections: number;
+  /** Handshakes allowed in flight at once. */
+  concurrency: number;
+  /** Connections per source address before moving to the next 127.0.0.x. */
+  perAddress: number;
+}
+
+/** A chat room: `clients` in the room, `senders` of them send, `rate` messages/s in total. */
+export interface BroadcastJob extends JobBase {
+  kind: 'broadcast';
+  clients: number;
+  senders: number;
+  rate: number;
+  payloadBytes: number;
+  binary: boolean;
+}
+
+export type Job = EchoJob | ConnectionsJob | BroadcastJob;
+
+/** Common to every result. Histograms are HDR, compressed base64, in nanoseconds. */
+export interface JobResult {
+  measuredMs: number;
+  /** Counters, keyed by name (messages, bytes, sent, lost, ...). */
+  counts: Record<string, number>;
+  histograms: Record<string, string>;
+  /** Messages received per second of the measured window. */
+  timeline: number[];
+  warnings: string[];
+}
+
+/** Load generator -> runner. */
+export type LoadgenMessage =
+  | { type: 'phase'; phase: 'measure' | 'done' | 'ramped' }
+  | { type: 'tick'; phase: 'warmup' | 'measure' | 'ramp'; elapsedMs: number; totalMs: number; perSecond: number }
+  | { type: 'result'; result: JobResult }
+  | { type: 'error'; code: string; message: string };
+
+/** Runner -> load generator. */
+export type RunnerMessage = { type: 'job'; job: Job } | { type: 'continue' };

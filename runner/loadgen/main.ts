@@ -1,0 +1,53 @@
+/**
+ * Entry of the load generator process: `node dist/runner/loadgen/main.js`, started by the runner
+ * with IPC. Receives one job, runs it, sends the result, exits. It only counts and records;
+ * it never prints.
+ */
+import type { WireCodec } from '../../adapters/types.js';
+import { runBroadcast } from './broadcast.js';
+import { runConnections } from './connections.js';
+import { runEcho } from './echo.js';
+import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
+
+const send = (m: LoadgenMessage): void => {
+  process.send?.(m);
+};
+
+/** Resolves the next `continue` from the runner (the connections job waits for one). */
+export function nextContinue(): Promise<void> {
+  return new Promise((resolve) => {
+    const on = (m: RunnerMessage): void => {
+      if (m.type !== 'continue') return;
+      process.off('message', on);
+      resolve();
+    };
+    process.on('message', on);
+  });
+}
+
+async function run(job: Job): Promise<JobResult> {
+  const mod = (await import(new URL(`../../adapters/${job.codecModule}`, import.meta.url).href)) as { codec: WireCodec };
+  if (job.kind === 'echo') return runEcho(job, mod.codec, send);
+  if (job.kind === 'connections') return runConnections(job, mod.codec, send, nextContinue);
+  return runBroadcast(job, mod.codec, send);
+}
+
+function finish(code: number): void {
+  process.exitCode = code;
+  process.disconnect?.();
+}
+
+// No runner, no reason to live: also how a killed runner never leaves a load generator behind.
+process.on('disconnect', () => process.exit());
+process.once('message', (m: RunnerMessage) => {
+  if (m.type !== 'job') return;
+  run(m.job).then(
+    (result) => {
+      process.send?.({ type: 'result', result } satisfies LoadgenMessage, () => finish(0));
+    },
+    (err: { code?: string; message?: string }) => {
+      const message: LoadgenMessage = { type: 'error', code: err.code ?? 'ELOADGEN', message: err.message ?? String(err) };
+      process.send?.(message, () => finish(1));
+    },
+  );
+});

@@ -1,0 +1,61 @@
+/**
+ * Opens many connections with a bounded number of handshakes in flight, spreading them over
+ * source addresses 127.0.0.1, .2, ... once one address would run out of ephemeral ports.
+ */
+import type { Channel, WireCodec } from '../../adapters/types.js';
+import { ClientError, RawConnection } from './connection.js';
+
+export interface OpenOptions {
+  host: string;
+  port: number;
+  concurrency?: number;
+  /** Connections per source address; 0 lets the kernel choose the source. */
+  perAddress?: number;
+  /** Called after each successful handshake with its duration in ms. */
+  onOpen?: (ms: number, index: number) => void;
+  /** Called for a failed handshake; return true to go on (count it) instead of failing. */
+  onError?: (err: ClientError, index: number) => boolean;
+}
+
+/** The source address of connection `index` (loopback only: 127.0.0.x). */
+export function sourceAddress(index: number, perAddress: number): string | undefined {
+  if (!perAddress) return undefined;
+  const n = Math.floor(index / perAddress);
+  return `127.0.${Math.floor(n / 254)}.${(n % 254) + 1}`;
+}
+
+export async function openConnections(
+  opts: OpenOptions,
+  codec: WireCodec,
+  channel: Channel,
+  count: number,
+): Promise<RawConnection[]> {
+  const conns: RawConnection[] = [];
+  const concurrency = Math.max(1, opts.concurrency ?? 64);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      const index = next++;
+      const started = performance.now();
+      try {
+        const conn = await RawConnection.open({
+          host: opts.host,
+          port: opts.port,
+          codec,
+          channel,
+          localAddress: sourceAddress(index, opts.perAddress ?? 0),
+        });
+        opts.onOpen?.(performance.now() - started, index);
+        conns.push(conn);
+      } catch (err) {
+        const e = err instanceof ClientError ? err : new ClientError('ECONNECT', (err as Error).message);
+        if (!opts.onError?.(e, index)) {
+          for (const c of conns) c.socket.destroy();
+          throw new ClientError(e.code, `connection ${index} of ${count} failed: ${e.message}`);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return conns;
+}

@@ -1,0 +1,59 @@
+/**
+ * A message built once into ready-to-send masked frames; each send copies only what changes
+ * (the frames up to the sequence number) and re-sends the unchanging rest as is.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Channel, WireCodec } from '../../adapters/types.js';
+import { buildFrame, SEQ_BYTES } from './frame.js';
+
+const HEX = Buffer.from('0123456789abcdef');
+/** Messages up to this size are copied whole per send: one buffer, one write. */
+const COPY_WHOLE = 2048;
+
+export class MessageTemplate {
+  readonly bytes: Buffer;
+  /** Absolute offset of the sequence number in `bytes`. */
+  private readonly seqAt: number;
+  /** Offset of the sequence number within its frame's payload (mask phase). */
+  private readonly maskPhase: number;
+  private readonly mask: Buffer;
+  private readonly tail: Buffer;
+  /** The application payload as sent, for verifying echoes. */
+  readonly payload: Buffer;
+
+  constructor(codec: WireCodec, channel: Channel, payload: Buffer, binary: boolean) {
+    if (payload.length < SEQ_BYTES) throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
+    this.payload = payload;
+    this.mask = randomBytes(4);
+    const { frames, payloadOffset } = codec.encode(channel, payload, binary && codec.binary);
+    const built = frames.map((f) => buildFrame(f.opcode, f.payload, this.mask));
+    this.bytes = Buffer.concat(built.map((b) => b.bytes));
+    const last = built[built.length - 1];
+    this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + payloadOffset;
+    this.maskPhase = payloadOffset;
+    this.tail = this.bytes.subarray(this.seqAt + SEQ_BYTES);
+  }
+
+  private writeSeq(out: Buffer, seq: number): void {
+    const at = this.seqAt;
+    const mask = this.mask;
+    const phase = this.maskPhase;
+    for (let i = 0; i < SEQ_BYTES; i++) out[at + i] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[(phase + i) & 3];
+  }
+
+  /** Hands the bytes of message `seq` to `send` (one or two buffers; never mutated later). */
+  emit(seq: number, send: (b: Buffer) => void): void {
+    if (this.bytes.length <= COPY_WHOLE) {
+      const out = Buffer.allocUnsafe(this.bytes.length);
+      this.bytes.copy(out);
+      this.writeSeq(out, seq);
+      send(out);
+      return;
+    }
+    const head = Buffer.allocUnsafe(this.seqAt + SEQ_BYTES);
+    this.bytes.copy(head, 0, 0, head.length);
+    this.writeSeq(head, seq);
+    send(head);
+    send(this.tail);
+  }
+}

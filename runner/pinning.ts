@@ -1,0 +1,58 @@
+/**
+ * Which core the server gets and which the load generator gets. On this 2-core machine: server
+ * on CPU 0, load generator on CPU 1, with taskset (which execs, so the pid stays the node's).
+ */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+export interface Pinning {
+  method: 'taskset' | 'none';
+  serverCpu: string;
+  clientCpu: string;
+  note: string;
+}
+
+function has(command: string): boolean {
+  try {
+    execFileSync(command, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let cached: Pinning | undefined;
+
+export function decidePinning(enabled = process.env.WSBENCH_NO_PIN !== '1'): Pinning {
+  if (cached) return cached;
+  const cores = os.availableParallelism();
+  if (!enabled) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: 'pinning turned off (WSBENCH_NO_PIN=1)' };
+  else if (cores < 2) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: `only ${cores} core: server and load generator share it` };
+  else if (!has('taskset')) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: 'taskset not found (util-linux): processes not pinned' };
+  else cached = { method: 'taskset', serverCpu: '0', clientCpu: '1', note: `server on CPU 0, load generator on CPU 1 of ${cores}` };
+  return cached;
+}
+
+let prlimitAvailable: boolean | undefined;
+
+/**
+ * The command and arguments that start `node args` pinned to `cpu` and, when asked, with a raised
+ * open-files limit (prlimit, which also execs).
+ */
+export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number): { file: string; args: string[] } {
+  const pin = decidePinning();
+  let file = process.execPath;
+  let args = nodeArgs;
+  if (pin.method === 'taskset' && cpu !== 'any') {
+    args = ['-c', cpu, file, ...args];
+    file = 'taskset';
+  }
+  if (nofile) {
+    prlimitAvailable ??= has('prlimit');
+    if (prlimitAvailable) {
+      args = [`--nofile=${nofile}:${nofile}`, file, ...args];
+      file = 'prlimit';
+    }
+  }
+  return { file, args };
+}

@@ -1,0 +1,300 @@
+/**
+ * Shared by every reporter: number formatting, HTML escaping, and the table model (which rows,
+ * which columns, which value is best, how each library compares to the baseline). Reporters only
+ * decide how a model looks, so console, Markdown and HTML can never disagree on a number.
+ */
+import type { CaseRef, CaseSummary, MetricDef, Report, ScenarioInfo } from './schema.js';
+
+/** Fixed decimals by magnitude (three significant digits), so a column reads evenly. */
+function fixed3(n: number): string {
+  const abs = Math.abs(n);
+  if (abs < 10) return n.toFixed(2);
+  if (abs < 100) return n.toFixed(1);
+  return groupThousands(n);
+}
+
+/** Integer with `,` separators; locale-independent so reports diff cleanly across machines. */
+export function groupThousands(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + Math.round(Math.abs(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Microseconds: `3.21`, `42.1`, `512`, `12,345` (the unit lives in the column header). */
+export function formatUs(us: number): string {
+  return fixed3(us);
+}
+
+/** A rate (msgs/s, handshakes/s): `950`, `45.7k`, `1.23M`. */
+export function formatRate(perSec: number): string {
+  const suffixes = ['', 'k', 'M', 'G'];
+  let value = perSec;
+  let i = 0;
+  // Step up while the rounded value would print as 1000 or more ("1000k" should read "1.00M").
+  while (i < suffixes.length - 1 && Math.abs(value) >= 999.5) {
+    value /= 1000;
+    i++;
+  }
+  return fixed3(value) + suffixes[i];
+}
+
+/** A percentage given as 0–100: `87.3%`, `4.20%`, `130%`. */
+export function formatPercent(pct: number): string {
+  return fixed3(pct) + '%';
+}
+
+/** A ratio against the baseline: `1.23x`, `0.80x`. */
+export function formatRatio(ratio: number): string {
+  return (ratio >= 100 ? groupThousands(ratio) : ratio.toFixed(2)) + 'x';
+}
+
+/** A metric value without its unit, formatted by what the unit says it is. */
+export function formatValue(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (unit === 'µs' || unit === 'us') return formatUs(value);
+  if (unit === '%') return fixed3(value);
+  if (unit.endsWith('/s')) return formatRate(value);
+  return fixed3(value);
+}
+
+/** A value with its unit, for prose: `42.1 µs`, `1.23M msg/s`, `87.3%`. */
+export function formatWithUnit(value: number, unit: string): string {
+  if (unit === '%') return formatPercent(value);
+  return unit ? `${formatValue(value, unit)} ${unit}` : formatValue(value, unit);
+}
+
+/** Escapes the five HTML-significant characters; every outside string goes through this. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** A row flag, shown in every format so a number is never read without its caveat. */
+export type Flag = 'client-bound' | 'noisy';
+
+/** One-line explanations of the flags, for legends. */
+export const FLAG_LEGEND: Record<Flag, string> = {
+  'client-bound':
+    'the load generator saturated its core before the server did: the value is a floor, not the server\'s limit',
+  noisy: 'run-to-run spread above the noise threshold: treat small differences as uncertain',
+};
+
+/** Row status: a summary's own, or `missing` when the bench never produced one. */
+export type RowStatus = CaseSummary['status'] | 'missing';
+
+/** A table column: one primary metric. */
+export interface Column {
+  key: string;
+  label: string;
+  unit: string;
+  better: MetricDef['better'];
+  /** The scenario's ranking metric. */
+  headline: boolean;
+}
+
+/** One formatted value. `value` is null when the row has no such metric. */
+export interface Cell {
+  value: number | null;
+  text: string;
+  /** Best in its case by the metric's `better` direction (ties all marked). */
+  best: boolean;
+  /** Median, range and spread of the runs, for tooltips. */
+  detail: string;
+}
+
+/** One library in one case. */
+export interface Row {
+  library: string;
+  status: RowStatus;
+  /** `ok`, `ok 2/3` (runs completed of total), `errored`, `skipped`, `missing`. */
+  statusText: string;
+  baseline: boolean;
+  /** Same order as the table's columns; empty for rows that did not complete. */
+  cells: Cell[];
+  /** Headline metric divided by the baseline's, e.g. `1.23x`; null when not comparable. */
+  relative: string | null;
+  flags: Flag[];
+  /** Why runs errored or were skipped (also partial failures of a completed row). */
+  errors: string[];
+}
+
+/** The rows of one case. */
+export interface CaseTable {
+  case: CaseRef;
+  rows: Row[];
+}
+
+/** Everything a reporter needs to draw one scenario's table. */
+export interface ScenarioTable {
+  scenario: ScenarioInfo;
+  columns: Column[];
+  headline: MetricDef;
+  baselineLib: string;
+  cases: CaseTable[];
+}
+
+/** Libraries in the order the user asked for, then any others that appear in results. */
+export function libraryOrder(report: Report): string[] {
+  const names = [...report.options.libraries];
+  for (const name of [...report.libraries.map((l) => l.name), ...report.summaries.map((s) => s.library)]) {
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+/** The MetricDef of a key, or a neutral stand-in so a schema gap never crashes a reporter. */
+export function metricDef(scenario: ScenarioInfo, key: string): MetricDef {
+  return scenario.metrics.find((m) => m.key === key) ?? { key, label: key, unit: '', better: 'none' };
+}
+
+/** The cases of a scenario in the order they first appear in the summaries. */
+export function scenarioCases(report: Report, scenario: string): CaseRef[] {
+  const cases = new Map<string, CaseRef>();
+  for (const s of report.summaries) {
+    if (s.scenario === scenario && !cases.has(s.case.id)) cases.set(s.case.id, s.case);
+  }
+  return [...cases.values()];
+}
+
+/** The summary of one library in one case, if the bench produced one. */
+export function findSummary(report: Report, scenario: string, caseId: string, library: string): CaseSummary | undefined {
+  return report.summaries.find((s) => s.scenario === scenario && s.case.id === caseId && s.library === library);
+}
+
+/** The median of a metric for a completed summary, or null. */
+export function metricMedian(summary: CaseSummary | undefined, key: string): number | null {
+  if (!summary || summary.status !== 'completed') return null;
+  const agg = summary.metrics[key];
+  return agg && Number.isFinite(agg.median) ? agg.median : null;
+}
+
+/** Whether `a` beats `b` in the metric's direction. */
+function beats(better: MetricDef['better'], a: number, b: number): boolean {
+  return better === 'higher' ? a > b : better === 'lower' ? a < b : false;
+}
+
+/** The best value among those given, or null when the metric has no direction or < 2 values. */
+function bestOf(better: MetricDef['better'], values: (number | null)[]): number | null {
+  const present = values.filter((v): v is number => v !== null);
+  if (better === 'none' || present.length < 2) return null;
+  return present.reduce((best, v) => (beats(better, v, best) ? v : best));
+}
+
+function statusText(summary: CaseSummary | undefined): string {
+  if (!summary) return 'missing';
+  if (summary.status !== 'completed') return summary.status;
+  return summary.runsCompleted < summary.runsTotal ? `ok ${summary.runsCompleted}/${summary.runsTotal}` : 'ok';
+}
+
+function cellDetail(summary: CaseSummary, col: Column): string {
+  const agg = summary.metrics[col.key];
+  if (!agg) return '';
+  const runs = summary.runsCompleted;
+  if (runs <= 1) return `1 run`;
+  return `median of ${runs} runs; range ${formatValue(agg.min, col.unit)}–${formatValue(agg.max, col.unit)}; spread ${formatPercent(agg.spread * 100)}`;
+}
+
+function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, library: string): Row {
+  const summary = findSummary(report, table.scenario.name, c.id, library);
+  const completed = summary?.status === 'completed';
+  const cells: Cell[] = completed
+    ? table.columns.map((col) => {
+        const value = metricMedian(summary, col.key);
+        return { value, text: value === null ? '–' : formatValue(value, col.unit), best: false, detail: cellDetail(summary, col) };
+      })
+    : [];
+  const flags: Flag[] = [];
+  if (summary?.clientBound) flags.push('client-bound');
+  if (summary?.noisy) flags.push('noisy');
+  const interrupted = report.status === 'interrupted';
+  const errors = summary ? summary.errors : [interrupted ? 'no result: the bench was interrupted first' : 'no result recorded'];
+  return { library, status: summary?.status ?? 'missing', statusText: statusText(summary), baseline: library === table.baselineLib, cells, relative: null, flags, errors };
+}
+
+/** Marks best cells and fills the relative column, which both need every row of the case. */
+function compareRows(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, rows: Row[]): void {
+  table.columns.forEach((col, i) => {
+    const best = bestOf(col.better, rows.map((r) => r.cells[i]?.value ?? null));
+    if (best === null) return;
+    for (const r of rows) if (r.cells[i]?.value === best) r.cells[i]!.best = true;
+  });
+  const key = table.headline.key;
+  const base = metricMedian(findSummary(report, table.scenario.name, c.id, table.baselineLib), key);
+  if (base === null || base === 0) return;
+  for (const r of rows) {
+    const value = metricMedian(findSummary(report, table.scenario.name, c.id, r.library), key);
+    if (value !== null) r.relative = formatRatio(value / base);
+  }
+}
+
+/**
+ * The table of one scenario: rows = cases x libraries, columns = its primary metrics (all of
+ * them if none is marked primary), best value per case marked, and the headline metric relative
+ * to `report.options.baselineLib`. Undefined when the report has no such scenario.
+ */
+export function scenarioTable(report: Report, scenarioName: string): ScenarioTable | undefined {
+  const scenario = report.scenarios.find((s) => s.name === scenarioName);
+  if (!scenario) return undefined;
+  const primary = scenario.metrics.filter((m) => m.primary);
+  const columns = (primary.length > 0 ? primary : scenario.metrics).map((m) => ({
+    key: m.key, label: m.label, unit: m.unit, better: m.better, headline: m.key === scenario.headline,
+  }));
+  const base = { scenario, columns, headline: metricDef(scenario, scenario.headline), baselineLib: report.options.baselineLib };
+  const cases = scenarioCases(report, scenarioName).map((c) => {
+    const rows = libraryOrder(report).map((lib) => buildRow(report, base, c, lib));
+    compareRows(report, base, c, rows);
+    return { case: c, rows };
+  });
+  return { ...base, cases };
+}
+
+/** Tables of every scenario of the report, in report order. */
+export function reportTables(report: Report): ScenarioTable[] {
+  return report.scenarios.map((s) => scenarioTable(report, s.name)).filter((t): t is ScenarioTable => t !== undefined);
+}
+
+/** A column header: `p50 (µs)`. */
+export function columnTitle(col: Pick<Column, 'label' | 'unit'>): string {
+  return col.unit ? `${col.label} (${col.unit})` : col.label;
+}
+
+/** Who leads one case on the headline metric, and by how much over the runner-up. */
+export interface Lead {
+  scenario: string;
+  caseLabel: string;
+  metric: MetricDef;
+  leader: { library: string; value: number; flags: Flag[] };
+  runnerUp: { library: string; value: number } | null;
+  /** How many times better the leader is (always >= 1, whichever the direction). */
+  margin: number | null;
+}
+
+/** The "at a glance" answer: per scenario and case, the leader on the headline metric. */
+export function leaders(report: Report): Lead[] {
+  const leads: Lead[] = [];
+  for (const table of reportTables(report)) {
+    const metric = table.headline;
+    if (metric.better === 'none') continue;
+    for (const ct of table.cases) {
+      const ranked = ct.rows
+        .map((r) => ({ row: r, value: metricMedian(findSummary(report, table.scenario.name, ct.case.id, r.library), metric.key) }))
+        .filter((x): x is { row: Row; value: number } => x.value !== null)
+        .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
+      const [first, second] = ranked;
+      if (!first) continue;
+      const margin = !second ? null : metric.better === 'higher' ? first.value / second.value : second.value / first.value;
+      leads.push({
+        scenario: table.scenario.name,
+        caseLabel: ct.case.label,
+        metric,
+        leader: { library: first.row.library, value: first.value, flags: first.row.flags },
+        runnerUp: second ? { library: second.row.library, value: second.value } : null,
+        margin: margin !== null && Number.isFinite(margin) ? margin : null,
+      });
+    }
+  }
+  return leads;
+}

@@ -1,0 +1,173 @@
+/**
+ * The server process lifecycle: started with execa as `node` itself (through taskset/prlimit,
+ * which exec, never a shell), in a process group of its own; ready when it reports its port over
+ * IPC; stopped with SIGTERM, then SIGKILL, to the whole group.
+ */
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import type { AdapterInfo, Settings } from '../adapters/types.js';
+import { CodedError } from '../adapters/_shared/errors.js';
+import { pinnedCommand } from './pinning.js';
+import { trackChild, untrackChild } from './children.js';
+import { TailBuffer } from './tail.js';
+
+const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
+
+export interface ServerMemory {
+  gc: boolean;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export interface ServerHandle {
+  pid: number;
+  port: number;
+  settings: Settings;
+  facts: Settings;
+  /** Set once the process has exited. */
+  exit: { code: number | null; signal: string | null } | null;
+  /** Resolves when the process exits, whatever the reason. */
+  exited: Promise<void>;
+  stderrTail(): string;
+  memory(timeoutMs?: number): Promise<ServerMemory>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  adapter: AdapterInfo;
+  cpu: string;
+  readyTimeoutMs: number;
+  /** Raise the open-files limit (many connections). */
+  nofile?: number;
+}
+
+/** Describes how a process ended, for an errored row. */
+export function describeExit(exit: ServerHandle['exit'], stderr: string): string {
+  const how = !exit ? 'is running' : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  return stderr ? `${how}; last stderr: ${stderr}` : how;
+}
+
+export async function startServer(opts: StartOptions): Promise<ServerHandle> {
+  const { file, args } = pinnedCommand(opts.cpu, ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule], opts.nofile);
+  const child: ResultPromise = execa(file, args, {
+    ipc: true,
+    serialization: 'json',
+    detached: true,
+    cleanup: true,
+    reject: false,
+    buffer: false,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { WSBENCH_CHILD: 'server' },
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new CodedError('ESERVER_START', `could not start the ${opts.adapter.name} server process`);
+  trackChild(pid);
+  const tail = new TailBuffer();
+  child.stderr?.on('data', (d: Buffer) => tail.push(d));
+  child.stdout?.on('data', (d: Buffer) => tail.push(d));
+
+  const handle = {
+    pid,
+    port: 0,
+    settings: {},
+    facts: {},
+    exit: null,
+    stderrTail: () => tail.lastLines(5),
+  } as unknown as ServerHandle;
+  handle.exited = child.then((r) => {
+    untrackChild(pid);
+    handle.exit = { code: r.exitCode ?? null, signal: r.signal ?? null };
+  });
+
+  const ready = await waitReady(child, handle, opts);
+  Object.assign(handle, ready);
+  handle.memory = (timeoutMs = 30_000) => requestMemory(child, timeoutMs);
+  handle.stop = () => stopProcess(pid, handle.exited);
+  return handle;
+}
+
+type ReadyMessage = { type: 'ready'; port: number; settings: Settings; facts: Settings };
+type ErrorMessage = { type: 'error'; code: string; message: string };
+
+async function waitReady(child: ResultPromise, handle: ServerHandle, opts: StartOptions): Promise<ReadyMessage> {
+  const name = opts.adapter.name;
+  let timer: NodeJS.Timeout | undefined;
+  let onMessage: ((m: unknown) => void) | undefined;
+  try {
+    return await new Promise<ReadyMessage>((resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new CodedError('ESERVER_TIMEOUT', `the ${name} server was not ready within ${opts.readyTimeoutMs} ms`));
+      }, opts.readyTimeoutMs);
+      onMessage = (m: unknown) => {
+        const msg = m as ReadyMessage | ErrorMessage;
+        if (msg.type === 'ready') resolve(msg);
+        else if (msg.type === 'error') reject(new CodedError(msg.code, `the ${name} server failed to start: ${msg.message}`));
+      };
+      child.on('message', onMessage);
+      void handle.exited.then(() =>
+        reject(new CodedError('ESERVER_EXIT', `the ${name} server ${describeExit(handle.exit, handle.stderrTail())}`)),
+      );
+    });
+  } catch (err) {
+    await stopProcess(handle.pid, handle.exited);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    if (onMessage) child.off('message', onMessage);
+  }
+}
+
+function requestMemory(child: ResultPromise, timeoutMs: number): Promise<ServerMemory> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new CodedError('ESERVER_HANG', `the server did not answer a memory request within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (m: unknown): void => {
+      const msg = m as { type: string } & ServerMemory;
+      if (msg.type !== 'mem') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(msg);
+    };
+    child.on('message', onMessage);
+    child.sendMessage!({ type: 'mem' }).catch((e: Error) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      reject(new CodedError('ESERVER_EXIT', `the server is gone: ${e.message}`));
+    });
+  });
+}
+
+/** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process is gone. */
+export async function stopProcess(pid: number, exited: Promise<void>, graceMs = 2000): Promise<void> {
+  const kill = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    kill('SIGKILL');
+    await exited;
+  }
+  // Reap anything the process group may still hold (a server's own children).
+  kill('SIGKILL');
+  untrackChild(pid);
+}
