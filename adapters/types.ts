@@ -64,6 +64,8 @@ export interface WireCodec {
   path(channel: Channel): string;
   /** Whether the library carries binary messages (else payloads go as text). */
   binary: boolean;
+  /** True when every data frame is the payload itself: the load generator skips decode. */
+  raw?: boolean;
   /** The protocol's own handshake after the HTTP upgrade (Socket.IO connect...). */
   open(conn: CodecConnection): Promise<void>;
   /**

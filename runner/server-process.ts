@@ -41,6 +41,8 @@ export interface StartOptions {
   readyTimeoutMs: number;
   /** Raise the open-files limit (many connections). */
   nofile?: number;
+  /** Address to bind (loopback unless the user allowed a remote one). */
+  host?: string;
 }
 
 /** Describes how a process ended, for an errored row. */
@@ -61,7 +63,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { WSBENCH_CHILD: 'server' },
+    env: { WSBENCH_CHILD: 'server', WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
   });
   const pid = child.pid;
   if (pid === undefined) throw new CodedError('ESERVER_START', `could not start the ${opts.adapter.name} server process`);

@@ -8,6 +8,7 @@ export function rawCodec(binary = true): WireCodec {
   return {
     path: (channel) => `/${channel}`,
     binary,
+    raw: true,
     open: async () => {},
     encode: (_channel, payload, asBinary) => ({
       frames: [{ opcode: asBinary && binary ? 2 : 1, payload }],

@@ -7,6 +7,7 @@ import type { WireCodec } from '../types.js';
 export const codec: WireCodec = {
   path: (channel) => `/${channel}/websocket`,
   binary: false,
+  raw: true,
   open: async () => {},
   encode: (_channel, payload) => ({ frames: [{ opcode: 1, payload }], payloadOffset: 0 }),
   decode: (opcode, data) => (opcode === 1 || opcode === 2 ? data : null),

@@ -53,11 +53,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   conns.forEach((conn, r) => {
     const expected = new Int32Array(job.senders);
     conn.onFailure = (e) => fail(new ClientError(e.code, `client ${r}: ${e.message}`));
-    conn.onPayload = (data) => {
-      const id = data.length === size ? readSeq(data) : -1;
+    conn.onData = (buf, start, end) => {
+      const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || (size > SEQ_BYTES && payload.compare(data, SEQ_BYTES, size, SEQ_BYTES, size) !== 0)) {
-        return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${data.length} bytes)`));
+      if (id < 0 || s >= senders.length || (size > SEQ_BYTES && payload.compare(buf, start + SEQ_BYTES, end, SEQ_BYTES, size) !== 0)) {
+        return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
       if (s === r) return void c.self++;
@@ -94,7 +94,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
         s.received[slot] = 0;
         s.inWindow[slot] = phases.measuring ? 1 : 0;
         if (phases.measuring) c.sent++;
-        template.emit((i << POST_BITS) | s.next, (b) => conn.send(b));
+        conn.sendMessage(template, (i << POST_BITS) | s.next);
         s.next++;
         s.due += interval;
       }

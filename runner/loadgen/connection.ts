@@ -7,9 +7,12 @@ import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CodecConnection, WireCodec, Channel } from '../../adapters/types.js';
 import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import type { MessageTemplate } from './template.js';
 import { FrameParser, buildFrame, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** Batches up to this size are copied into one buffer and written with one call. */
+const BATCH_COPY_MAX = 64 * 1024;
 /** All connections read into this one buffer: every chunk is consumed before the next read. */
 const SHARED_READ = Buffer.allocUnsafe(256 * 1024);
 
@@ -30,8 +33,8 @@ export type DataHandler = (opcode: number, data: Buffer) => void;
 
 export class RawConnection implements CodecConnection {
   readonly socket: net.Socket;
-  /** Called for every application payload (after the codec); set by the workload. */
-  onPayload: (payload: Buffer) => void = () => {};
+  /** Called for every application payload, `buf[start, end)` (after the codec); must not keep `buf`. */
+  onData: (buf: Buffer, start: number, end: number) => void = () => {};
   /** Called once when the connection fails or closes unexpectedly. */
   onFailure: (err: ClientError) => void = () => {};
   /** performance.now() when the chunk being handled was read: one clock read per chunk. */
@@ -40,11 +43,15 @@ export class RawConnection implements CodecConnection {
   private upgraded = false;
   private headerBuf: Buffer | null = null;
   private pending: Buffer[] = [];
+  private readonly pendingTemplates: MessageTemplate[] = [];
+  private readonly pendingSeqs: number[] = [];
   private pendingBytes = 0;
   private batching = false;
   private waiters: Array<(m: { opcode: number; payload: Buffer }) => void> = [];
   private queued: Array<{ opcode: number; payload: Buffer }> = [];
   private handshaking = true;
+  /** Raw codecs skip decode: the frame is the payload. Only after the handshake. */
+  private raw = false;
   private closing = false;
   private failed = false;
   private readonly reply = (text: string): void => this.sendText(text);
@@ -55,7 +62,7 @@ export class RawConnection implements CodecConnection {
     onUpgrade: (err?: ClientError) => void,
   ) {
     this.parser = new FrameParser(
-      (op, data) => this.message(op, data),
+      (op, buf, start, end) => this.message(op, buf, start, end),
       (op, data) => this.control(op, data),
       (msg) => this.fail(new ClientError('EPROTOCOL', msg)),
     );
@@ -101,6 +108,7 @@ export class RawConnection implements CodecConnection {
     });
     await opts.codec.open(conn);
     conn.handshaking = false;
+    conn.raw = opts.codec.raw === true;
     return conn;
   }
 
@@ -144,16 +152,17 @@ export class RawConnection implements CodecConnection {
     if (rest.length > 0) this.parser.feed(rest);
   }
 
-  private message(opcode: number, data: Buffer): void {
+  private message(opcode: number, buf: Buffer, start: number, end: number): void {
+    if (this.raw) return this.onData(buf, start, end);
     if (this.handshaking) {
-      const copy = { opcode, payload: Buffer.from(data) };
+      const copy = { opcode, payload: Buffer.from(buf.subarray(start, end)) };
       const w = this.waiters.shift();
       if (w) w(copy);
       else this.queued.push(copy);
       return;
     }
-    const payload = this.opts.codec.decode(opcode, data, this.reply);
-    if (payload) this.onPayload(payload);
+    const payload = this.opts.codec.decode(opcode, buf.subarray(start, end), this.reply);
+    if (payload) this.onData(payload, 0, payload.length);
   }
 
   private control(opcode: number, data: Buffer): void {
@@ -182,19 +191,44 @@ export class RawConnection implements CodecConnection {
     this.pendingBytes += bytes.length;
   }
 
-  /** Writes what was queued while handling one incoming chunk. */
+  /**
+   * Sends message `seq` of a template: the hot path. Small messages are written straight into
+   * the batch's one buffer at flush time, so a message costs a copy, not an allocation.
+   */
+  sendMessage(template: MessageTemplate, seq: number): void {
+    if (!this.batching || !template.small) {
+      template.emit(seq, (b) => this.send(b));
+      return;
+    }
+    this.pendingTemplates.push(template);
+    this.pendingSeqs.push(seq);
+    this.pendingBytes += template.bytes.length;
+  }
+
+  /** Writes what was queued while handling one incoming chunk (or one batch). */
   flush(): void {
     this.batching = false;
-    const n = this.pending.length;
-    if (n === 0) return;
-    if (n === 1) this.socket.write(this.pending[0]);
-    else if (this.pendingBytes <= 16384) this.socket.write(Buffer.concat(this.pending, this.pendingBytes));
-    else {
+    const templates = this.pendingTemplates.length;
+    const buffers = this.pending.length;
+    if (templates + buffers === 0) return;
+    if (templates + buffers === 1 && buffers === 1) this.socket.write(this.pending[0]);
+    else if (this.pendingBytes <= BATCH_COPY_MAX || buffers === 0) {
+      const out = Buffer.allocUnsafe(this.pendingBytes);
+      let at = 0;
+      for (let i = 0; i < buffers; i++) at += this.pending[i].copy(out, at);
+      for (let i = 0; i < templates; i++) at = this.pendingTemplates[i].writeInto(out, at, this.pendingSeqs[i]);
+      this.socket.write(out);
+    } else {
       this.socket.cork();
       for (const b of this.pending) this.socket.write(b);
+      for (let i = 0; i < templates; i++) this.pendingTemplates[i].emit(this.pendingSeqs[i], (b) => this.socket.write(b));
       this.socket.uncork();
     }
-    this.pending = [];
+    if (buffers) this.pending = [];
+    if (templates) {
+      this.pendingTemplates.length = 0;
+      this.pendingSeqs.length = 0;
+    }
     this.pendingBytes = 0;
   }
 

@@ -87,7 +87,8 @@ async function echoCheck(conns: RawConnection[], codec: WireCodec, timeoutMs = 6
     );
     conns.forEach((c, i) => {
       c.onFailure = (e) => reject(new ClientError(e.code, `echo check, connection ${i}: ${e.message}`));
-      c.onPayload = (data) => {
+      c.onData = (buf, start, end) => {
+        const data = buf.subarray(start, end);
         if (readSeq(data) !== i || !data.subarray(8).equals(template.payload.subarray(8))) {
           reject(new ClientError('EECHO', `echo check, connection ${i}: wrong echo`));
           return;

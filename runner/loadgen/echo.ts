@@ -7,7 +7,7 @@
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
 import { makePayload, readSeq, SEQ_BYTES } from './frame.js';
-import { encodeHistogram, newHistogram } from './histogram.js';
+import { encodeHistogram, newHistogram, Recorder } from './histogram.js';
 import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
 import { Phases, type Send } from './phases.js';
@@ -44,7 +44,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const expectedPayload = template.payload;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   const phases = new Phases(send);
-  const latency = newHistogram();
+  const latency = new Recorder(newHistogram());
   let received = 0;
   let sending = true;
   let failure: ClientError | null = null;
@@ -62,20 +62,20 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const sendOne = (c: EchoConn, at: number): void => {
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
-    template.emit(seq, (b) => c.conn.send(b));
+    c.conn.sendMessage(template, seq);
   };
 
   for (const c of conns) {
     c.conn.onFailure = (e) => fail(new ClientError(e.code, `connection ${c.index}: ${e.message}`));
-    c.conn.onPayload = (data) => {
+    c.conn.onData = (buf, start, end) => {
       const now = c.conn.readAt;
-      const seq = data.length === size ? readSeq(data, 0) : -2;
-      if (seq !== c.expected || (size > SEQ_BYTES && expectedPayload.compare(data, SEQ_BYTES, size, SEQ_BYTES, size) !== 0)) {
-        return fail(echoMismatch(c, data, size, seq));
+      const seq = end - start === size ? readSeq(buf, start) : -2;
+      if (seq !== c.expected || (size > SEQ_BYTES && expectedPayload.compare(buf, start + SEQ_BYTES, end, SEQ_BYTES, size) !== 0)) {
+        return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
       if (phases.measuring) {
-        latency.recordValue(Math.max(1, Math.round((now - c.times[seq & RING_MASK]) * 1e6)));
+        latency.record(Math.max(1, Math.round((now - c.times[seq & RING_MASK]) * 1e6)));
         received++;
         phases.perSecond++;
       }
@@ -103,15 +103,15 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   return {
     measuredMs: phases.measuredMs,
     counts: { messages: received, bytes: received * size, sent, connections: conns.length },
-    histograms: { latency: encodeHistogram(latency) },
+    histograms: { latency: encodeHistogram(latency.done()) },
     timeline: phases.timeline,
     warnings,
   };
 }
 
-function echoMismatch(c: EchoConn, data: Buffer, size: number, seq: number): ClientError {
+function echoMismatch(c: EchoConn, length: number, size: number, seq: number): ClientError {
   const where = `connection ${c.index}, expected message #${c.expected}`;
-  if (data.length !== size) return new ClientError('EECHO', `wrong echo on ${where}: ${data.length} bytes instead of ${size}`);
+  if (length !== size) return new ClientError('EECHO', `wrong echo on ${where}: ${length} bytes instead of ${size}`);
   if (seq === -1) return new ClientError('EECHO', `wrong echo on ${where}: its sequence number was altered`);
   if (seq < c.expected) return new ClientError('EECHO', `duplicated echo on ${where}: got #${seq} again`);
   if (seq > c.expected) return new ClientError('EECHO', `missing or reordered echo on ${where}: got #${seq} first`);

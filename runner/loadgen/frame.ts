@@ -78,8 +78,11 @@ export function makePayload(size: number, seed = 0): Buffer {
   return buf;
 }
 
-/** Called for every complete message (data frames reassembled) with an unmasked payload. */
-export type MessageHandler = (opcode: number, data: Buffer) => void;
+/**
+ * Called for every complete message (data frames reassembled): its unmasked payload is
+ * `buf[start, end)`. Offsets instead of a subarray: no allocation per message on the hot path.
+ */
+export type MessageHandler = (opcode: number, buf: Buffer, start: number, end: number) => void;
 /** Called for control frames. */
 export type ControlHandler = (opcode: number, data: Buffer) => void;
 
@@ -138,8 +141,11 @@ export class FrameParser {
       }
       const avail = end - off - hdr;
       if (avail >= len) {
-        if (!this.frame(b0, buf.subarray(off + hdr, off + hdr + len))) return;
-        off += hdr + len;
+        const start = off + hdr;
+        off = start + len;
+        // The common case, a whole final data frame, goes straight to the handler.
+        if ((b0 & 0x8f) > 0x80 && (b0 & 0x0f) < 8 && this.fragments.length === 0) this.onMessage(b0 & 0x0f, buf, start, off);
+        else if (!this.frame(b0, buf.subarray(start, off))) return;
       } else if (len > LARGE) {
         this.large = Buffer.allocUnsafe(len);
         buf.copy(this.large, 0, off + hdr, end);
@@ -168,7 +174,7 @@ export class FrameParser {
       if (fin) {
         const whole = Buffer.concat(this.fragments);
         this.fragments = [];
-        this.onMessage(this.fragOpcode, whole);
+        this.onMessage(this.fragOpcode, whole, 0, whole.length);
       }
       return true;
     }
@@ -176,7 +182,7 @@ export class FrameParser {
       this.onError('new data frame inside a fragmented message');
       return false;
     }
-    if (fin) this.onMessage(opcode, data);
+    if (fin) this.onMessage(opcode, data, 0, data.length);
     else {
       this.fragOpcode = opcode;
       this.fragments.push(Buffer.from(data));

@@ -34,25 +34,37 @@ export class MessageTemplate {
     this.tail = this.bytes.subarray(this.seqAt + SEQ_BYTES);
   }
 
-  private writeSeq(out: Buffer, seq: number): void {
-    const at = this.seqAt;
+  private writeSeq(out: Buffer, seq: number, base: number): void {
+    const at = base + this.seqAt;
     const mask = this.mask;
     const phase = this.maskPhase;
     for (let i = 0; i < SEQ_BYTES; i++) out[at + i] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[(phase + i) & 3];
   }
 
+  /** Small messages are copied whole into a batch buffer; large ones go out as head + tail. */
+  get small(): boolean {
+    return this.bytes.length <= COPY_WHOLE;
+  }
+
+  /** Writes message `seq` whole into `out` at `at`; returns the offset after it. */
+  writeInto(out: Buffer, at: number, seq: number): number {
+    const bytes = this.bytes;
+    bytes.copy(out, at);
+    this.writeSeq(out, seq, at);
+    return at + bytes.length;
+  }
+
   /** Hands the bytes of message `seq` to `send` (one or two buffers; never mutated later). */
   emit(seq: number, send: (b: Buffer) => void): void {
-    if (this.bytes.length <= COPY_WHOLE) {
+    if (this.small) {
       const out = Buffer.allocUnsafe(this.bytes.length);
-      this.bytes.copy(out);
-      this.writeSeq(out, seq);
+      this.writeInto(out, 0, seq);
       send(out);
       return;
     }
     const head = Buffer.allocUnsafe(this.seqAt + SEQ_BYTES);
     this.bytes.copy(head, 0, 0, head.length);
-    this.writeSeq(head, seq);
+    this.writeSeq(head, seq, 0);
     send(head);
     send(this.tail);
   }

@@ -3,7 +3,8 @@
  * Colour is opt-in (`color: true`) so piped output and CI logs stay clean.
  */
 import type { Report } from './schema.js';
-import { FLAG_LEGEND, columnTitle, formatRatio, formatWithUnit, leaders, reportTables, type Flag, type Row, type ScenarioTable } from './format.js';
+import { FLAG_LEGEND, columnTitle, formatRatio, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable } from './format.js';
+import { findings, leaders } from './glance.js';
 
 /** Options of the console reporter. */
 export interface ConsoleOptions {
@@ -79,9 +80,15 @@ function headerLines(report: Report, paint: Paint): string[] {
   return lines;
 }
 
+function findingLines(report: Report): string[] {
+  const found = findings(report);
+  if (found.length === 0) return [];
+  return ['Findings:', ...found.map((f) => `${INDENT}${f.scenario}, ${f.label}: ${f.values.map((v) => `${v.library} ${v.text}`).join(', ')}`)];
+}
+
 function glanceLines(report: Report): string[] {
   const leads = leaders(report);
-  if (leads.length === 0) return [];
+  if (leads.length === 0) return findingLines(report);
   return [
     'At a glance (headline metric):',
     ...leads.map((l) => {
@@ -89,6 +96,7 @@ function glanceLines(report: Report): string[] {
       const over = l.runnerUp ? `, ${formatRatio(l.margin ?? 1)} better than ${l.runnerUp.library} (${formatWithUnit(l.runnerUp.value, l.metric.unit)})` : '';
       return `${INDENT}${l.scenario} [${l.caseLabel}] ${l.metric.label}: ${lead}${over}`;
     }),
+    ...findingLines(report),
   ];
 }
 
@@ -97,7 +105,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   const paint = painter(options.color);
   const blocks = [headerLines(report, paint), ...reportTables(report).map((t) => scenarioLines(t, paint)), glanceLines(report)];
   const legend = [
-    `${BEST_MARK} best in case · vs ${report.options.baselineLib}: headline metric divided by ${report.options.baselineLib}'s`,
+    `${BEST_MARK} best in case · vs ${report.options.baselineLib}: headline metric divided by ${report.options.baselineLib}'s (for lower-is-better metrics, below 1.00x is better)`,
     ...(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `[${f}] ${FLAG_LEGEND[f]}`),
   ];
   return [...blocks.filter((b) => b.length > 0), legend].map((b) => b.join('\n')).join('\n\n') + '\n';

@@ -51,8 +51,10 @@ export function formatRatio(ratio: number): string {
 export function formatValue(value: number, unit: string): string {
   if (!Number.isFinite(value)) return String(value);
   if (unit === 'µs' || unit === 'us') return formatUs(value);
-  if (unit === '%') return fixed3(value);
-  if (unit.endsWith('/s')) return formatRate(value);
+  // Rates read best with k/M suffixes: `msg/s`, `1/s`, `MB/s`, `msg/cpu-s`.
+  if (/\/(?:cpu-)?s$/i.test(unit)) return formatRate(value);
+  // Counts (connections, lost messages) are whole numbers: `3`, not `3.00`.
+  if (Number.isInteger(value) && Math.abs(value) < 1000 && unit !== 'µs' && unit !== 'us') return String(value);
   return fixed3(value);
 }
 
@@ -176,11 +178,15 @@ function beats(better: MetricDef['better'], a: number, b: number): boolean {
   return better === 'higher' ? a > b : better === 'lower' ? a < b : false;
 }
 
-/** The best value among those given, or null when the metric has no direction or < 2 values. */
+/**
+ * The best value among those given, or null when the metric has no direction, fewer than two
+ * values, or every value ties (marking every row "best" would say nothing).
+ */
 function bestOf(better: MetricDef['better'], values: (number | null)[]): number | null {
   const present = values.filter((v): v is number => v !== null);
   if (better === 'none' || present.length < 2) return null;
-  return present.reduce((best, v) => (beats(better, v, best) ? v : best));
+  const best = present.reduce((b, v) => (beats(better, v, b) ? v : b));
+  return present.every((v) => v === best) ? null : best;
 }
 
 function statusText(summary: CaseSummary | undefined): string {
@@ -259,42 +265,4 @@ export function reportTables(report: Report): ScenarioTable[] {
 /** A column header: `p50 (µs)`. */
 export function columnTitle(col: Pick<Column, 'label' | 'unit'>): string {
   return col.unit ? `${col.label} (${col.unit})` : col.label;
-}
-
-/** Who leads one case on the headline metric, and by how much over the runner-up. */
-export interface Lead {
-  scenario: string;
-  caseLabel: string;
-  metric: MetricDef;
-  leader: { library: string; value: number; flags: Flag[] };
-  runnerUp: { library: string; value: number } | null;
-  /** How many times better the leader is (always >= 1, whichever the direction). */
-  margin: number | null;
-}
-
-/** The "at a glance" answer: per scenario and case, the leader on the headline metric. */
-export function leaders(report: Report): Lead[] {
-  const leads: Lead[] = [];
-  for (const table of reportTables(report)) {
-    const metric = table.headline;
-    if (metric.better === 'none') continue;
-    for (const ct of table.cases) {
-      const ranked = ct.rows
-        .map((r) => ({ row: r, value: metricMedian(findSummary(report, table.scenario.name, ct.case.id, r.library), metric.key) }))
-        .filter((x): x is { row: Row; value: number } => x.value !== null)
-        .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
-      const [first, second] = ranked;
-      if (!first) continue;
-      const margin = !second ? null : metric.better === 'higher' ? first.value / second.value : second.value / first.value;
-      leads.push({
-        scenario: table.scenario.name,
-        caseLabel: ct.case.label,
-        metric,
-        leader: { library: first.row.library, value: first.value, flags: first.row.flags },
-        runnerUp: second ? { library: second.row.library, value: second.value } : null,
-        margin: margin !== null && Number.isFinite(margin) ? margin : null,
-      });
-    }
-  }
-  return leads;
 }

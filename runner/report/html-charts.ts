@@ -61,9 +61,9 @@ export function formatBytes(bytes: number): string {
 
 /** x position of a percentile on the HDR plot. Accepts 0–100, or fractions when `fraction`. */
 export function percentileX(p: number, fraction: boolean): number {
-  const q = fraction ? p : p / 100;
-  // p100 (the max) would sit at infinity; park it at 99.999 % like HdrHistogram's plotter does.
-  return 1 / (1 - Math.min(q, 0.99999));
+  // p100 (the max) would sit at infinity; park it at 99.999 %, the axis's last mark.
+  // Dividing by the percent complement keeps round percentiles exact (99 -> 100, not 99.99...).
+  return fraction ? 1 / Math.max(1 - p, 1e-5) : 100 / Math.max(100 - p, 1e-3);
 }
 
 function hasData(d: ChartDataset): boolean {
@@ -93,6 +93,9 @@ function xyLines(report: Report, point: (lib: string) => (Point | null)[]): Char
   }));
 }
 
+/** Chart titles of the histograms scenarios record; any other name is shown as is. */
+const HISTOGRAM_TITLES: Record<string, string> = { latency: 'Round-trip latency', fanout: 'Fan-out latency', handshake: 'Handshake latency' };
+
 /** HDR percentile curves: one chart per case and histogram name that has a curve. */
 function latencyCurves(report: Report, scenario: string, c: CaseRef): Draft[] {
   const names = new Set<string>();
@@ -104,7 +107,7 @@ function latencyCurves(report: Report, scenario: string, c: CaseRef): Draft[] {
   return [...names].map((hist) => ({
     name: `latency-curve:${scenario}:${c.id}:${hist}`,
     section: scenario,
-    title: `${hist} latency by percentile — ${c.label}`,
+    title: `${HISTOGRAM_TITLES[hist] ?? `${hist} latency`} by percentile — ${c.label}`,
     kind: 'percentile',
     xTitle: 'percentile',
     yTitle: 'µs (log)',
@@ -132,7 +135,7 @@ function timeline(report: Report, scenario: string, c: CaseRef): Draft[] {
     labels: Array.from({ length: seconds }, (_, i) => `${i + 1}s`),
     xTitle: 'second of the measured window',
     yTitle: 'msgs/s',
-    datasets: libraryOrder(report).map((lib, i) => ({ label: lib, color: colors.get(lib)!, data: lines[i]!.length ? lines[i]! : [] })),
+    datasets: libraryOrder(report).map((lib, i) => ({ label: lib, color: colors.get(lib)!, data: lines[i]! })),
   }];
 }
 

@@ -32,9 +32,16 @@ function wsbenchPercentileOf(x: number): string {
   return +(100 * (1 - 1 / x)).toPrecision(6) + '%';
 }
 
+/** Log-axis tick label: only 1, 2 and 5 times a power of ten, so the axis stays legible. */
+function wsbenchLogTick(v: number): string | null {
+  const mantissa = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? wsbenchShort(v) : null;
+}
+
 function wsbenchScales(spec: ChartSpec): object {
   const title = (text: string) => ({ display: true, text });
-  const y = { type: spec.yLog ? 'logarithmic' : 'linear', beginAtZero: !spec.yLog, title: title(spec.yTitle), ticks: { callback: (v: number) => wsbenchShort(Number(v)) } };
+  const yTick = spec.yLog ? (v: number) => wsbenchLogTick(Number(v)) : (v: number) => wsbenchShort(Number(v));
+  const y = { type: spec.yLog ? 'logarithmic' : 'linear', beginAtZero: !spec.yLog, title: title(spec.yTitle), ticks: { autoSkip: !spec.yLog, callback: yTick } };
   if (spec.kind === 'percentile') {
     const x = { type: 'logarithmic', min: 1, title: title(spec.xTitle), ticks: { autoSkip: false, maxRotation: 0, callback: (v: number) => wsbenchPercentileTick(Number(v)) } };
     return { x, y };
@@ -89,7 +96,7 @@ function wsbenchRenderCharts(): void {
 }
 
 /** Source text of the renderer, ready to inline in a `<script>` element. */
-export const CLIENT_SCRIPT = [wsbenchShort, wsbenchPercentileTick, wsbenchPercentileOf, wsbenchScales, wsbenchConfig, wsbenchRenderCharts]
+export const CLIENT_SCRIPT = [wsbenchShort, wsbenchLogTick, wsbenchPercentileTick, wsbenchPercentileOf, wsbenchScales, wsbenchConfig, wsbenchRenderCharts]
   .map((fn) => fn.toString())
   .concat('wsbenchRenderCharts();')
   .join('\n');

@@ -26,7 +26,10 @@ code { font: 0.88em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: left; vertical-align: top; }
-thead th { background: var(--soft); font-weight: 600; white-space: nowrap; }
+thead th { background: var(--soft); font-weight: 600; vertical-align: bottom; }
+thead th.num { max-width: 11em; white-space: normal; }
+.results tbody th { white-space: nowrap; }
+.row-note { font-weight: 400; font-size: 0.8rem; color: var(--muted); white-space: normal; }
 th.headline { text-decoration: underline dotted; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.best { background: var(--best); font-weight: 600; }

@@ -9,9 +9,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Report } from './schema.js';
 import {
-  FLAG_LEGEND, columnTitle, escapeHtml, formatRatio, formatWithUnit, leaders, libraryOrder, reportTables,
+  FLAG_LEGEND, columnTitle, escapeHtml, formatRatio, formatWithUnit, libraryOrder, reportTables,
   type Flag, type Row, type ScenarioTable,
 } from './format.js';
+import { findings, leaders } from './glance.js';
 import { buildChartSpecs, type ChartSpec } from './html-charts.js';
 import { CLIENT_SCRIPT } from './html-client.js';
 import { REPORT_CSS, environmentSection } from './html-sections.js';
@@ -39,22 +40,23 @@ function flagBadges(flags: Flag[]): SafeHtml {
 
 function rowHtml(table: ScenarioTable, row: Row): SafeHtml {
   const status = html`<span class="status status-${row.status}">${row.statusText}</span>`;
-  const lib = html`<th scope="row">${row.library}${row.baseline ? html` <span class="badge baseline">baseline</span>` : ''}</th>`;
-  const notes = html`${flagBadges(row.flags)}${row.status === 'completed' ? row.errors.join('; ') : ''}`;
+  // Flags sit beside the name, not in a trailing column, so a wide table can never scroll them out of view.
+  const partial = row.status === 'completed' && row.errors.length ? html`<div class="row-note">${row.errors.join('; ')}</div>` : '';
+  const lib = html`<th scope="row">${row.library}${row.baseline ? html` <span class="badge baseline">baseline</span>` : ''} ${flagBadges(row.flags)}${partial}</th>`;
   if (row.status !== 'completed') {
     const reason = row.errors.length ? row.errors.join('; ') : row.status;
-    return html`<tr class="row-${row.status}">${lib}<td>${status}</td><td class="reason" colspan="${table.columns.length + 1}">${reason}</td><td class="notes">${notes}</td></tr>`;
+    return html`<tr class="row-${row.status}">${lib}<td>${status}</td><td class="reason" colspan="${table.columns.length + 1}">${reason}</td></tr>`;
   }
   const cells = row.cells.map((c) => html`<td class="num${c.best ? ' best' : ''}" title="${c.detail}">${c.text}${c.best ? html`<span class="star" aria-label="best">★</span>` : ''}</td>`);
-  return html`<tr>${lib}<td>${status}</td>${cells}<td class="num">${row.relative ?? '–'}</td><td class="notes">${notes}</td></tr>`;
+  return html`<tr>${lib}<td>${status}</td>${cells}<td class="num">${row.relative ?? '–'}</td></tr>`;
 }
 
 function tableHtml(table: ScenarioTable): SafeHtml {
   const head = table.columns.map((c) => html`<th class="num${c.headline ? ' headline' : ''}" title="${c.better === 'none' ? '' : c.better + ' is better'}">${columnTitle(c)}</th>`);
-  const span = table.columns.length + 4;
+  const span = table.columns.length + 3;
   const body = table.cases.map((ct) => html`<tr class="case"><th colspan="${span}">${ct.case.label}</th></tr>${ct.rows.map((r) => rowHtml(table, r))}`);
   return html`<div class="table-wrap"><table class="results">
-<thead><tr><th>Library</th><th>Status</th>${head}<th class="num" title="${table.headline.label} divided by ${table.baselineLib}'s">vs ${table.baselineLib}</th><th>Notes</th></tr></thead>
+<thead><tr><th>Library</th><th>Status</th>${head}<th class="num" title="${table.headline.label} divided by ${table.baselineLib}'s">vs ${table.baselineLib}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
 <p class="legend">Ranked by <strong>${table.headline.label}</strong> (${table.headline.better} is better). ★ best in case.
 “vs ${table.baselineLib}” is each library’s ${table.headline.label} divided by ${table.baselineLib}’s.</p>`;
@@ -84,10 +86,13 @@ function glanceSection(report: Report): SafeHtml {
     return html`<tr><td>${l.scenario}</td><td>${l.caseLabel}</td><td class="leader">${l.leader.library} ${flagBadges(l.leader.flags)}</td>
 <td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}</td><td>${runner}</td></tr>`;
   });
-  if (rows.length === 0) return html``;
-  return html`<section id="glance"><h2>At a glance</h2><div class="table-wrap"><table class="glance">
+  const found = findings(report).map((f) => html`<li><strong>${f.scenario}</strong>, ${f.label}: ${f.values.map((v, i) => html`${i ? ', ' : ''}${v.library} <strong>${v.text}</strong>`)}</li>`);
+  if (rows.length === 0 && found.length === 0) return html``;
+  return html`<section id="glance"><h2>At a glance</h2>
+${rows.length ? html`<div class="table-wrap"><table class="glance">
 <thead><tr><th>Scenario</th><th>Case</th><th>Leader</th><th>Headline metric</th><th>Lead over runner-up</th></tr></thead>
-<tbody>${rows}</tbody></table></div></section>`;
+<tbody>${rows}</tbody></table></div>` : ''}
+${found.length ? html`<ul class="findings">${found}</ul>` : ''}</section>`;
 }
 
 function microSection(report: Report, specs: ChartSpec[]): SafeHtml {

@@ -169,6 +169,18 @@ export const Report = z.object({
   scenarios: z.array(ScenarioInfo),
   runs: z.array(RunResult),
   summaries: z.array(CaseSummary),
+  /** Findings over a whole sweep, e.g. the highest rate whose p99 stays under --p99-max. */
+  highlights: z
+    .array(
+      z.object({
+        scenario: z.string(),
+        library: z.string(),
+        label: z.string(),
+        value: z.number().nullable(),
+        unit: z.string(),
+      }),
+    )
+    .optional(),
   /** Micro-benchmark results (tinybench), when --micro ran. */
   micro: z
     .array(

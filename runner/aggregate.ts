@@ -1,0 +1,90 @@
+/**
+ * Runs -> Report: groups the runs of each library in each case, takes the median of every metric
+ * with its spread, merges latency histograms across runs, and raises the noisy and client-bound
+ * flags. A pure function of its inputs.
+ */
+import type { Scenario } from '../scenarios/types.js';
+import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type RunResult } from './report/schema.js';
+import { aggregate, mergeHistograms, summarizeHistogram } from './stats.js';
+
+/** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
+const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
+const PERCENTILE_KEYS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+
+export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights'>;
+
+function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
+  const first = group[0];
+  const done = group.filter((r): r is Extract<RunResult, { status: 'completed' }> => r.status === 'completed');
+  const errors = group.flatMap((r) =>
+    r.status === 'errored' ? [`run ${r.rep + 1}: ${r.error.message} [${r.error.code}]`] : r.status === 'skipped' ? [`run ${r.rep + 1}: skipped: ${r.reason}`] : [],
+  );
+  const metrics: CaseSummary['metrics'] = {};
+  const keys = new Set(done.flatMap((r) => Object.keys(r.stats.metrics)));
+  for (const k of keys) metrics[k] = aggregate(done.map((r) => r.stats.metrics[k]).filter((v) => v !== undefined));
+  const latency: CaseSummary['latency'] = {};
+  const names = new Set(done.flatMap((r) => Object.keys(r.stats.histograms)));
+  for (const name of names) {
+    const merged = summarizeHistogram(mergeHistograms(done.map((r) => r.stats.histograms[name]).filter(Boolean)));
+    latency[name] = merged;
+    // Percentiles of the merged histogram, never an average of per-run percentiles.
+    const prefix = HISTOGRAM_PREFIX[name];
+    if (prefix === undefined) continue;
+    for (const p of PERCENTILE_KEYS) {
+      const key = prefix ? `${prefix}${p[0].toUpperCase()}${p.slice(1)}Us` : `${p}Us`;
+      if (metrics[key]) metrics[key] = { ...metrics[key], median: merged[p] };
+    }
+  }
+  const headline = metrics[scenario.headline];
+  const medianRun = headline
+    ? [...done].sort((a, b) => Math.abs(a.stats.metrics[scenario.headline] - headline.median) - Math.abs(b.stats.metrics[scenario.headline] - headline.median))[0]
+    : done[0];
+  return {
+    scenario: first.scenario,
+    case: first.case,
+    library: first.library,
+    status: done.length > 0 ? 'completed' : group.some((r) => r.status === 'errored') ? 'errored' : 'skipped',
+    runsCompleted: done.length,
+    runsTotal: group.length,
+    metrics,
+    latency,
+    ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
+    clientBound: done.some((r) => r.stats.clientBound),
+    noisy: headline?.noisy ?? false,
+    errors,
+  };
+}
+
+/** For rate sweeps: the highest offered rate whose merged p99 stayed within the bound. */
+function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): NonNullable<Report['highlights']> {
+  const byLib = new Map<string, CaseSummary[]>();
+  for (const s of summaries) if (s.scenario === 'rate') byLib.set(s.library, [...(byLib.get(s.library) ?? []), s]);
+  return [...byLib].map(([library, rows]) => {
+    const ok = rows.filter((r) => r.status === 'completed' && (r.latency.latency?.p99 ?? Infinity) <= p99MaxMs * 1000);
+    const best = ok.length ? Math.max(...ok.map((r) => Number(r.case.params.rate))) : null;
+    return { scenario: 'rate', library, label: `highest offered rate with p99 ≤ ${p99MaxMs} ms`, value: best, unit: 'msg/s' };
+  });
+}
+
+export function buildReport(meta: ReportMeta, scenarios: Scenario[], runs: RunResult[], p99MaxMs = 10): Report {
+  const groups = new Map<string, RunResult[]>();
+  for (const r of runs) {
+    const key = JSON.stringify([r.scenario, r.case.id, r.library]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const byName = new Map(scenarios.map((s) => [s.name, s]));
+  const summaries = [...groups.values()].flatMap((g) => {
+    const s = byName.get(g[0].scenario);
+    return s ? [summarize(s, g)] : [];
+  });
+  const highlights = rateHighlights(summaries, p99MaxMs);
+  return {
+    schema: REPORT_SCHEMA_ID,
+    version: REPORT_VERSION,
+    ...meta,
+    scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, metrics: s.metrics, headline: s.headline, pacing: s.pacing })),
+    runs,
+    summaries,
+    ...(highlights.length ? { highlights } : {}),
+  };
+}

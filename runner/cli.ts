@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * The command line: `wsbench bench`, `wsbench report <dir>`, `wsbench compare <base> <head>`.
+ * Only this file prints "error:" and exits; everything below it returns data or throws.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { LIBRARY_NAMES } from '../adapters/index.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import { installExitCleanup, signalAll } from './children.js';
+import { EXIT, UsageError } from './errors.js';
+import { allParams, makePlan, type RawOptions } from './plan.js';
+import { createProgress } from './progress.js';
+import { runBench, type BenchControl } from './orchestrate.js';
+import { writeReports, rebuildReports } from './outputs.js';
+import { REPORTERS } from './report/index.js';
+import { wsbenchVersion } from './environment.js';
+
+function scenarioHelp(): string {
+  const lines = ['', 'Scenarios (--scenario, default: all):'];
+  for (const s of Object.values(SCENARIOS)) lines.push(`  ${s.name.padEnd(12)} ${s.description}`);
+  lines.push(
+    '',
+    'Examples:',
+    '  npm run bench -- --lib ws                       the default suite, ws only',
+    '  npm run bench -- --quick                        every library, about 2 minutes',
+    '  npm run bench -- --scenario throughput --payload 32,64KiB --lib ws,uwebsockets',
+    '  npm run bench -- --scenario rate --rates 1000,10000,50000 --p99-max 5',
+    '  npm run bench -- --scenario connections --connections 50000 --lib ws',
+    '  npm run report -- results/<run-id>             rebuild every report from report.json',
+    '',
+    'Results go to results/<run-id>/: runs.jsonl (one line per run, written as it ends),',
+    'report.json, report.md and report.html. Exit codes: 0 all runs completed, 2 bad input or',
+    'a run errored, 130/143 interrupted (the finished runs are kept).',
+  );
+  return lines.join('\n');
+}
+
+function paramDescription(name: string): string {
+  const defs = allParams().get(name) ?? [];
+  const owners = Object.values(SCENARIOS).filter((s) => s.params.some((p) => p.name === name));
+  const defaults = owners
+    .map((s) => {
+      const p = s.params.find((x) => x.name === name)!;
+      const show = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
+      return `${s.name}: ${show(p.default)}${p.quick !== undefined ? `, quick ${show(p.quick)}` : ''}`;
+    })
+    .join('; ');
+  return `${defs[0]?.description ?? name} (${defaults})`;
+}
+
+function benchCommand(control: BenchControl): Command {
+  const cmd = new Command('bench')
+    .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
+    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}; default: all)`)
+    .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
+    .option('--quick', 'a short suite: 1 run, 1 s warm-up, 2 s windows, smaller sweeps')
+    .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 1)')
+    .option('--duration <s>', 'measured window per run, in seconds (default 3, quick 2)')
+    .option('--warmup <s>', 'warm-up per run, measured and discarded, in seconds (default 2, quick 1)')
+    .option('--out <dir>', 'results folder (default results)')
+    .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
+    .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
+    .option('--json', 'print report.json to stdout instead of the table')
+    .addOption(new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp())
+    .addOption(new Option('--allow-remote', 'allow a non-loopback --host').hideHelp());
+  for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
+  cmd.addHelpText('after', scenarioHelp());
+  cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
+    const params: Record<string, string | undefined> = {};
+    for (const name of allParams().keys()) params[name] = opts[camel(name)] as string | undefined;
+    const raw: RawOptions = {
+      lib: opts.lib as string | undefined,
+      scenario: opts.scenario as string | undefined,
+      runs: opts.runs as string | undefined,
+      duration: opts.duration as string | undefined,
+      warmup: opts.warmup as string | undefined,
+      quick: opts.quick === true,
+      out: opts.out as string | undefined,
+      baselineLib: opts.baselineLib as string | undefined,
+      readyTimeout: opts.readyTimeout as string | undefined,
+      host: opts.host as string | undefined,
+      allowRemote: opts.allowRemote === true,
+      params,
+    };
+    const plan = makePlan(raw);
+    const progress = createProgress(process.stderr);
+    const { report, store } = await runBench(plan, process.argv.slice(2), progress, control);
+    const files = writeReports(report, store);
+    progress.finish();
+    process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
+    process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
+    if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
+    else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : EXIT.ok;
+  });
+  return cmd;
+}
+
+const camel = (s: string): string => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function reportCommand(): Command {
+  return new Command('report')
+    .description('Rebuild report.md, report.html (and check report.json) from a results folder, without measuring.')
+    .argument('<dir>', 'a results/<run-id> folder, or its report.json')
+    .action((dir: string) => {
+      const { report, files } = rebuildReports(dir);
+      process.stdout.write(`${REPORTERS.console(report)}\n`);
+      process.stderr.write(`\nHTML report: ${files.html}\n`);
+    });
+}
+
+function installSignals(control: BenchControl): void {
+  installExitCleanup();
+  const on = (signal: NodeJS.Signals): void => {
+    if (control.interrupted) {
+      // A second Ctrl-C: stop now, children included.
+      signalAll('SIGKILL');
+      process.exit(signal === 'SIGTERM' ? 143 : EXIT.interrupted);
+    }
+    control.interrupted = signal;
+    process.stderr.write(`\nwsbench: ${signal}: stopping; the finished runs are kept\n`);
+    signalAll('SIGTERM');
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const control: BenchControl = { interrupted: null };
+  installSignals(control);
+  const program = new Command('wsbench')
+    .description('Compare Node.js WebSocket libraries on your machine: latency, throughput, connections, broadcast.')
+    .version(wsbenchVersion())
+    .exitOverride()
+    .configureOutput({ outputError: () => {} });
+  program.addCommand(benchCommand(control), { isDefault: true });
+  program.addCommand(reportCommand());
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => {} });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return;
+      fail(`${err.message.replace(/^error: /, '')} (see --help)`, EXIT.usage);
+    } else if (err instanceof UsageError) fail(err.message, EXIT.usage);
+    else {
+      const e = err as { code?: string; message?: string };
+      fail(`${e.message ?? String(err)}${e.code ? ` [${e.code}]` : ''}`, EXIT.runError);
+    }
+  }
+}
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`wsbench: error: ${message.split('\n')[0]}\n`);
+  signalAll('SIGKILL');
+  process.exitCode = code;
+}
+
+void main(process.argv.slice(2));

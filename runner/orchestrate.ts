@@ -1,0 +1,149 @@
+/**
+ * Executes a RunPlan: for each repetition, each scenario case, each library in turn (so drift
+ * hits all alike): start the server, measure, append the run to runs.jsonl, stop the server.
+ * A library that fails becomes an errored run and the others go on. The report is rewritten
+ * after every run, so an interruption loses at most the run in flight.
+ */
+import type { AdapterInfo, Settings } from '../adapters/types.js';
+import { CodedError } from '../adapters/_shared/errors.js';
+import type { RunContext, Scenario } from '../scenarios/types.js';
+import { buildReport, type ReportMeta } from './aggregate.js';
+import { decidePinning } from './pinning.js';
+import { environment, packageVersion } from './environment.js';
+import { runLoadgen } from './loadgen-process.js';
+import type { PlannedScenario, RunPlan } from './plan.js';
+import type { Progress, RunInfo } from './progress.js';
+import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
+import { describeExit, startServer, type ServerHandle } from './server-process.js';
+import { newRunId, ResultsStore } from './store.js';
+
+export interface BenchControl {
+  /** Set by the CLI's signal handler: no new run starts once it is set. */
+  interrupted: NodeJS.Signals | null;
+}
+
+export interface BenchOutcome {
+  report: Report;
+  store: ResultsStore;
+}
+
+/** What a server start told us about its library, for the report. */
+class LibraryFacts {
+  private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
+
+  record(name: string, server: ServerHandle): void {
+    if (!this.known.has(name)) this.known.set(name, { settings: server.settings, facts: server.facts });
+  }
+
+  list(adapters: AdapterInfo[]): LibraryInfo[] {
+    return adapters.map((a) => ({
+      name: a.name,
+      packageName: a.packageName,
+      version: packageVersion(a.packageName),
+      settings: this.known.get(a.name)?.settings ?? {},
+      facts: this.known.get(a.name)?.facts ?? {},
+    }));
+  }
+}
+
+async function runOne(plan: RunPlan, lib: AdapterInfo, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
+  const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
+  const pin = decidePinning();
+  const nofile = ps.scenario.nofile?.(c);
+  let server: ServerHandle | undefined;
+  try {
+    server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host });
+    facts.record(lib.name, server);
+    const s = server;
+    const serverGone = s.exited.then(() => {
+      throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(s.exit, s.stderrTail())}`);
+    });
+    serverGone.catch(() => {});
+    const ctx: RunContext = {
+      server: s,
+      target: { host: plan.host, port: s.port, codecModule: lib.codecModule },
+      measure: (job, hooks = {}) =>
+        runLoadgen(job, {
+          cpu: pin.clientCpu,
+          serverPid: s.pid,
+          serverGone,
+          timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + 30_000,
+          nofile: hooks.nofile ?? nofile,
+          onRamped: hooks.onRamped,
+          onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+        }),
+    };
+    const outcome = await ps.scenario.run(ctx, c, ps.options);
+    return { ...base, status: 'completed', stats: outcome.stats, warnings: outcome.warnings };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    let message = e.message ?? String(err);
+    // A connection error is usually the server's fault: say how the server ended, if it did.
+    if (server?.exit && e.code !== 'ESERVER_EXIT') message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
+    return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
+  } finally {
+    await server?.stop();
+  }
+}
+
+function totalEstimate(plan: RunPlan): number {
+  let ms = 0;
+  for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options);
+  return ms * plan.libraries.length * plan.runs;
+}
+
+export async function runBench(plan: RunPlan, argv: string[], progress: Progress, control: BenchControl): Promise<BenchOutcome> {
+  const runId = newRunId();
+  const store = new ResultsStore(plan.outDir, runId);
+  const startedAt = new Date().toISOString();
+  const env = environment(decidePinning(), argv);
+  const facts = new LibraryFacts();
+  const runs: RunResult[] = [];
+  const scenarios: Scenario[] = plan.scenarios.map((p) => p.scenario);
+  const p99Max = Number(plan.scenarios.find((p) => p.scenario.name === 'rate')?.options.params['p99-max'] ?? 10);
+  const report = (): Report => {
+    const meta: ReportMeta = {
+      runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      status: control.interrupted ? 'interrupted' : 'complete',
+      options: {
+        libraries: plan.libraries.map((l) => l.name),
+        scenarios: scenarios.map((s) => s.name),
+        runs: plan.runs,
+        warmupMs: plan.warmupMs,
+        durationMs: plan.durationMs,
+        quick: plan.quick,
+        baselineLib: plan.baselineLib,
+        params: plan.params,
+      },
+      environment: env,
+      libraries: facts.list(plan.libraries),
+    };
+    return buildReport(meta, scenarios, runs, p99Max);
+  };
+  const total = plan.runs * plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length, 0);
+  progress.start(total, totalEstimate(plan));
+  let index = 0;
+  outer: for (let rep = 0; rep < plan.runs; rep++) {
+    for (const ps of plan.scenarios) {
+      for (const c of ps.cases) {
+        for (const lib of plan.libraries) {
+          if (control.interrupted) break outer;
+          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
+          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
+          const result = await runOne(plan, lib, ps, c, rep, progress, facts);
+          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
+          if (control.interrupted) break outer;
+          runs.push(result);
+          store.appendRun(result);
+          store.write('report.json', `${JSON.stringify(report(), null, 2)}\n`);
+          progress.runEnd(info, result);
+        }
+      }
+    }
+  }
+  const final = report();
+  store.write('report.json', `${JSON.stringify(final, null, 2)}\n`);
+  return { report: final, store };
+}

@@ -1,0 +1,156 @@
+/**
+ * argv options -> a validated RunPlan. Every problem is a UsageError whose one line names the
+ * flag and the valid values; nothing is written before the plan is valid.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ADAPTERS, findAdapter, LIBRARY_NAMES } from '../adapters/index.js';
+import type { AdapterInfo } from '../adapters/types.js';
+import { DEFAULT_SCENARIOS, SCENARIO_NAMES, SCENARIOS } from '../scenarios/index.js';
+import type { CaseRef } from './report/schema.js';
+import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenarios/types.js';
+import { UsageError } from './errors.js';
+
+export interface RawOptions {
+  lib?: string;
+  scenario?: string;
+  runs?: string;
+  duration?: string;
+  warmup?: string;
+  quick?: boolean;
+  out?: string;
+  baselineLib?: string;
+  readyTimeout?: string;
+  host?: string;
+  allowRemote?: boolean;
+  /** Scenario parameters by name, as typed. */
+  params: Record<string, string | undefined>;
+}
+
+export interface PlannedScenario {
+  scenario: Scenario;
+  options: ScenarioOptions;
+  cases: CaseRef[];
+}
+
+export interface RunPlan {
+  libraries: AdapterInfo[];
+  scenarios: PlannedScenario[];
+  runs: number;
+  warmupMs: number;
+  durationMs: number;
+  quick: boolean;
+  outDir: string;
+  baselineLib: string;
+  readyTimeoutMs: number;
+  host: string;
+  /** Parameters the user gave, for the report. */
+  params: Record<string, string | number | boolean>;
+}
+
+/** Every scenario parameter, by name (shared names like --connections appear once). */
+export function allParams(): Map<string, ParamDef[]> {
+  const byName = new Map<string, ParamDef[]>();
+  for (const s of Object.values(SCENARIOS)) for (const p of s.params) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  return byName;
+}
+
+function list(value: string | undefined, flag: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
+  return items;
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?$/i;
+
+/** A number, allowing size suffixes (16KiB, 1m) for byte counts. */
+export function parseNumber(raw: string, flag: string, opts: { int?: boolean; min?: number; minExclusive?: boolean } = {}): number {
+  const m = SIZE.exec(raw.trim());
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  const n = m ? Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1) : Number.NaN;
+  const bound = opts.min ?? 0;
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got '${raw}'`);
+  if (opts.int && !Number.isInteger(n)) throw new UsageError(`${flag} must be a whole number, got '${raw}'`);
+  if (opts.minExclusive ? n <= bound : n < bound) {
+    throw new UsageError(`${flag} must be ${opts.minExclusive ? 'greater than' : 'at least'} ${bound}, got '${raw}'`);
+  }
+  return n;
+}
+
+function parseParam(def: ParamDef, raw: string): ParamValue {
+  const flag = `--${def.name}`;
+  const min = def.min ?? 1;
+  if (def.kind === 'bool') return raw !== 'false';
+  if (def.kind === 'list') return list(raw, flag)!.map((v) => parseNumber(v, flag, { int: true, min }));
+  return parseNumber(raw, flag, { int: def.kind === 'int', min, minExclusive: min === 0 });
+}
+
+function pickLibraries(value: string | undefined): AdapterInfo[] {
+  const names = list(value, '--lib') ?? LIBRARY_NAMES;
+  return [...new Set(names)].map((name) => {
+    const a = findAdapter(name);
+    if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}`);
+    return a;
+  });
+}
+
+function pickScenarios(value: string | undefined): Scenario[] {
+  const names = list(value, '--scenario') ?? DEFAULT_SCENARIOS;
+  return [...new Set(names)].map((name) => {
+    if (!Object.hasOwn(SCENARIOS, name)) throw new UsageError(`unknown scenario '${name}' (--scenario): choose from ${SCENARIO_NAMES.join(', ')}`);
+    return SCENARIOS[name as keyof typeof SCENARIOS];
+  });
+}
+
+/** Fails unless `dir` (or the nearest folder that exists above it) is a writable folder. */
+export function checkWritable(dir: string): void {
+  let probe = path.resolve(dir);
+  while (!fs.existsSync(probe)) probe = path.dirname(probe);
+  const stat = fs.statSync(probe);
+  const why = !stat.isDirectory() ? `${probe} is not a folder` : null;
+  try {
+    if (why) throw new Error(why);
+    fs.accessSync(probe, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`cannot write results to '${dir}' (${why ?? `${probe} is not writable`}): pass --out with a writable folder`);
+  }
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function makePlan(raw: RawOptions): RunPlan {
+  const quick = raw.quick === true;
+  const libraries = pickLibraries(raw.lib);
+  const scenarios = pickScenarios(raw.scenario);
+  const runs = raw.runs === undefined ? (quick ? 1 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
+  const durationMs = 1000 * (raw.duration === undefined ? (quick ? 2 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
+  const warmupMs = 1000 * (raw.warmup === undefined ? (quick ? 1 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
+  const readyTimeoutMs = 1000 * (raw.readyTimeout === undefined ? 10 : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
+  const baselineLib = raw.baselineLib ?? 'ws';
+  if (!libraries.some((l) => l.name === baselineLib) && raw.baselineLib !== undefined) {
+    throw new UsageError(`--baseline-lib '${baselineLib}' is not among the libraries being run (${libraries.map((l) => l.name).join(', ')})`);
+  }
+  const host = raw.host ?? '127.0.0.1';
+  if (!LOOPBACK.test(host) && !raw.allowRemote) {
+    throw new UsageError(`--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`);
+  }
+  const defs = allParams();
+  const given: Record<string, ParamValue> = {};
+  for (const [name, value] of Object.entries(raw.params)) {
+    if (value === undefined) continue;
+    const def = defs.get(name)?.[0];
+    if (def) given[name] = parseParam(def, value);
+  }
+  const planned = scenarios.map((scenario) => {
+    const params: Record<string, ParamValue> = {};
+    for (const p of scenario.params) params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
+    const options: ScenarioOptions = { params, warmupMs, durationMs, quick };
+    return { scenario, options, cases: scenario.cases(options) };
+  });
+  const out = raw.out ?? 'results';
+  checkWritable(out);
+  const params: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
+  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, host, params };
+}

@@ -1,0 +1,66 @@
+/**
+ * "At a glance": which library leads each workload on its headline metric and by how much, plus
+ * the sweep findings (`report.highlights`) — the first thing a reader of any format sees.
+ */
+import type { MetricDef, Report } from './schema.js';
+import { findSummary, formatWithUnit, libraryOrder, metricMedian, reportTables, type Flag, type Row } from './format.js';
+
+/** Who leads one case on the headline metric, and by how much over the runner-up. */
+export interface Lead {
+  scenario: string;
+  caseLabel: string;
+  metric: MetricDef;
+  leader: { library: string; value: number; flags: Flag[] };
+  runnerUp: { library: string; value: number } | null;
+  /** How many times better the leader is (always >= 1, whichever the direction). */
+  margin: number | null;
+}
+
+/** The "at a glance" answer: per scenario and case, the leader on the headline metric. */
+export function leaders(report: Report): Lead[] {
+  const leads: Lead[] = [];
+  for (const table of reportTables(report)) {
+    const metric = table.headline;
+    if (metric.better === 'none') continue;
+    for (const ct of table.cases) {
+      const ranked = ct.rows
+        .map((r) => ({ row: r, value: metricMedian(findSummary(report, table.scenario.name, ct.case.id, r.library), metric.key) }))
+        .filter((x): x is { row: Row; value: number } => x.value !== null)
+        .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
+      const [first, second] = ranked;
+      if (!first) continue;
+      const margin = !second ? null : metric.better === 'higher' ? first.value / second.value : second.value / first.value;
+      leads.push({
+        scenario: table.scenario.name,
+        caseLabel: ct.case.label,
+        metric,
+        leader: { library: first.row.library, value: first.value, flags: first.row.flags },
+        runnerUp: second ? { library: second.row.library, value: second.value } : null,
+        margin: margin !== null && Number.isFinite(margin) ? margin : null,
+      });
+    }
+  }
+  return leads;
+}
+
+/** One sweep finding (e.g. the highest rate with p99 under a bound) across libraries. */
+export interface Finding {
+  scenario: string;
+  label: string;
+  /** Formatted per library: `5.00k msg/s`, or `none` when no case qualified. */
+  values: { library: string; text: string }[];
+}
+
+/** The report's sweep findings, grouped by scenario and label, libraries in report order. */
+export function findings(report: Report): Finding[] {
+  const groups = new Map<string, Finding>();
+  const order = libraryOrder(report);
+  for (const h of report.highlights ?? []) {
+    const key = JSON.stringify([h.scenario, h.label]);
+    const group = groups.get(key) ?? { scenario: h.scenario, label: h.label, values: [] };
+    group.values.push({ library: h.library, text: h.value === null ? 'none' : formatWithUnit(h.value, h.unit) });
+    groups.set(key, group);
+  }
+  for (const g of groups.values()) g.values.sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));
+  return [...groups.values()];
+}

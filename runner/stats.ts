@@ -1,0 +1,76 @@
+/**
+ * Statistics over runs: median with spread, the noisy and client-bound flags, and latency
+ * percentiles from HDR histograms merged across connections, processes and runs (never averaged).
+ */
+import type { Aggregate, LatencySummary } from './report/schema.js';
+import { decodeHistogram, newHistogram, type Histogram } from './loadgen/histogram.js';
+
+/** A result whose runs spread more than this (max - min, relative to the median) is noisy. */
+export const NOISY_SPREAD = 0.1;
+/** The load generator's core counts as full at this CPU %... */
+export const CLIENT_FULL_PCT = 90;
+/** ...and the server as not the limit below this one. */
+export const SERVER_NOT_FULL_PCT = 90;
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Median, min, max, relative spread and the noisy flag of one metric over the runs. */
+export function aggregate(values: number[]): Aggregate {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, spread: 0, noisy: false };
+  const m = median(finite);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const spread = m === 0 ? (max === min ? 0 : Number.POSITIVE_INFINITY) : (max - min) / Math.abs(m);
+  return { median: m, min, max, spread, noisy: finite.length > 1 && spread > NOISY_SPREAD };
+}
+
+/**
+ * True when the load generator, not the server, was the limit: its core was (nearly) full while
+ * the server's was not. Unknown CPU figures never raise the flag.
+ */
+export function isClientBound(serverCpuPct: number | null, clientCpuPct: number | null): boolean {
+  if (serverCpuPct === null || clientCpuPct === null) return false;
+  return clientCpuPct >= CLIENT_FULL_PCT && serverCpuPct < SERVER_NOT_FULL_PCT;
+}
+
+/** Merges encoded histograms (from any number of processes or runs) into one. */
+export function mergeHistograms(encoded: string[]): Histogram {
+  const merged = newHistogram();
+  for (const e of encoded) merged.add(decodeHistogram(e));
+  return merged;
+}
+
+/** Percentiles at which the HDR plot is drawn: 50, 75, 87.5, ... 99.9985, then the max. */
+const CURVE_PERCENTILES = [0, ...Array.from({ length: 16 }, (_, k) => 100 * (1 - 2 ** -(k + 1)))];
+
+const us = (ns: number): number => Math.round(ns) / 1000;
+
+/** Percentiles of a histogram of nanoseconds, in microseconds. */
+export function summarizeHistogram(h: Histogram): LatencySummary {
+  const count = h.totalCount;
+  const at = (p: number): number => (count === 0 ? 0 : us(h.getValueAtPercentile(p)));
+  const curve: Array<[number, number]> = [];
+  if (count > 0) {
+    for (const p of CURVE_PERCENTILES) {
+      curve.push([p, at(p)]);
+      if (h.getValueAtPercentile(p) >= h.maxValue) break;
+    }
+    curve.push([100, us(h.maxValue)]);
+  }
+  return {
+    count,
+    mean: count === 0 ? 0 : Math.round(h.mean) / 1000,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: count === 0 ? 0 : us(h.maxValue),
+    curve,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The results folder of one bench: results/<run-id>/ with runs.jsonl (one whole line appended
+ * per run, as soon as it ends) and the reports, each written atomically (temp file + rename),
+ * so neither a crash nor Ctrl-C ever leaves a truncated file behind.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RunResult } from './report/schema.js';
+
+/** A sortable, unique id: 20261125-210501-3fa2. */
+export function newRunId(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const d = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`;
+  const t = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `${d}-${t}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Writes `content` to `file` through a temporary file in the same folder and a rename. */
+export function writeAtomic(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+export class ResultsStore {
+  readonly dir: string;
+  readonly runsFile: string;
+
+  constructor(outDir: string, readonly runId: string) {
+    this.dir = path.resolve(outDir, runId);
+    fs.mkdirSync(this.dir, { recursive: true });
+    this.runsFile = path.join(this.dir, 'runs.jsonl');
+  }
+
+  /** Appends one run as one line, in a single write. */
+  appendRun(run: RunResult): void {
+    fs.appendFileSync(this.runsFile, `${JSON.stringify(run)}\n`);
+  }
+
+  write(name: string, content: string): string {
+    const file = path.join(this.dir, name);
+    writeAtomic(file, content);
+    return file;
+  }
+}
+
+/** Reads runs.jsonl back; a torn last line (a crash mid-append) is skipped. */
+export function readRuns(file: string): unknown[] {
+  if (!fs.existsSync(file)) return [];
+  const out: unknown[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      /* a partial line from an interrupted write */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * connections: ramp to N idle connections, spread over 127.0.0.x source addresses; handshake
+ * times and rate, failures, and what each connection costs the server in memory after a forced
+ * garbage collection; then every connection must still echo.
+ */
+import type { Scenario } from './types.js';
+import { cpuMetrics, latencyDefs, m } from './common.js';
+import { summarizeHistogram, mergeHistograms } from '../runner/stats.js';
+
+/** Below the ~28k ephemeral ports of one source address. */
+const PER_ADDRESS = 20_000;
+
+export const connections: Scenario = {
+  name: 'connections',
+  description: 'Ramp to N idle connections; handshake rate and latency, server memory per connection after GC, echo at that count.',
+  pacing: `handshakes as fast as possible, a bounded number in flight; ${PER_ADDRESS} connections per 127.0.0.x source address`,
+  params: [
+    { name: 'connections', description: 'connections to open', kind: 'int', default: 10_000, quick: 1000, min: 1 },
+    { name: 'concurrency', description: 'handshakes in flight at once (connections scenario)', kind: 'int', default: 100, min: 1 },
+  ],
+  metrics: [
+    m('opened', 'open', 'conn', 'higher', true),
+    m('failures', 'failed', 'conn', 'lower', true),
+    m('handshakesPerSec', 'handshakes/s', '1/s', 'higher', true),
+    ...latencyDefs('handshake', ['p99']),
+    m('kibPerConnRss', 'RSS per conn', 'KiB', 'lower', true),
+    m('kibPerConnHeap', 'heap per conn', 'KiB', 'lower', true),
+    m('echoed', 'echo check', 'conn', 'higher'),
+    m('serverCpuPct', 'server CPU idle', '%', 'lower'),
+    m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
+  ],
+  headline: 'kibPerConnRss',
+  cases(o) {
+    const n = o.params.connections as number;
+    return [{ id: `n${n}`, label: `${n} connections`, params: { connections: n, concurrency: o.params.concurrency as number } }];
+  },
+  nofile: (c) => Math.max(4096, (c.params.connections as number) + 1024),
+  async run(ctx, c, o) {
+    const n = c.params.connections as number;
+    const before = await ctx.server.memory();
+    let after = before;
+    const x = await ctx.measure(
+      {
+        kind: 'connections',
+        ...ctx.target,
+        warmupMs: 0,
+        durationMs: o.durationMs,
+        connections: n,
+        concurrency: c.params.concurrency as number,
+        perAddress: n > PER_ADDRESS ? PER_ADDRESS : 0,
+      },
+      {
+        onRamped: async () => {
+          after = await ctx.server.memory(60_000);
+        },
+        timeoutMs: 120_000 + n * 5,
+      },
+    );
+    const r = x.result;
+    const opened = r.counts.opened;
+    const hs = summarizeHistogram(mergeHistograms([r.histograms.handshake]));
+    const cpu = cpuMetrics(x);
+    const metrics: Record<string, number> = {
+      opened,
+      failures: r.counts.failures,
+      handshakesPerSec: opened / (r.counts.rampMs / 1000),
+      handshakeP50Us: hs.p50,
+      handshakeP90Us: hs.p90,
+      handshakeP99Us: hs.p99,
+      handshakeP999Us: hs.p999,
+      handshakeMaxUs: hs.max,
+      kibPerConnRss: (after.rss - before.rss) / 1024 / opened,
+      kibPerConnHeap: (after.heapUsed - before.heapUsed) / 1024 / opened,
+      echoed: r.counts.echoed,
+      ...cpu.metrics,
+    };
+    const warnings = [...r.warnings];
+    if (!after.gc) warnings.push('the server ran without --expose-gc: memory was not measured after a forced GC');
+    return {
+      stats: { metrics, histograms: { handshake: r.histograms.handshake }, timeline: r.timeline, clientBound: false },
+      warnings,
+    };
+  },
+  estimateMs: (c, o) => (c.params.connections as number) / 3 + o.durationMs + 2000,
+};

@@ -1,0 +1,42 @@
+/** latency: ping-pong, one message in flight per connection; the round trip of each message. */
+import type { Scenario } from './types.js';
+import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+
+export const latency: Scenario = {
+  name: 'latency',
+  description: 'Ping-pong: each connection sends one message and waits for its echo (closed loop).',
+  pacing: 'closed loop: the next message leaves in the same write that follows the echo',
+  params: [
+    { name: 'connections', description: 'connections doing ping-pong', kind: 'int', default: 1, min: 1 },
+    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+  ],
+  metrics: [
+    ...latencyDefs('', ['p50', 'p99', 'p999']),
+    m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),
+    ...CPU_DEFS,
+    m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher'),
+  ],
+  headline: 'p50Us',
+  cases(o) {
+    const connections = o.params.connections as number;
+    return (o.params.payload as number[]).map((payload) => ({
+      id: `c${connections}-p${payload}`,
+      label: `${connections} conn, ${formatBytes(payload)}`,
+      params: { connections, payload },
+    }));
+  },
+  async run(ctx, c, o) {
+    const x = await ctx.measure({
+      kind: 'echo',
+      ...ctx.target,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      connections: c.params.connections as number,
+      inflight: 1,
+      payloadBytes: c.params.payload as number,
+      binary: true,
+    });
+    return echoOutcome(x);
+  },
+  estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
+};

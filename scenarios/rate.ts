@@ -1,0 +1,53 @@
+/**
+ * rate: open loop at a fixed total rate; latency from when each message was due, so a stalled
+ * server cannot hide its stalls (coordinated omission corrected, as wrk2 does). A list of rates
+ * is a sweep: a latency-versus-load curve.
+ */
+import type { Scenario } from './types.js';
+import { CPU_DEFS, echoOutcome, latencyDefs, m } from './common.js';
+
+export const rate: Scenario = {
+  name: 'rate',
+  description: 'Open loop: a fixed total rate spread over N connections; latency measured from each send\'s due time.',
+  pacing: 'open loop: a timer tick (about 1 ms) sends every message due by then; latency counts from the due time',
+  params: [
+    { name: 'rates', description: 'offered rates in messages/s (a sweep)', kind: 'list', default: [5000, 20000], quick: [5000], min: 1 },
+    { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
+    { name: 'payload', description: 'message size in bytes, at least 8 (the first of a list)', kind: 'list', default: [32], min: 8 },
+    { name: 'p99-max', description: 'p99 bound in ms for the highest sustainable rate', kind: 'number', default: 10, min: 0 },
+  ],
+  metrics: [
+    m('offeredRate', 'offered', 'msg/s', 'none', true),
+    m('achievedRate', 'achieved', 'msg/s', 'higher', true),
+    ...latencyDefs('', ['p50', 'p99', 'max']),
+    ...CPU_DEFS,
+  ],
+  headline: 'p99Us',
+  cases(o) {
+    const connections = o.params.connections as number;
+    const payload = (o.params.payload as number[])[0];
+    return (o.params.rates as number[]).map((r) => ({
+      id: `r${r}`,
+      label: `${r} msg/s over ${connections} conn`,
+      params: { rate: r, connections, payload },
+    }));
+  },
+  async run(ctx, c, o) {
+    const offered = c.params.rate as number;
+    const x = await ctx.measure({
+      kind: 'echo',
+      ...ctx.target,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      connections: c.params.connections as number,
+      inflight: 1,
+      payloadBytes: c.params.payload as number,
+      binary: true,
+      rate: offered,
+    });
+    const out = echoOutcome(x, { offeredRate: offered });
+    out.stats.metrics.achievedRate = out.stats.metrics.msgsPerSec;
+    return out;
+  },
+  estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
+};

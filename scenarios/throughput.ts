@@ -1,0 +1,45 @@
+/** throughput: many connections, several messages in flight each, over a sweep of sizes. */
+import type { Scenario } from './types.js';
+import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+
+export const throughput: Scenario = {
+  name: 'throughput',
+  description: 'N connections x K messages in flight, echoed as fast as the server can (closed loop), per payload size.',
+  pacing: 'closed loop: each echo is answered with the next message in one write per incoming chunk',
+  params: [
+    { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1 },
+    { name: 'inflight', description: 'messages in flight per connection', kind: 'int', default: 16, min: 1 },
+    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32, 1024, 16384, 65536], quick: [32, 16384], min: 8 },
+  ],
+  metrics: [
+    m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),
+    m('mbPerSec', 'MB/s', 'MB/s', 'higher', true),
+    ...latencyDefs('', ['p99']),
+    ...CPU_DEFS,
+    m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
+  ],
+  headline: 'msgsPerSec',
+  cases(o) {
+    const connections = o.params.connections as number;
+    const inflight = o.params.inflight as number;
+    return (o.params.payload as number[]).map((payload) => ({
+      id: `p${payload}`,
+      label: `${formatBytes(payload)}, ${connections}x${inflight}`,
+      params: { payload, connections, inflight },
+    }));
+  },
+  async run(ctx, c, o) {
+    const x = await ctx.measure({
+      kind: 'echo',
+      ...ctx.target,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      connections: c.params.connections as number,
+      inflight: c.params.inflight as number,
+      payloadBytes: c.params.payload as number,
+      binary: true,
+    });
+    return echoOutcome(x);
+  },
+  estimateMs: (_c, o) => o.warmupMs + o.durationMs + 1000,
+};

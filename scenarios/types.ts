@@ -1,0 +1,62 @@
+/**
+ * The scenario contract. A scenario names its parameters (with defaults, shown in --help and the
+ * README), expands the options into measurement cases (a sweep gives several), and turns one
+ * case into load-generator jobs and then into metrics. It never prints.
+ */
+import type { Job } from '../runner/loadgen/jobs.js';
+import type { Measured, LoadgenHooks } from '../runner/loadgen-process.js';
+import type { ServerHandle } from '../runner/server-process.js';
+import type { CaseRef, MetricDef, RunStats } from '../runner/report/schema.js';
+
+export type ParamValue = number | string | boolean | number[];
+
+/** A command-line parameter of a scenario. */
+export interface ParamDef {
+  /** Option name without dashes, e.g. `connections` for `--connections`. */
+  name: string;
+  description: string;
+  kind: 'int' | 'number' | 'list' | 'bool';
+  /** Default of the full suite, and of --quick where it differs. */
+  default: ParamValue;
+  quick?: ParamValue;
+  /** Smallest allowed value (each item, for lists). */
+  min?: number;
+}
+
+/** Options every scenario sees: the validated parameters plus the shared timing. */
+export interface ScenarioOptions {
+  params: Record<string, ParamValue>;
+  warmupMs: number;
+  durationMs: number;
+  quick: boolean;
+}
+
+/** What a scenario may do during one run; the runner owns processes and timing. */
+export interface RunContext {
+  server: ServerHandle;
+  target: { host: string; port: number; codecModule: string };
+  /** Runs one load-generator job against the server and samples both processes' CPU. */
+  measure(job: Job, hooks?: Partial<Pick<LoadgenHooks, 'onRamped' | 'nofile' | 'timeoutMs'>>): Promise<Measured>;
+}
+
+export interface ScenarioOutcome {
+  stats: RunStats;
+  warnings: string[];
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** How the load generator paces here; stated in the report. */
+  pacing: string;
+  params: ParamDef[];
+  metrics: MetricDef[];
+  /** The metric that ranks libraries. */
+  headline: string;
+  cases(o: ScenarioOptions): CaseRef[];
+  /** Open files the server and load generator need for a case (raised with prlimit). */
+  nofile?(c: CaseRef): number | undefined;
+  run(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<ScenarioOutcome>;
+  /** Expected wall time of one run, for the progress display's estimate. */
+  estimateMs(c: CaseRef, o: ScenarioOptions): number;
+}

@@ -1,0 +1,213 @@
+/**
+ * Reporters on a hand-written fixture: every format shows every library, the right numbers, the
+ * best marks, the errored/skipped reasons and the flags; HTML escapes what came from outside and
+ * fetches nothing; JSON round-trips; the published JSON Schema matches the zod schema.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Report } from '../runner/report/schema.js';
+import { OUTPUT_FILES, REPORTERS, isReporterName } from '../runner/report/index.js';
+import { renderConsole } from '../runner/report/console.js';
+import { renderMarkdown } from '../runner/report/markdown.js';
+import { renderHtml } from '../runner/report/html.js';
+import { jsonForScript } from '../runner/report/html-safe.js';
+import { renderJson } from '../runner/report/json.js';
+import { buildChartSpecs, percentileX } from '../runner/report/html-charts.js';
+import { formatRate, formatRatio, formatUs, formatValue, scenarioTable } from '../runner/report/format.js';
+import { reportJsonSchema } from '../runner/report/schema-export.js';
+import { findings, leaders } from '../runner/report/glance.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const LIBS = ['ws', 'socket.io', 'sockjs', 'websocket', 'uwebsockets'];
+const XSS = 'server crashed: <script>alert(1)</script>';
+
+function fixture(): Report {
+  return Report.parse(JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8')));
+}
+
+/** The lines of the block that starts at the line containing `marker`, up to the next blank line. */
+function block(text: string, marker: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.includes(marker));
+  assert.ok(start >= 0, `no line contains ${marker}`);
+  const end = lines.findIndex((l, i) => i > start && l.trim() === '');
+  return lines.slice(start, end < 0 ? undefined : end);
+}
+
+function lineOf(lines: string[], library: string): string {
+  const line = lines.find((l) => l.trimStart().startsWith(library + ' ') || l.startsWith(`| ${library} `));
+  assert.ok(line, `no row for ${library} in:\n${lines.join('\n')}`);
+  return line;
+}
+
+test('the fixture is a valid Report with the cases the reporters must handle', () => {
+  const raw: unknown = JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8'));
+  const parsed = Report.safeParse(raw);
+  assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
+  const r = parsed.data;
+  assert.deepEqual(r.libraries.map((l) => l.name), LIBS);
+  assert.deepEqual(r.scenarios.map((s) => s.name), ['latency', 'throughput', 'broadcast', 'connections', 'rate']);
+  const errored = r.summaries.find((s) => s.status === 'errored');
+  assert.deepEqual([errored?.library, errored?.scenario, errored?.errors], ['sockjs', 'throughput', [XSS]]);
+  assert.ok(r.summaries.some((s) => s.status === 'skipped' && s.errors.length > 0));
+  assert.ok(r.summaries.some((s) => s.clientBound) && r.summaries.some((s) => s.noisy));
+});
+
+test('number formatting', () => {
+  assert.equal(formatUs(3.214), '3.21');
+  assert.equal(formatUs(95.14), '95.1');
+  assert.equal(formatUs(12345.6), '12,346');
+  assert.equal(formatRate(950), '950');
+  assert.equal(formatRate(45_678), '45.7k');
+  assert.equal(formatRate(999_700), '1.00M');
+  assert.equal(formatRate(1_480_000), '1.48M');
+  assert.equal(formatRatio(0.8), '0.80x');
+  assert.equal(formatValue(87.25, '%'), '87.3');
+  assert.equal(formatValue(1_897_436, 'msg/cpu-s'), '1.90M');
+  assert.equal(formatValue(6850, '1/s'), '6.85k');
+  assert.equal(formatValue(3, 'msg'), '3', 'counts stay whole');
+  assert.equal(formatValue(10_000, 'conn'), '10,000');
+});
+
+test('table model: best per case, relative to baseline, flags, errored rows', () => {
+  const t = scenarioTable(fixture(), 'throughput');
+  assert.ok(t);
+  assert.deepEqual(t.cases.map((c) => c.case.id), ['p32', 'p1024']);
+  const [small, big] = t.cases;
+  const uws = small!.rows.find((r) => r.library === 'uwebsockets')!;
+  assert.equal(uws.cells[0]!.text, '1.48M');
+  assert.equal(uws.cells[0]!.best, true);
+  assert.equal(uws.relative, '6.41x');
+  assert.deepEqual(uws.flags, ['client-bound']);
+  assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, '1.00x');
+  const sockjs = big!.rows.find((r) => r.library === 'sockjs')!;
+  assert.deepEqual([sockjs.status, sockjs.errors, sockjs.relative], ['errored', [XSS], null]);
+  // Every library delivers 99k/s in broadcast: a tie marks nobody best.
+  const b = scenarioTable(fixture(), 'broadcast')!;
+  const col = b.columns.findIndex((c) => c.key === 'deliveredPerSec');
+  assert.ok(b.cases[0]!.rows.every((r) => !r.cells[col]?.best));
+  const lead = leaders(fixture()).find((l) => l.scenario === 'latency')!;
+  assert.deepEqual([lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2)], ['uwebsockets', 'ws', '2.28']);
+  const [finding] = findings(fixture());
+  assert.deepEqual(finding?.values.map((v) => `${v.library} ${v.text}`), ['ws 5.00k msg/s', 'socket.io none', 'sockjs none', 'websocket 1.00k msg/s', 'uwebsockets 5.00k msg/s']);
+});
+
+test('console: aligned tables with values, best marks, reasons, flags and a legend', () => {
+  const out = renderConsole(fixture());
+  assert.match(out.split('\n')[0]!, /^wsbench run 2025-11-20T10-00-00Z-fixture +status: complete/);
+  const latency = block(out, '[10 connections × 32 B]');
+  for (const lib of LIBS) lineOf(latency, lib);
+  assert.match(lineOf(latency, 'uwebsockets'), /41\.8\*\s+88\.4\*\s+231k\*/);
+  assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*1\.00x/);
+  assert.match(lineOf(latency, 'websocket'), /\[noisy\]$/);
+  const small = block(out, '[32 B payload]');
+  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*6\.41x\s+\[client-bound\]$/);
+  assert.match(lineOf(block(out, '[1 KiB payload]'), 'sockjs'), /errored\s+server crashed: <script>alert\(1\)<\/script>$/);
+  assert.match(lineOf(block(out, '[100 clients'), 'websocket'), /skipped\s+the websocket adapter has no broadcast relay yet/);
+  // Right-aligned: on every row the p50 value's last digit sits just before the header's column end.
+  const end = latency[1]!.indexOf('p50 (µs) ') + 'p50 (µs) '.length;
+  for (const row of latency.slice(2)) assert.match(row.slice(end - 2, end + 1), /^\d[* ] $/, row);
+  assert.match(out, /\[client-bound\] the load generator saturated its core/);
+  assert.match(out, /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x better than ws \(95\.1 µs\)$/m);
+  assert.match(out, /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none, /m);
+  assert.match(out, /\* best in case/);
+  assert.doesNotMatch(out, /\u001b\[/, 'no ANSI colours unless asked');
+  assert.match(renderConsole(fixture(), { color: true }), /\u001b\[32m/);
+});
+
+test('console and markdown: an interrupted report says so and shows missing rows', () => {
+  const r = fixture();
+  r.status = 'interrupted';
+  r.summaries = r.summaries.filter((s) => !(s.scenario === 'rate' && s.case.id === 'r5000' && s.library === 'socket.io'));
+  const out = renderConsole(r);
+  assert.match(out.split('\n')[0]!, /status: INTERRUPTED/);
+  assert.match(lineOf(block(out, '[5,000 msg/s offered]'), 'socket.io'), /missing\s+no result: the bench was interrupted first/);
+  assert.match(renderMarkdown(r), /\*\*INTERRUPTED\*\*/);
+});
+
+test('markdown: one table row per library, escaped cells, flags, environment', () => {
+  const md = renderMarkdown(fixture());
+  const small = block(md, '| Library | Status | throughput (msg/s)');
+  assert.equal(small.length, 2 + LIBS.length);
+  for (const lib of LIBS) lineOf(small, lib);
+  assert.match(lineOf(small, 'uwebsockets'), /^\| uwebsockets ⚠️ client-bound \| ok \| \*\*1\.48M\*\* \|/);
+  // Every row of every table has as many cells as its header: no stray `|` from escaped content.
+  const cells = (l: string) => l.split('|').length;
+  let width = 0;
+  md.split('\n').forEach((line, i, all) => {
+    if (!line.startsWith('|')) return;
+    if (all[i + 1]?.startsWith('| ---')) width = cells(line);
+    else assert.equal(cells(line), width, line);
+  });
+  const sockjs = lineOf(block(md.slice(md.indexOf('### 1 KiB payload')), '| Library |'), 'sockjs');
+  assert.ok(sockjs.includes('server crashed: &lt;script&gt;alert(1)&lt;/script&gt;'), sockjs);
+  assert.equal(cells(sockjs), cells(small[0]!));
+  assert.ok(!md.includes('<script'), 'raw markup from an error message leaked');
+  assert.match(lineOf(block(md.slice(md.indexOf('### 10 connections')), '| Library |'), 'websocket'), /⚠️ noisy/);
+  assert.match(md, /\| Command \| <code>wsbench bench .*--label &quot;a&#124;b &amp; &lt;c&gt;&quot;<\/code> \|/);
+  assert.match(md, /\| uwebsockets \| <code>uWebSockets\.js<\/code> \| 20\.30\.0-unofficial\.0 \|/);
+  assert.match(md, /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none/m);
+  assert.match(md, /\| latency \| 10 connections × 32 B \| \*\*uwebsockets\*\* \| p50: 41\.8 µs \| 2\.28x better than ws \(95\.1 µs\) \|/);
+});
+
+test('html: escaped, self-contained, with embedded data and one canvas per chart', () => {
+  const report = fixture();
+  const page = renderHtml(report);
+  assert.ok(page.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(!page.includes('<script>alert(1)'), 'raw <script>alert(1) in the HTML');
+  assert.doesNotMatch(page, /\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i, 'external resource reference');
+  assert.doesNotMatch(page, /<(?:link|img|iframe)\b|<script\b[^>]*\bsrc=/i, 'nothing may be loaded from elsewhere');
+  assert.equal(page.match(/<script\b/gi)?.length, page.match(/<\/script/gi)?.length, 'an inlined script closes its element early');
+  const data = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(page);
+  assert.ok(data, 'report-data script missing');
+  assert.deepEqual(JSON.parse(data[1]!), report);
+  const canvases = [...page.matchAll(/<canvas class="chart" id="(chart-\d+)" data-chart="([^"]+)"/g)].map((m) => m[2]);
+  assert.deepEqual(canvases, buildChartSpecs(report).map((s) => s.name));
+  for (const name of ['latency-curve:latency:c10-p32:latency', 'bars:throughput:msgsPerSec', 'bars:throughput:mbPerSec',
+    'fanout:broadcast:c100-p64', 'latency-curve:broadcast:c100-p64:fanout', 'memory:connections:c1000', 'bars:connections:handshakesPerSec',
+    'latency-curve:connections:c1000:handshake', 'rate-latency:rate', 'timeline:throughput:p32', 'micro']) {
+    assert.ok(canvases.includes(name), `missing chart ${name}`);
+  }
+  assert.match(page, /<span class="badge flag-client-bound"/);
+  assert.match(page, /<span class="badge flag-noisy"/);
+  assert.match(page, /<code>wsbench bench [^<]*--label &quot;a\|b &amp; &lt;c&gt;&quot;<\/code>/);
+  assert.match(page, /<td class="leader">uwebsockets/);
+  assert.match(page, /<li><strong>rate<\/strong>, highest offered rate with p99 ≤ 0\.25 ms: ws <strong>5\.00k msg\/s<\/strong>/);
+});
+
+test('html charts: one dataset per library, in report order; HDR x positions', () => {
+  for (const spec of buildChartSpecs(fixture())) assert.deepEqual(spec.datasets.map((d) => d.label), LIBS, spec.name);
+  assert.equal(percentileX(99, false), 100);
+  assert.equal(percentileX(0.5, true), 2);
+  assert.equal(Math.round(percentileX(100, false)), 1e5, 'p100 is parked at 99.999 %, not at infinity');
+});
+
+test('html: JSON in a script element cannot end it or break parsing', () => {
+  const text = jsonForScript({ s: '</script><!-- & \u2028\u2029' }).value;
+  assert.ok(!/[<>&\u2028\u2029]/.test(text), text);
+  assert.deepEqual(JSON.parse(text), { s: '</script><!-- & \u2028\u2029' });
+});
+
+test('json: round-trips and validates', () => {
+  const report = fixture();
+  const text = renderJson(report);
+  assert.ok(text.endsWith('}\n'));
+  assert.deepEqual(Report.parse(JSON.parse(text)), report);
+});
+
+test('registry: every reporter renders, file names are fixed', () => {
+  assert.deepEqual(Object.keys(REPORTERS).sort(), ['console', 'html', 'json', 'markdown']);
+  assert.deepEqual(OUTPUT_FILES, { json: 'report.json', markdown: 'report.md', html: 'report.html' });
+  assert.ok(isReporterName('html') && !isReporterName('toString'));
+  for (const render of Object.values(REPORTERS)) assert.ok(render(fixture()).includes('uwebsockets'));
+});
+
+test('schema/report.schema.json is the JSON Schema of the zod Report', () => {
+  const onDisk: unknown = JSON.parse(readFileSync(`${root}schema/report.schema.json`, 'utf8'));
+  assert.deepEqual(onDisk, reportJsonSchema(), 'schema drifted: run `node dist/runner/report/write-schema.js` after building');
+  const schema = reportJsonSchema();
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  assert.deepEqual((schema.properties as Record<string, unknown>).schema, { type: 'string', const: 'wsbench/report' });
+});
