@@ -3,7 +3,8 @@
  * sender; broadcast by `socket.to(room).emit`, Socket.IO's own rooms.
  */
 import http from 'node:http';
-import { Server } from 'socket.io';
+import type { Server as IoServer } from 'socket.io';
+import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 
 const options = {
@@ -25,6 +26,7 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const server = http.createServer();
+    const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
     const io = new Server(server, options);
     io.on('connection', (socket) => {
       socket.on('echo', (message: unknown) => socket.emit('echo', message));
@@ -40,6 +42,7 @@ export const adapter: ServerAdapter = {
     const address = server.address();
     return {
       port: typeof address === 'object' && address ? address.port : port,
+      facts: { version: loadedVersion('socket.io') },
       close: () => new Promise<void>((resolve) => io.close(() => resolve())),
     };
   },

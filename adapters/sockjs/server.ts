@@ -3,7 +3,8 @@
  * generator uses their raw WebSocket endpoint. Broadcast by a loop over the room.
  */
 import http from 'node:http';
-import sockjs from 'sockjs';
+import type sockjs from 'sockjs';
+import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import type { ServerAdapter } from '../types.js';
 
 const quiet = (): void => {};
@@ -17,14 +18,15 @@ export const adapter: ServerAdapter = {
     broadcast: 'loop over a Set of room members',
   },
   async start({ host, port }) {
+    const lib = loadLibrary<typeof sockjs>('sockjs');
     const server = http.createServer();
-    const echo = sockjs.createServer({ prefix: '/echo', log: quiet });
+    const echo = lib.createServer({ prefix: '/echo', log: quiet });
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake
       conn.on('data', (message: string) => conn.write(message));
     });
     const room = new Set<sockjs.Connection>();
-    const broadcast = sockjs.createServer({ prefix: '/broadcast', log: quiet });
+    const broadcast = lib.createServer({ prefix: '/broadcast', log: quiet });
     broadcast.on('connection', (conn) => {
       if (!conn) return;
       room.add(conn);
@@ -42,6 +44,7 @@ export const adapter: ServerAdapter = {
     const address = server.address();
     return {
       port: typeof address === 'object' && address ? address.port : port,
+      facts: { version: loadedVersion('sockjs') },
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
   },

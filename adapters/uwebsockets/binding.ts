@@ -6,13 +6,15 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CodedError } from '../_shared/errors.js';
+import { libraryDir } from '../_shared/load-library.js';
 
 export type Uws = typeof import('uWebSockets.js');
 
 /** Where the binding for this platform, arch and Node ABI lives (WSBENCH_UWS_BINDING overrides). */
 export function bindingPath(): string {
   if (process.env.WSBENCH_UWS_BINDING) return process.env.WSBENCH_UWS_BINDING;
-  const require = createRequire(import.meta.url);
+  const dir = libraryDir();
+  const require = createRequire(dir ? path.join(path.resolve(dir), 'package.json') : import.meta.url);
   const root = path.dirname(require.resolve('uWebSockets.js/package.json'));
   return path.join(root, 'binaries', `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`);
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from './binding.js';
+import { loadedVersion } from '../_shared/load-library.js';
 
 const MAX_BACKPRESSURE = 64 * 1024 * 1024;
 
@@ -38,7 +39,7 @@ export const adapter: ServerAdapter = {
     if (!token) throw new Error(`uWebSockets.js could not listen on ${host}:${port}`);
     return {
       port: uws.us_socket_local_port(token as never),
-      facts: { nativeBinding: path.basename(file) },
+      facts: { version: loadedVersion('uWebSockets.js'), nativeBinding: path.basename(file) },
       close: async () => {
         uws.us_listen_socket_close(token as never);
       },

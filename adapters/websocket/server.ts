@@ -3,9 +3,10 @@
  * the room. Outgoing fragmentation is off, so every library sends one frame per message.
  */
 import http from 'node:http';
-import websocket from 'websocket';
+import type websocket from 'websocket';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
+import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 
 type Connection = websocket.connection;
 
@@ -24,7 +25,8 @@ export const adapter: ServerAdapter = {
       res.writeHead(404);
       res.end();
     });
-    const wss = new websocket.server({
+    const lib = loadLibrary<typeof websocket>('websocket');
+    const wss = new lib.server({
       httpServer: server,
       autoAcceptConnections: false,
       maxReceivedMessageSize: FAIR_SETTINGS.maxPayloadBytes,
@@ -58,6 +60,7 @@ export const adapter: ServerAdapter = {
     return {
       port: typeof address === 'object' && address ? address.port : port,
       facts: {
+        version: loadedVersion('websocket'),
         bufferutil: addonLoads('websocket', 'bufferutil'),
         utf8Validate: addonLoads('websocket', 'utf-8-validate'),
       },

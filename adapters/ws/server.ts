@@ -1,7 +1,8 @@
 /** ws: echo per socket; broadcast by a loop over the room's clients (ws has no rooms). */
-import { WebSocketServer, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
+import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -11,6 +12,7 @@ export const adapter: ServerAdapter = {
     broadcast: 'loop over a Set of room members',
   },
   async start({ host, port }) {
+    const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
     const room = new Set<WebSocket>();
     const wss = new WebSocketServer({
       host,
@@ -38,6 +40,7 @@ export const adapter: ServerAdapter = {
     return {
       port: address && typeof address === 'object' ? address.port : port,
       facts: {
+        version: loadedVersion('ws'),
         bufferutil: addonLoads('ws', 'bufferutil') && !process.env.WS_NO_BUFFER_UTIL,
         utf8Validation: 'node:buffer isUtf8',
       },

@@ -48,6 +48,7 @@ td.leader { font-weight: 600; }
 dl.env { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.env dt { color: var(--muted); } dl.env dd { margin: 0; }
 ul.kv { margin: 0; padding: 0; list-style: none; }
+ul.findings { margin: 10px 0; padding-left: 20px; }
 `;
 
 function keyValues(record: Record<string, string | number | boolean>): SafeHtml {
