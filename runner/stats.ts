@@ -54,7 +54,8 @@ const us = (ns: number): number => Math.round(ns) / 1000;
 /** Percentiles of a histogram of nanoseconds, in microseconds. */
 export function summarizeHistogram(h: Histogram): LatencySummary {
   const count = h.totalCount;
-  const at = (p: number): number => (count === 0 ? 0 : us(h.getValueAtPercentile(p)));
+  // HDR reports a bucket's highest equivalent value, which can exceed the true max: clamp.
+  const at = (p: number): number => (count === 0 ? 0 : us(Math.min(h.getValueAtPercentile(p), h.maxValue)));
   const curve: Array<[number, number]> = [];
   if (count > 0) {
     for (const p of CURVE_PERCENTILES) {

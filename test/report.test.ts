@@ -69,6 +69,7 @@ test('number formatting', () => {
   assert.equal(formatValue(6850, '1/s'), '6.85k');
   assert.equal(formatValue(3, 'msg'), '3', 'counts stay whole');
   assert.equal(formatValue(10_000, 'conn'), '10,000');
+  assert.equal(formatValue(41, '%'), '41.0', 'a measured value keeps its precision');
 });
 
 test('table model: best per case, relative to baseline, flags, errored rows', () => {

@@ -53,8 +53,9 @@ export function formatValue(value: number, unit: string): string {
   if (unit === 'µs' || unit === 'us') return formatUs(value);
   // Rates read best with k/M suffixes: `msg/s`, `1/s`, `MB/s`, `msg/cpu-s`.
   if (/\/(?:cpu-)?s$/i.test(unit)) return formatRate(value);
-  // Counts (connections, lost messages) are whole numbers: `3`, not `3.00`.
-  if (Number.isInteger(value) && Math.abs(value) < 1000 && unit !== 'µs' && unit !== 'us') return String(value);
+  // Counts (connections, lost messages) are whole numbers: `3`, not `3.00`. Only count units:
+  // a measured 41 % must still read `41.0` beside `30.2` in its column.
+  if (/^(?:msgs?|conns?|connections|count)$/.test(unit) && Number.isInteger(value)) return groupThousands(value);
   return fixed3(value);
 }
 
@@ -262,7 +263,8 @@ export function reportTables(report: Report): ScenarioTable[] {
   return report.scenarios.map((s) => scenarioTable(report, s.name)).filter((t): t is ScenarioTable => t !== undefined);
 }
 
-/** A column header: `p50 (µs)`. */
+/** A column header: `p50 (µs)`; just the label when it already says the unit (`msgs/s`, `MB/s`). */
 export function columnTitle(col: Pick<Column, 'label' | 'unit'>): string {
-  return col.unit ? `${col.label} (${col.unit})` : col.label;
+  const saysUnit = col.label.includes(col.unit) || (col.label.endsWith('/s') && col.unit.endsWith('/s'));
+  return col.unit && !saysUnit ? `${col.label} (${col.unit})` : col.label;
 }

@@ -122,10 +122,11 @@ function latencyCurves(report: Report, scenario: string, c: CaseRef): Draft[] {
   }));
 }
 
-/** Messages per second over each second of the median run. */
+/** Messages per second over each second of the median run (a single second shows no trend: no chart). */
 function timeline(report: Report, scenario: string, c: CaseRef): Draft[] {
   const lines = libraryOrder(report).map((lib) => findSummary(report, scenario, c.id, lib)?.timeline ?? []);
   const seconds = Math.max(0, ...lines.map((t) => t.length));
+  if (seconds < 2) return [];
   const colors = libraryColors(report);
   return [{
     name: `timeline:${scenario}:${c.id}`,

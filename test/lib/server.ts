@@ -1,0 +1,43 @@
+/** Test helpers around real server processes and our raw client. */
+import { ADAPTERS, findAdapter } from '../../adapters/index.js';
+import type { Channel, WireCodec } from '../../adapters/types.js';
+import { RawConnection } from '../../runner/loadgen/connection.js';
+import { startServer, type ServerHandle } from '../../runner/server-process.js';
+
+export async function start(name: string): Promise<ServerHandle> {
+  const adapter = findAdapter(name, true);
+  if (!adapter) throw new Error(`no adapter ${name}`);
+  return startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000 });
+}
+
+export async function codecOf(name: string): Promise<WireCodec> {
+  const info = findAdapter(name, true) ?? ADAPTERS.ws;
+  const mod = (await import(new URL(`../../adapters/${info.codecModule}`, import.meta.url).href)) as { codec: WireCodec };
+  return mod.codec;
+}
+
+/** A client connection that collects every payload it receives. */
+export async function client(server: ServerHandle, codec: WireCodec, channel: Channel): Promise<{ conn: RawConnection; next(): Promise<Buffer> }> {
+  const conn = await RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel });
+  const queue: Buffer[] = [];
+  const waiters: Array<(b: Buffer) => void> = [];
+  conn.onData = (buf, s, e) => {
+    const copy = Buffer.from(buf.subarray(s, e));
+    const w = waiters.shift();
+    if (w) w(copy);
+    else queue.push(copy);
+  };
+  return {
+    conn,
+    next: () =>
+      new Promise<Buffer>((resolve, reject) => {
+        const q = queue.shift();
+        if (q) return resolve(q);
+        const t = setTimeout(() => reject(new Error('no message within 10 s')), 10_000);
+        waiters.push((b) => {
+          clearTimeout(t);
+          resolve(b);
+        });
+      }),
+  };
+}
