@@ -14,6 +14,8 @@ import { runBench, type BenchControl } from './orchestrate.js';
 import { writeReports, rebuildReports } from './outputs.js';
 import { REPORTERS } from './report/index.js';
 import { wsbenchVersion } from './environment.js';
+import { compareCommand, loadBaseline, parseThreshold, runCompareAfterBench } from './compare/command.js';
+import { EXPORTERS, parseExportSpecs, writeExports } from './export/index.js';
 
 function scenarioHelp(): string {
   const lines = ['', 'Scenarios (--scenario, default: all):'];
@@ -29,8 +31,8 @@ function scenarioHelp(): string {
     '  npm run report -- results/<run-id>             rebuild every report from report.json',
     '',
     'Results go to results/<run-id>/: runs.jsonl (one line per run, written as it ends),',
-    'report.json, report.md and report.html. Exit codes: 0 all runs completed, 2 bad input or',
-    'a run errored, 130/143 interrupted (the finished runs are kept).',
+    'report.json, report.md and report.html. Exit codes: 0 all runs completed, 1 --compare found',
+    'a regression, 2 bad input or a run errored, 130/143 interrupted (the finished runs are kept).',
   );
   return lines.join('\n');
 }
@@ -51,7 +53,7 @@ function paramDescription(name: string): string {
 function benchCommand(control: BenchControl): Command {
   const cmd = new Command('bench')
     .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
-    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}; default: all)`)
+    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}; default: all); name@<folder> loads it from <folder>/node_modules`)
     .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
     .option('--quick', 'a short suite: 1 run, 1 s warm-up, 2 s windows, smaller sweeps')
     .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 1)')
@@ -61,6 +63,9 @@ function benchCommand(control: BenchControl): Command {
     .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
     .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
     .option('--json', 'print report.json to stdout instead of the table')
+    .option('--export <format=file>', `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--compare <baseline>', 'then compare with a baseline report.json (or results folder); exit 1 on a regression')
+    .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
     .addOption(new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp())
     .addOption(new Option('--allow-remote', 'allow a non-loopback --host').hideHelp());
   for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
@@ -83,14 +88,20 @@ function benchCommand(control: BenchControl): Command {
       params,
     };
     const plan = makePlan(raw);
+    // Bad export or baseline flags fail before anything is measured.
+    const exportSpecs = parseExportSpecs(opts.export as unknown as string[]);
+    const threshold = parseThreshold(opts.threshold as string | undefined);
+    const baseline = typeof opts.compare === 'string' ? loadBaseline(opts.compare) : undefined;
     const progress = createProgress(process.stderr);
     const { report, store } = await runBench(plan, process.argv.slice(2), progress, control);
     const files = writeReports(report, store);
     progress.finish();
     process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
     process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
+    writeExports(report, exportSpecs);
+    const gate = baseline ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout }) : EXIT.ok;
     if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
-    else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : EXIT.ok;
+    else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
   });
   return cmd;
 }
@@ -134,6 +145,7 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ outputError: () => {} });
   program.addCommand(benchCommand(control), { isDefault: true });
   program.addCommand(reportCommand());
+  program.addCommand(compareCommand());
   for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => {} });
   try {
     await program.parseAsync(argv, { from: 'user' });

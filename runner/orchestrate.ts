@@ -4,14 +4,14 @@
  * A library that fails becomes an errored run and the others go on. The report is rewritten
  * after every run, so an interruption loses at most the run in flight.
  */
-import type { AdapterInfo, Settings } from '../adapters/types.js';
+import type { Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
 import { decidePinning } from './pinning.js';
 import { environment, packageVersion } from './environment.js';
 import { runLoadgen } from './loadgen-process.js';
-import type { PlannedScenario, RunPlan } from './plan.js';
+import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
 import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
 import { describeExit, startServer, type ServerHandle } from './server-process.js';
@@ -35,24 +35,26 @@ class LibraryFacts {
     if (!this.known.has(name)) this.known.set(name, { settings: server.settings, facts: server.facts });
   }
 
-  list(adapters: AdapterInfo[]): LibraryInfo[] {
+  list(adapters: PlannedLibrary[]): LibraryInfo[] {
     return adapters.map((a) => ({
       name: a.name,
       packageName: a.packageName,
-      version: packageVersion(a.packageName),
+      // `name@folder` libraries report the version installed in their folder.
+      version: a.libVersion ?? packageVersion(a.packageName),
       settings: this.known.get(a.name)?.settings ?? {},
       facts: this.known.get(a.name)?.facts ?? {},
     }));
   }
 }
 
-async function runOne(plan: RunPlan, lib: AdapterInfo, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
+async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   const pin = decidePinning();
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
-    server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host });
+    const env = lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : undefined;
+    server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env });
     facts.record(lib.name, server);
     const s = server;
     const serverGone = s.exited.then(() => {

@@ -33,8 +33,20 @@ export interface PlannedScenario {
   cases: CaseRef[];
 }
 
+/**
+ * A library to run: an adapter, possibly loaded from another install folder (`--lib
+ * ws@<folder>`): then its name is `ws@<folder basename>`, its server gets WSBENCH_LIB_DIR, and
+ * its version is the one installed in that folder.
+ */
+export interface PlannedLibrary extends AdapterInfo {
+  /** Absolute folder whose node_modules holds the library (`name@folder` entries only). */
+  libDir?: string;
+  /** Version installed in libDir. */
+  libVersion?: string;
+}
+
 export interface RunPlan {
-  libraries: AdapterInfo[];
+  libraries: PlannedLibrary[];
   scenarios: PlannedScenario[];
   runs: number;
   warmupMs: number;
@@ -86,13 +98,37 @@ function parseParam(def: ParamDef, raw: string): ParamValue {
   return parseNumber(raw, flag, { int: def.kind === 'int', min, minExclusive: min === 0 });
 }
 
-function pickLibraries(value: string | undefined): AdapterInfo[] {
+/** `ws@../other` -> the ws adapter, loaded from ../other/node_modules, named `ws@other`. */
+function libraryFromFolder(a: AdapterInfo, entry: string, folder: string): PlannedLibrary {
+  const libDir = path.resolve(folder);
+  const pkg = path.join(libDir, 'node_modules', a.packageName, 'package.json');
+  let version: unknown;
+  try {
+    version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
+  } catch {
+    throw new UsageError(`--lib ${entry}: no ${a.packageName} in ${path.join(libDir, 'node_modules')} (install one with: npm install --prefix ${folder} ${a.packageName}@<version>)`);
+  }
+  return { ...a, name: `${a.name}@${path.basename(libDir)}`, libDir, libVersion: typeof version === 'string' ? version : 'unknown' };
+}
+
+function pickLibraries(value: string | undefined): PlannedLibrary[] {
   const names = list(value, '--lib') ?? LIBRARY_NAMES;
-  return [...new Set(names)].map((name) => {
+  const picked = [...new Set(names)].map((entry) => {
+    const at = entry.indexOf('@');
+    const name = at > 0 ? entry.slice(0, at) : entry;
     const a = findAdapter(name);
     if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}`);
-    return a;
+    if (at < 0) return a;
+    if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
+    return libraryFromFolder(a, entry, entry.slice(at + 1));
   });
+  const seen = new Set<string>();
+  for (const l of picked) {
+    // Two folders with the same basename would share a row in every report.
+    if (seen.has(l.name)) throw new UsageError(`--lib: two entries are both named '${l.name}': use folders with different names`);
+    seen.add(l.name);
+  }
+  return picked;
 }
 
 function pickScenarios(value: string | undefined): Scenario[] {

@@ -43,6 +43,8 @@ export interface StartOptions {
   nofile?: number;
   /** Address to bind (loopback unless the user allowed a remote one). */
   host?: string;
+  /** Extra environment for the server, e.g. WSBENCH_LIB_DIR for `--lib ws@<folder>`. */
+  env?: Record<string, string>;
 }
 
 /** Describes how a process ended, for an errored row. */
@@ -63,7 +65,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { WSBENCH_CHILD: 'server', WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
+    env: { ...opts.env, WSBENCH_CHILD: 'server', WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
   });
   const pid = child.pid;
   if (pid === undefined) throw new CodedError('ESERVER_START', `could not start the ${opts.adapter.name} server process`);

@@ -1,14 +1,18 @@
 /**
  * socket.io: websocket transport only, no compression; echo by emitting the event back to the
- * sender; broadcast by `socket.to(room).emit`, Socket.IO's own rooms.
+ * sender; broadcast by `socket.to(room).emit`, Socket.IO's own rooms. In the fallback scenario's
+ * server mode (WSBENCH_SERVER_MODE=fallback) HTTP long-polling is allowed too, with upgrades.
  */
 import http from 'node:http';
 import type { Server as IoServer } from 'socket.io';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
+import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 
+const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
+
 const options = {
-  transports: ['websocket' as const],
+  transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
   perMessageDeflate: FAIR_SETTINGS.compression,
   httpCompression: false,
   maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
@@ -17,15 +21,16 @@ const options = {
 
 export const adapter: ServerAdapter = {
   settings: {
-    transports: 'websocket',
+    transports: options.transports.join(','),
     perMessageDeflate: options.perMessageDeflate,
     httpCompression: options.httpCompression,
     maxHttpBufferSize: options.maxHttpBufferSize,
     parser: 'default (socket.io-parser)',
     broadcast: 'socket.to(room).emit',
+    httpEcho: 'POST /http-echo on the node:http server socket.io is attached to',
   },
   async start({ host, port }) {
-    const server = http.createServer();
+    const server = http.createServer(httpEchoListener);
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
     const io = new Server(server, options);
     io.on('connection', (socket) => {

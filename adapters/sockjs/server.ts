@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
+import { httpEchoListener } from '../_shared/http-echo.js';
 import type { ServerAdapter } from '../types.js';
 
 const quiet = (): void => {};
@@ -16,10 +17,12 @@ export const adapter: ServerAdapter = {
     maxPayload: 'faye-websocket default (64 MiB)',
     messages: 'text only',
     broadcast: 'loop over a Set of room members',
+    transports: 'all (sockjs default); the fallback scenario uses xhr-polling and xhr-streaming',
+    httpEcho: 'POST /http-echo on the node:http server sockjs is installed on',
   },
   async start({ host, port }) {
     const lib = loadLibrary<typeof sockjs>('sockjs');
-    const server = http.createServer();
+    const server = http.createServer(httpEchoListener);
     const echo = lib.createServer({ prefix: '/echo', log: quiet });
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake

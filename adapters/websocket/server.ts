@@ -7,6 +7,7 @@ import type websocket from 'websocket';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
+import { httpEchoListener } from '../_shared/http-echo.js';
 
 type Connection = websocket.connection;
 
@@ -19,12 +20,10 @@ export const adapter: ServerAdapter = {
     disableNagleAlgorithm: true,
     keepalive: false,
     broadcast: 'loop over a Set of room members',
+    httpEcho: 'POST /http-echo on the node:http server websocket is attached to',
   },
   async start({ host, port }) {
-    const server = http.createServer((_req, res) => {
-      res.writeHead(404);
-      res.end();
-    });
+    const server = http.createServer(httpEchoListener);
     const lib = loadLibrary<typeof websocket>('websocket');
     const wss = new lib.server({
       httpServer: server,

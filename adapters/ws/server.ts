@@ -1,8 +1,14 @@
-/** ws: echo per socket; broadcast by a loop over the room's clients (ws has no rooms). */
+/**
+ * ws: echo per socket; broadcast by a loop over the room's clients (ws has no rooms). ws runs on
+ * an http.Server of ours (as it would do internally) so that server can also answer
+ * POST /http-echo.
+ */
+import http from 'node:http';
 import type { WebSocket } from 'ws';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
+import { httpEchoListener } from '../_shared/http-echo.js';
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -10,13 +16,14 @@ export const adapter: ServerAdapter = {
     maxPayload: FAIR_SETTINGS.maxPayloadBytes,
     clientTracking: false,
     broadcast: 'loop over a Set of room members',
+    httpEcho: 'POST /http-echo on the node:http server ws is attached to',
   },
   async start({ host, port }) {
     const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
     const room = new Set<WebSocket>();
+    const server = http.createServer(httpEchoListener);
     const wss = new WebSocketServer({
-      host,
-      port,
+      server,
       perMessageDeflate: FAIR_SETTINGS.compression,
       maxPayload: FAIR_SETTINGS.maxPayloadBytes,
       clientTracking: false,
@@ -33,10 +40,10 @@ export const adapter: ServerAdapter = {
       }
     });
     await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
+      server.once('error', reject);
+      server.listen(port, host, resolve);
     });
-    const address = wss.address();
+    const address = server.address();
     return {
       port: address && typeof address === 'object' ? address.port : port,
       facts: {
@@ -44,7 +51,7 @@ export const adapter: ServerAdapter = {
         bufferutil: addonLoads('ws', 'bufferutil') && !process.env.WS_NO_BUFFER_UTIL,
         utf8Validation: 'node:buffer isUtf8',
       },
-      close: () => new Promise<void>((resolve) => wss.close(() => resolve())),
+      close: () => new Promise<void>((resolve) => wss.close(() => server.close(() => resolve()))),
     };
   },
 };
