@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { nofileToRequest } from './limits.js';
 
 export interface Pinning {
   method: 'taskset' | 'none';
@@ -47,10 +48,11 @@ export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number):
     args = ['-c', cpu, file, ...args];
     file = 'taskset';
   }
-  if (nofile) {
+  const raise = nofileToRequest(nofile);
+  if (raise) {
     prlimitAvailable ??= has('prlimit');
     if (prlimitAvailable) {
-      args = [`--nofile=${nofile}:${nofile}`, file, ...args];
+      args = [`--nofile=${raise}`, file, ...args];
       file = 'prlimit';
     }
   }

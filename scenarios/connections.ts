@@ -7,16 +7,17 @@ import type { Scenario } from './types.js';
 import { cpuMetrics, latencyDefs, m } from './common.js';
 import { summarizeHistogram, mergeHistograms } from '../runner/stats.js';
 
-/** Below the ~28k ephemeral ports of one source address. */
+/** Default connections per source address: below the ~28k ephemeral ports of one address. */
 const PER_ADDRESS = 20_000;
 
 export const connections: Scenario = {
   name: 'connections',
   description: 'Ramp to N idle connections; handshake rate and latency, server memory per connection after GC, echo at that count.',
-  pacing: `handshakes as fast as possible, a bounded number in flight; ${PER_ADDRESS} connections per 127.0.0.x source address`,
+  pacing: 'handshakes as fast as possible, a bounded number in flight; past --per-address connections, the next 127.0.0.x source address',
   params: [
     { name: 'connections', description: 'connections to open', kind: 'int', default: 10_000, quick: 1000, min: 1 },
     { name: 'concurrency', description: 'handshakes in flight at once (connections scenario)', kind: 'int', default: 100, min: 1 },
+    { name: 'per-address', description: 'connections per 127.0.0.x source address (connections scenario)', kind: 'int', default: PER_ADDRESS, min: 1 },
   ],
   metrics: [
     m('opened', 'open', 'conn', 'higher', true),
@@ -26,17 +27,20 @@ export const connections: Scenario = {
     m('kibPerConnRss', 'RSS per conn', 'KiB', 'lower', true),
     m('kibPerConnHeap', 'heap per conn', 'KiB', 'lower', true),
     m('echoed', 'echo check', 'conn', 'higher'),
+    m('sourceAddresses', 'source addresses', '', 'none'),
     m('serverCpuPct', 'server CPU idle', '%', 'lower'),
     m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
   ],
   headline: 'kibPerConnRss',
   cases(o) {
     const n = o.params.connections as number;
-    return [{ id: `n${n}`, label: `${n} connections`, params: { connections: n, concurrency: o.params.concurrency as number } }];
+    const perAddress = o.params['per-address'] as number;
+    return [{ id: `n${n}`, label: `${n} connections`, params: { connections: n, concurrency: o.params.concurrency as number, perAddress } }];
   },
-  nofile: (c) => Math.max(4096, (c.params.connections as number) + 1024),
+  nofile: (c) => Math.max(4096, (c.params.connections as number) + 256),
   async run(ctx, c, o) {
     const n = c.params.connections as number;
+    const perAddress = c.params.perAddress as number;
     const before = await ctx.server.memory();
     let after = before;
     const x = await ctx.measure(
@@ -47,7 +51,7 @@ export const connections: Scenario = {
         durationMs: o.durationMs,
         connections: n,
         concurrency: c.params.concurrency as number,
-        perAddress: n > PER_ADDRESS ? PER_ADDRESS : 0,
+        perAddress: n > perAddress ? perAddress : 0,
       },
       {
         onRamped: async () => {
@@ -72,6 +76,7 @@ export const connections: Scenario = {
       kibPerConnRss: (after.rss - before.rss) / 1024 / opened,
       kibPerConnHeap: (after.heapUsed - before.heapUsed) / 1024 / opened,
       echoed: r.counts.echoed,
+      sourceAddresses: n > perAddress ? Math.ceil(n / perAddress) : 1,
       ...cpu.metrics,
     };
     const warnings = [...r.warnings];

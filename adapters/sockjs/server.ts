@@ -17,7 +17,7 @@ export const adapter: ServerAdapter = {
     maxPayload: 'faye-websocket default (64 MiB)',
     messages: 'text only',
     broadcast: 'loop over a Set of room members',
-    transports: 'all (sockjs default); the fallback scenario uses xhr-polling and xhr-streaming',
+    transports: 'all (sockjs default)',
     httpEcho: 'POST /http-echo on the node:http server sockjs is installed on',
   },
   async start({ host, port }) {

@@ -1,11 +1,12 @@
 /**
  * uWebSockets.js: two routes, /echo and /broadcast; broadcast is uWS's own publish/subscribe
- * (`ws.publish` reaches every subscriber but the sender).
+ * (`ws.publish` reaches every subscriber but the sender). uWS's own HTTP answers POST /http-echo.
  */
 import path from 'node:path';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from './binding.js';
 import { loadedVersion } from '../_shared/load-library.js';
+import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
 
 const MAX_BACKPRESSURE = 64 * 1024 * 1024;
 
@@ -16,6 +17,7 @@ export const adapter: ServerAdapter = {
     maxBackpressure: MAX_BACKPRESSURE,
     idleTimeout: 0,
     broadcast: 'ws.subscribe + ws.publish',
+    httpEcho: 'POST /http-echo by app.post + res.onData',
   },
   async start({ host, port }) {
     const { uws, file } = loadUws();
@@ -34,6 +36,21 @@ export const adapter: ServerAdapter = {
       ...common,
       open: (ws) => void ws.subscribe('room'),
       message: (ws, message, isBinary) => void ws.publish('room', message, isBinary),
+    });
+    app.post(HTTP_ECHO_PATH, (res) => {
+      const chunks: Buffer[] = [];
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      res.onData((chunk, isLast) => {
+        // The ArrayBuffer is only valid during this call: a body in one piece is answered from
+        // it at once (uWS copies on write); pieces are copied and joined.
+        if (!isLast) return void chunks.push(Buffer.from(chunk.slice(0)));
+        if (aborted) return;
+        const body = chunks.length ? Buffer.concat([...chunks, Buffer.from(chunk)]) : chunk;
+        res.cork(() => void res.writeHeader('content-type', 'application/octet-stream').end(body));
+      });
     });
     const token = await new Promise<unknown>((resolve) => app.listen(host, port, resolve));
     if (!token) throw new Error(`uWebSockets.js could not listen on ${host}:${port}`);

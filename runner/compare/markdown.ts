@@ -30,7 +30,9 @@ const VERDICT_MARK: Record<CompareRow['verdict'], string> = { better: '🟢 bett
 function noiseCell(r: CompareRow): string {
   if (!r.noise) return '–';
   if (r.noise.kind === 'unknown') return `unknown (${r.noise.runs.join('/')} runs), assumed ${formatPct(r.noise.value, false)}`;
-  return `±${formatPct(r.noise.value, false)}${r.noise.kind === 'paired' ? ' paired' : ''} (${r.noise.runs.join('/')} runs)`;
+  // The spread is the full max - min range over the median, not a ± half-width.
+  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} spread of ${r.noise.runs[0]} paired ratios`;
+  return `${formatPct(r.noise.value, false)} spread (${r.noise.runs.join('/')} runs)`;
 }
 
 function headline(c: Comparison): string {

@@ -46,7 +46,37 @@ export interface BroadcastJob extends JobBase {
   binary: boolean;
 }
 
-export type Job = EchoJob | ConnectionsJob | BroadcastJob;
+/**
+ * HTTP POST echo driven by autocannon: `connections` clients, one request in flight each.
+ * `keepAlive: false` puts every request on a new TCP connection (`Connection: close`).
+ */
+export interface HttpJob extends JobBase {
+  kind: 'http';
+  connections: number;
+  payloadBytes: number;
+  keepAlive: boolean;
+}
+
+/**
+ * One after another: a WebSocket opened (upgrade and the library's protocol handshake) and
+ * closed, then one HTTP POST of `payloadBytes` on a new connection; each timed.
+ */
+export interface HandshakeJob extends JobBase {
+  kind: 'handshake';
+  payloadBytes: number;
+}
+
+/** Echo of text messages through a library's own client over `transport`, one in flight each. */
+export interface ClientEchoJob extends JobBase {
+  kind: 'client-echo';
+  client: 'socket.io' | 'sockjs';
+  /** socket.io: polling | websocket; sockjs: xhr-polling | xhr-streaming | websocket. */
+  transport: string;
+  connections: number;
+  payloadBytes: number;
+}
+
+export type Job = EchoJob | ConnectionsJob | BroadcastJob | HttpJob | HandshakeJob | ClientEchoJob;
 
 /** Common to every result. Histograms are HDR, compressed base64, in nanoseconds. */
 export interface JobResult {

@@ -7,6 +7,9 @@ import type { WireCodec } from '../../adapters/types.js';
 import { runBroadcast } from './broadcast.js';
 import { runConnections } from './connections.js';
 import { runEcho } from './echo.js';
+import { runClientEcho } from './client-echo.js';
+import { runHandshake } from './handshake.js';
+import { runHttp } from './http.js';
 import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
 
 const send = (m: LoadgenMessage): void => {
@@ -26,9 +29,13 @@ export function nextContinue(): Promise<void> {
 }
 
 async function run(job: Job): Promise<JobResult> {
+  // These two speak HTTP or drive a library's own client: no WebSocket codec involved.
+  if (job.kind === 'http') return runHttp(job, send);
+  if (job.kind === 'client-echo') return runClientEcho(job, send);
   const mod = (await import(new URL(`../../adapters/${job.codecModule}`, import.meta.url).href)) as { codec: WireCodec };
   if (job.kind === 'echo') return runEcho(job, mod.codec, send);
   if (job.kind === 'connections') return runConnections(job, mod.codec, send, nextContinue);
+  if (job.kind === 'handshake') return runHandshake(job, mod.codec, send);
   return runBroadcast(job, mod.codec, send);
 }
 

@@ -1,0 +1,218 @@
+/**
+ * The regression gate on hand-written reports (test/fixtures/compare-*.json): a report against
+ * itself is `same` everywhere (exit 0); a 30 % slower head is `worse` (exit 1); a difference
+ * inside the measured noise is `same`; one run per side falls back to a labelled assumed noise;
+ * two libraries of one report are compared pair by pair. The CLI is run for real for exit codes,
+ * $GITHUB_STEP_SUMMARY and --markdown.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Report } from '../runner/report/schema.js';
+import { aggregate } from '../runner/stats.js';
+import { UsageError } from '../runner/errors.js';
+import { compareReports, compareWithin, gateExitCode, judge, type CompareRow } from '../runner/compare/compare.js';
+import { UNKNOWN_NOISE } from '../runner/compare/noise.js';
+import { renderCompareMarkdown } from '../runner/compare/markdown.js';
+import { parseThreshold } from '../runner/compare/command.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixturePath = (name: string): string => join(root, 'test/fixtures', `compare-${name}.json`);
+const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
+
+function row(rows: CompareRow[], scenario: string, library: string, metric?: string): CompareRow {
+  const r = rows.find((x) => x.scenario === scenario && x.headLibrary === library && (metric ? x.metric === metric : x.headline));
+  assert.ok(r, `no row ${scenario}/${library}/${metric ?? 'headline'} in ${rows.map((x) => `${x.scenario}/${x.headLibrary}/${x.metric}`).join(', ')}`);
+  return r;
+}
+
+/** The report as if it had run once: rep 0 only, summaries re-aggregated from that run. */
+function singleRun(report: Report, patch: (r: Report) => void = () => {}): Report {
+  const r = structuredClone(report);
+  r.runs = r.runs.filter((x) => x.rep === 0);
+  r.options.runs = 1;
+  patch(r);
+  for (const s of r.summaries) {
+    const run = r.runs.find((x) => x.scenario === s.scenario && x.case.id === s.case.id && x.library === s.library);
+    if (run?.status !== 'completed') continue;
+    s.runsCompleted = s.runsTotal = 1;
+    for (const [k, v] of Object.entries(run.stats.metrics)) s.metrics[k] = aggregate([v]);
+  }
+  return Report.parse(r);
+}
+
+const cli = promisify(execFile);
+async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await cli(process.execPath, [join(root, 'dist/runner/cli.js'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+test('every compare fixture is a valid Report', () => {
+  const names = readdirSync(join(root, 'test/fixtures')).filter((f) => /^compare-.*\.json$/.test(f) && !f.includes('.schema.'));
+  assert.ok(names.length >= 4, names.join(', '));
+  for (const f of names) {
+    const parsed = Report.safeParse(JSON.parse(readFileSync(join(root, 'test/fixtures', f), 'utf8')));
+    assert.ok(parsed.success, `${f}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 2))}`);
+  }
+});
+
+test('a report compared with itself is the same everywhere, exit 0', () => {
+  const base = load('base');
+  const c = compareReports(base, base);
+  assert.equal(c.rows.length, 6);
+  for (const r of c.rows) {
+    if (r.verdict === 'n/a') assert.match(r.note ?? '', /base errored/, 'only the case that errored on the base is n/a');
+    else assert.deepEqual([r.scenario, r.headLibrary, r.verdict, r.change], [r.scenario, r.headLibrary, 'same', 0]);
+  }
+  assert.equal(c.rows.filter((r) => r.verdict === 'same').length, 5);
+  assert.equal(gateExitCode(c), 0);
+  assert.deepEqual([c.onlyInBase, c.onlyInHead, c.warnings], [[], [], []]);
+});
+
+test('a 30 % slower head is worse (exit 1); a 30 % lower latency is better', () => {
+  const c = compareReports(load('base'), load('head-slower'), { threshold: 0.05 });
+  const thr = row(c.rows, 'throughput', 'ws');
+  assert.equal(thr.verdict, 'worse');
+  assert.ok(Math.abs(thr.change! + 0.3) < 1e-9, String(thr.change));
+  assert.ok(Math.abs(thr.gain! - 0.7) < 1e-9, 'msgs/s gain is head/base');
+  assert.equal(thr.noise?.kind, 'unpaired');
+  assert.ok(thr.noise!.value > 0.03 && thr.noise!.value < 0.05, `measured noise ${thr.noise!.value}`);
+  const lat = row(c.rows, 'latency', 'ws');
+  assert.equal(lat.verdict, 'better', 'p50 fell: lower is better');
+  assert.ok(lat.gain! > 1.4, 'latency gain is base/head');
+  for (const lib of ['uwebsockets', 'sockjs']) assert.equal(row(c.rows, 'latency', lib).verdict, 'same');
+  assert.equal(gateExitCode(c), 1);
+  // A threshold above the change silences it: both bars must be passed.
+  assert.equal(row(compareReports(load('base'), load('head-slower'), { threshold: 0.35 }).rows, 'throughput', 'ws').verdict, 'same');
+});
+
+test('a difference inside the measured noise is the same', () => {
+  const c = compareReports(load('base'), load('head-noisy'));
+  const r = row(c.rows, 'throughput', 'ws');
+  assert.ok(r.change! < -0.1, `the change (${r.change}) is beyond the 5 % threshold`);
+  assert.ok(r.noise!.value > Math.abs(r.change!), `but inside the noise (${r.noise!.value})`);
+  assert.equal(r.verdict, 'same');
+  assert.equal(gateExitCode(c), 0);
+});
+
+test('without per-run data the noise comes from the summaries: same verdicts', () => {
+  const strip = (r: Report): Report => ({ ...r, runs: [] });
+  for (const head of ['head-slower', 'head-noisy']) {
+    const full = compareReports(load('base'), load(head));
+    const stripped = compareReports(strip(load('base')), strip(load(head)));
+    assert.deepEqual(stripped.rows.map((r) => r.verdict), full.rows.map((r) => r.verdict), head);
+    assert.ok(stripped.rows.every((r) => r.noise === null || r.noise.kind === 'unpaired'));
+  }
+});
+
+test('one run per side: noise unknown, bar = threshold + assumed noise, labelled', () => {
+  const base = singleRun(load('base'));
+  const tenPctSlower = singleRun(load('base'), (r) => {
+    for (const run of r.runs) if (run.status === 'completed' && run.scenario === 'throughput' && run.library === 'ws') run.stats.metrics.msgsPerSec *= 0.9;
+  });
+  const r = row(compareReports(base, tenPctSlower).rows, 'throughput', 'ws');
+  assert.equal(r.noise?.kind, 'unknown');
+  assert.equal(r.noise?.value, UNKNOWN_NOISE);
+  assert.ok(Math.abs(r.bar! - (0.05 + UNKNOWN_NOISE)) < 1e-12);
+  assert.equal(r.verdict, 'same', '-10 % is inside 5 % + 10 % assumed');
+  assert.match(renderCompareMarkdown(compareReports(base, tenPctSlower)), /unknown \(1\/1 runs\), assumed 10\.0 %/);
+  const slower = row(compareReports(base, singleRun(load('head-slower'))).rows, 'throughput', 'ws');
+  assert.deepEqual([slower.noise?.kind, slower.verdict], ['unknown', 'worse']);
+});
+
+test('judge: a change must exceed both the threshold and the noise', () => {
+  const noise = (value: number) => ({ kind: 'unpaired' as const, value, runs: [3, 3] as [number, number] });
+  assert.equal(judge(-0.05, 'higher', noise(0), 0.05).verdict, 'same', 'equal to the threshold is not beyond it');
+  assert.equal(judge(-0.051, 'higher', noise(0), 0.05).verdict, 'worse');
+  assert.equal(judge(-0.2, 'higher', noise(0.25), 0.05).verdict, 'same');
+  assert.equal(judge(0.2, 'lower', noise(0.1), 0.05).verdict, 'worse', 'latency up is worse');
+  assert.equal(judge(-0.2, 'lower', noise(0.1), 0.05).verdict, 'better');
+  assert.equal(judge(0.001, 'higher', noise(0), 0).verdict, 'better', 'threshold 0 and no noise calls any change');
+});
+
+test('within one report: two copies of a library compared pair by pair', () => {
+  const report = load('within');
+  const c = compareWithin(report, 'ws', 'ws@next', { metrics: 'primary' });
+  assert.equal(c.mode, 'within');
+  const thr = row(c.rows, 'throughput', 'ws@next');
+  // Each repetition's ws@next is 0.9 of the ws run beside it, while the runs drift ±20 %:
+  // pairing sees a clean -10 %, where unpaired spreads (40 %) would hide it.
+  assert.equal(thr.noise?.kind, 'paired');
+  assert.ok(thr.noise!.value < 1e-9);
+  assert.ok(Math.abs(thr.change! + 0.1) < 1e-9);
+  assert.equal(thr.verdict, 'worse');
+  assert.equal(row(c.rows, 'throughput', 'ws@next', 'mbPerSec').verdict, 'worse');
+  assert.equal(row(c.rows, 'latency', 'ws@next').verdict, 'same', '+1 % is under the threshold');
+  assert.equal(gateExitCode(c), 1);
+  assert.throws(() => compareWithin(report, 'ws', 'ws@nope'), (e: Error) => e instanceof UsageError && /--head ws@nope is not in the report/.test(e.message));
+});
+
+test('a head that errored where the base ran is a run error (exit 2)', () => {
+  const head = structuredClone(load('head-slower'));
+  const s = head.summaries.find((x) => x.scenario === 'latency' && x.library === 'uwebsockets')!;
+  Object.assign(s, { status: 'errored', runsCompleted: 0, metrics: {}, errors: ['run 1: the server exited with code 1 [ESERVER_EXIT]'] });
+  const c = compareReports(load('base'), Report.parse(head));
+  const r = row(c.rows, 'latency', 'uwebsockets');
+  assert.deepEqual([r.verdict, r.headFailed], ['n/a', true]);
+  assert.equal(gateExitCode(c), 2);
+  assert.match(renderCompareMarkdown(c), /the head errored in 1 case/);
+});
+
+test('Markdown: verdict first, regressions on top, table cells escaped', () => {
+  const [base, head] = [structuredClone(load('base')), structuredClone(load('head-slower'))];
+  for (const s of [...base.summaries, ...head.summaries]) if (s.scenario === 'throughput') s.case.label = 'a|b <i>';
+  const md = renderCompareMarkdown(compareReports(Report.parse(base), Report.parse(head)));
+  const lines = md.split('\n');
+  assert.match(lines.find((l) => l.startsWith('**')) ?? '', /regression: 1 metric\(s\) worse/);
+  const firstRow = lines.findIndex((l) => l.startsWith('| throughput') || l.startsWith('| latency'));
+  assert.match(lines[firstRow], /\| ws \|.*🔴 worse/);
+  assert.ok(md.includes('a\\|b &lt;i&gt;'), 'pipes and tags in labels are escaped');
+  assert.ok(lines.filter((l) => l.startsWith('| ')).every((l) => l.split(/(?<!\\)\|/).length === 11), 'every row has 9 cells');
+});
+
+test('parseThreshold reads percentages', () => {
+  assert.equal(parseThreshold('5'), 0.05);
+  assert.equal(parseThreshold('2.5%'), 0.025);
+  assert.equal(parseThreshold(undefined), 0.05);
+  assert.throws(() => parseThreshold('five'), UsageError);
+  assert.throws(() => parseThreshold('-1'), UsageError);
+});
+
+test('CLI: exit codes 0, 1, 2; Markdown appended to $GITHUB_STEP_SUMMARY and written by --markdown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsbench-compare-'));
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '# earlier step\n');
+  const same = await runCli(['compare', fixturePath('base'), fixturePath('base')], { GITHUB_STEP_SUMMARY: summary });
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stdout, /no regression/);
+  const md = join(dir, 'comment.md');
+  const worse = await runCli(['compare', fixturePath('base'), fixturePath('head-slower'), '--threshold', '5', '--markdown', md], { GITHUB_STEP_SUMMARY: summary });
+  assert.equal(worse.code, 1, worse.stderr);
+  const appended = readFileSync(summary, 'utf8');
+  assert.ok(appended.startsWith('# earlier step\n'), 'the summary file is appended to, not replaced');
+  assert.equal(appended.split('## wsbench: base vs head').length, 3);
+  assert.match(readFileSync(md, 'utf8'), /🔴 worse/);
+  const within = await runCli(['compare', '--within', fixturePath('within'), '--base', 'ws', '--head', 'ws@next', '--json']);
+  assert.equal(within.code, 1, within.stderr);
+  assert.equal((JSON.parse(within.stdout) as { mode: string }).mode, 'within');
+  for (const bad of [
+    ['compare', fixturePath('base')],
+    ['compare', fixturePath('base'), join(dir, 'missing.json')],
+    ['compare', fixturePath('base'), fixturePath('base'), '--threshold', 'x'],
+    ['compare', '--within', fixturePath('within'), '--base', 'ws'],
+  ]) {
+    const r = await runCli(bad);
+    assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^wsbench: error: .+\n$/, 'one line naming the problem');
+  }
+});
