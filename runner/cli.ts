@@ -37,6 +37,12 @@ function scenarioHelp(): string {
   return lines.join('\n');
 }
 
+/** Wording for a flag that several scenarios share (each scenario's own wording is narrower). */
+const SHARED_WORDING: Record<string, string> = {
+  connections: 'connections to use',
+  payload: 'message sizes in bytes, at least 8, KiB/MiB suffixes allowed (a list is a sweep)',
+};
+
 function paramDescription(name: string): string {
   const defs = allParams().get(name) ?? [];
   const owners = Object.values(SCENARIOS).filter((s) => s.params.some((p) => p.name === name));
@@ -47,7 +53,8 @@ function paramDescription(name: string): string {
       return `${s.name}: ${show(p.default)}${p.quick !== undefined ? `, quick ${show(p.quick)}` : ''}`;
     })
     .join('; ');
-  return `${defs[0]?.description ?? name} (${defaults})`;
+  const wording = defs.length > 1 ? (SHARED_WORDING[name] ?? defs[0].description) : (defs[0]?.description ?? name);
+  return `${wording} (${defaults})`;
 }
 
 function benchCommand(control: BenchControl): Command {
@@ -67,7 +74,8 @@ function benchCommand(control: BenchControl): Command {
     .option('--compare <baseline>', 'then compare with a baseline report.json (or results folder); exit 1 on a regression')
     .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
     .addOption(new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp())
-    .addOption(new Option('--allow-remote', 'allow a non-loopback --host').hideHelp());
+    .addOption(new Option('--allow-remote', 'allow a non-loopback --host').hideHelp())
+    .addOption(new Option('--run-timeout <s>', 'seconds a run may overrun warm-up + duration before it is errored as hung (default 30)').hideHelp());
   for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
   cmd.addHelpText('after', scenarioHelp());
   cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
@@ -83,6 +91,7 @@ function benchCommand(control: BenchControl): Command {
       out: opts.out as string | undefined,
       baselineLib: opts.baselineLib as string | undefined,
       readyTimeout: opts.readyTimeout as string | undefined,
+      runTimeout: opts.runTimeout as string | undefined,
       host: opts.host as string | undefined,
       allowRemote: opts.allowRemote === true,
       params,
@@ -99,7 +108,8 @@ function benchCommand(control: BenchControl): Command {
     process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
     process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
     writeExports(report, exportSpecs);
-    const gate = baseline ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout }) : EXIT.ok;
+    // An interrupted run is incomplete: comparing it would report missing cases as news.
+    const gate = baseline && !control.interrupted ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout }) : EXIT.ok;
     if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
     else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
   });

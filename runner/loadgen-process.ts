@@ -46,7 +46,8 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
     stdin: 'ignore',
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { WSBENCH_CHILD: 'loadgen' },
+    // WSBENCH_PARENT: a leftover check can tell an orphan (its runner gone) from a live run.
+    env: { WSBENCH_CHILD: 'loadgen', WSBENCH_PARENT: String(process.pid) },
   });
   const pid = child.pid;
   if (pid === undefined) throw new CodedError('ELOADGEN', 'could not start the load generator process');

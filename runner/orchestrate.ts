@@ -30,9 +30,33 @@ export interface BenchOutcome {
 /** What a server start told us about its library, for the report. */
 class LibraryFacts {
   private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
+  /** Settings of servers started in a scenario's server mode, by library, then mode. */
+  private readonly modes = new Map<string, Map<string, Settings>>();
 
-  record(name: string, server: ServerHandle): void {
-    if (!this.known.has(name)) this.known.set(name, { settings: server.settings, facts: server.facts });
+  record(name: string, server: ServerHandle, mode?: string): void {
+    if (!mode) {
+      if (!this.known.has(name)) this.known.set(name, { settings: server.settings, facts: server.facts });
+      return;
+    }
+    const modes = this.modes.get(name) ?? new Map<string, Settings>();
+    if (!modes.has(mode)) modes.set(mode, server.settings);
+    this.modes.set(name, modes);
+    if (!this.known.has(name)) this.known.set(name, { settings: {}, facts: server.facts });
+  }
+
+  /**
+   * The default settings, plus what a server mode changed, marked with that mode; when only
+   * servers in a mode ran, their settings as they are, with the mode named.
+   */
+  private settings(name: string): Settings {
+    const modes = [...(this.modes.get(name) ?? [])];
+    const base = this.known.get(name)?.settings ?? {};
+    if (Object.keys(base).length === 0 && modes.length > 0) return { ...modes[0][1], serverMode: modes[0][0] };
+    const out: Settings = { ...base };
+    for (const [mode, settings] of modes) {
+      for (const [k, v] of Object.entries(settings)) if (base[k] !== v) out[`${k} (${mode} mode)`] = v;
+    }
+    return out;
   }
 
   list(adapters: PlannedLibrary[]): LibraryInfo[] {
@@ -41,7 +65,7 @@ class LibraryFacts {
       packageName: a.packageName,
       // `name@folder` libraries report the version installed in their folder.
       version: a.libVersion ?? packageVersion(a.packageName),
-      settings: this.known.get(a.name)?.settings ?? {},
+      settings: this.settings(a.name),
       facts: this.known.get(a.name)?.facts ?? {},
     }));
   }
@@ -49,27 +73,33 @@ class LibraryFacts {
 
 async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
+  // A case that does not apply to this library says why; no server is started for it.
+  const skip = ps.scenario.supports?.(lib.name, c);
+  if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = decidePinning();
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
-    const env = lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : undefined;
+    const mode = ps.scenario.serverMode;
+    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}) };
     server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env });
-    facts.record(lib.name, server);
+    facts.record(lib.name, server, mode);
     const s = server;
     const serverGone = s.exited.then(() => {
       throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(s.exit, s.stderrTail())}`);
     });
     serverGone.catch(() => {});
     const ctx: RunContext = {
+      library: lib.name,
       server: s,
       target: { host: plan.host, port: s.port, codecModule: lib.codecModule },
       measure: (job, hooks = {}) =>
-        runLoadgen(job, {
+        // The load generator refuses a non-loopback target unless the job says it was allowed.
+        runLoadgen({ ...job, allowRemote: plan.allowRemote }, {
           cpu: pin.clientCpu,
           serverPid: s.pid,
           serverGone,
-          timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + 30_000,
+          timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
           nofile: hooks.nofile ?? nofile,
           onRamped: hooks.onRamped,
           onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),

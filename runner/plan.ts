@@ -10,6 +10,7 @@ import { DEFAULT_SCENARIOS, SCENARIO_NAMES, SCENARIOS } from '../scenarios/index
 import type { CaseRef } from './report/schema.js';
 import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
+import { isLoopback } from './loopback.js';
 
 export interface RawOptions {
   lib?: string;
@@ -21,6 +22,8 @@ export interface RawOptions {
   out?: string;
   baselineLib?: string;
   readyTimeout?: string;
+  /** Hidden: seconds a run may overrun warm-up + duration before it is errored as hung. */
+  runTimeout?: string;
   host?: string;
   allowRemote?: boolean;
   /** Scenario parameters by name, as typed. */
@@ -55,7 +58,11 @@ export interface RunPlan {
   outDir: string;
   baselineLib: string;
   readyTimeoutMs: number;
+  /** How long a run may overrun its warm-up and measured window before it counts as hung. */
+  runSlackMs: number;
   host: string;
+  /** The user allowed a non-loopback host; the load generator refuses one otherwise. */
+  allowRemote: boolean;
   /** Parameters the user gave, for the report. */
   params: Record<string, string | number | boolean>;
 }
@@ -74,7 +81,7 @@ function list(value: string | undefined, flag: string): string[] | undefined {
   return items;
 }
 
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?$/i;
+const SIZE = /^(-?\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?$/i;
 
 /** A number, allowing size suffixes (16KiB, 1m) for byte counts. */
 export function parseNumber(raw: string, flag: string, opts: { int?: boolean; min?: number; minExclusive?: boolean } = {}): number {
@@ -147,13 +154,13 @@ export function checkWritable(dir: string): void {
   const why = !stat.isDirectory() ? `${probe} is not a folder` : null;
   try {
     if (why) throw new Error(why);
-    fs.accessSync(probe, fs.constants.W_OK);
+    // Create and remove a folder, not access(W_OK): root passes access() everywhere, and on
+    // /proc the results folder's recursive mkdir would then spin forever (a Node bug).
+    fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.wsbench-probe-')));
   } catch {
     throw new UsageError(`cannot write results to '${dir}' (${why ?? `${probe} is not writable`}): pass --out with a writable folder`);
   }
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export function makePlan(raw: RawOptions): RunPlan {
   const quick = raw.quick === true;
@@ -163,12 +170,13 @@ export function makePlan(raw: RawOptions): RunPlan {
   const durationMs = 1000 * (raw.duration === undefined ? (quick ? 2 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
   const warmupMs = 1000 * (raw.warmup === undefined ? (quick ? 1 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
   const readyTimeoutMs = 1000 * (raw.readyTimeout === undefined ? 10 : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
+  const runSlackMs = 1000 * (raw.runTimeout === undefined ? 30 : parseNumber(raw.runTimeout, '--run-timeout', { min: 0, minExclusive: true }));
   const baselineLib = raw.baselineLib ?? 'ws';
   if (!libraries.some((l) => l.name === baselineLib) && raw.baselineLib !== undefined) {
     throw new UsageError(`--baseline-lib '${baselineLib}' is not among the libraries being run (${libraries.map((l) => l.name).join(', ')})`);
   }
   const host = raw.host ?? '127.0.0.1';
-  if (!LOOPBACK.test(host) && !raw.allowRemote) {
+  if (!isLoopback(host) && !raw.allowRemote) {
     throw new UsageError(`--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`);
   }
   const defs = allParams();
@@ -188,5 +196,5 @@ export function makePlan(raw: RawOptions): RunPlan {
   checkWritable(out);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
-  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, host, params };
+  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params };
 }

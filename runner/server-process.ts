@@ -65,7 +65,8 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { ...opts.env, WSBENCH_CHILD: 'server', WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
+    // WSBENCH_PARENT: a leftover check can tell an orphan (its runner gone) from a live run.
+    env: { ...opts.env, WSBENCH_CHILD: 'server', WSBENCH_PARENT: String(process.pid), WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
   });
   const pid = child.pid;
   if (pid === undefined) throw new CodedError('ESERVER_START', `could not start the ${opts.adapter.name} server process`);

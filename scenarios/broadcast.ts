@@ -12,7 +12,7 @@ export const broadcast: Scenario = {
   params: [
     { name: 'clients', description: 'members of the room (broadcast)', kind: 'int', default: 100, quick: 50, min: 2 },
     { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1 },
-    { name: 'post-rate', description: 'posts per second in total (broadcast)', kind: 'number', default: 500, min: 1 },
+    { name: 'post-rate', description: 'posts per second in total (broadcast)', kind: 'number', default: 200, min: 1 },
     { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
   ],
   metrics: [

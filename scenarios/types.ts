@@ -33,6 +33,8 @@ export interface ScenarioOptions {
 
 /** What a scenario may do during one run; the runner owns processes and timing. */
 export interface RunContext {
+  /** The library under test, as named in results (`name@folder` for another install). */
+  library: string;
   server: ServerHandle;
   target: { host: string; port: number; codecModule: string };
   /** Runs one load-generator job against the server and samples both processes' CPU. */
@@ -54,6 +56,16 @@ export interface Scenario {
   /** The metric that ranks libraries. */
   headline: string;
   cases(o: ScenarioOptions): CaseRef[];
+  /**
+   * Whether a case applies to a library: null if it does, else the reason it does not (the run
+   * is then 'skipped' with that reason, and no server is started). Absent: every case applies.
+   */
+  supports?(library: string, c: CaseRef): string | null;
+  /**
+   * A server mode this scenario needs, passed to the server process as WSBENCH_SERVER_MODE (e.g.
+   * `fallback`: socket.io also allows HTTP long-polling). Adapters that know it change settings.
+   */
+  serverMode?: string;
   /** Open files the server and load generator need for a case (raised with prlimit). */
   nofile?(c: CaseRef): number | undefined;
   run(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<ScenarioOutcome>;

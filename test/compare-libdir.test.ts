@@ -3,11 +3,12 @@
  * project's ws with its version rewritten, so the test can tell which install each server
  * loaded. A real short bench must give both their own rows, the folder's version in the report
  * (from the plan and from the server process itself), and `compare --within` must read it.
+ * Last, `bench --compare --export` on a real run.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync as mkdtempRaw, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,15 @@ import { Report } from '../runner/report/schema.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const COPY_VERSION = '0.0.0-wsbench-copy';
+
+/** Temp folders made here, removed when the file's tests end. */
+const made: string[] = [];
+const mkdtempSync = (prefix: string): string => {
+  const dir = mkdtempRaw(prefix);
+  made.push(dir);
+  return dir;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** <tmp>/<name>/node_modules/ws: a copy of the project's ws, its version rewritten. */
 function wsCopy(name: string): string {
@@ -76,4 +86,29 @@ test('a real bench of ws and ws@<folder>: two rows, the folder version, compare 
   const c = JSON.parse(compare.stdout) as { rows: Array<{ headLibrary: string; noise: { kind: string } }> };
   assert.equal(c.rows.length, 1);
   assert.deepEqual([c.rows[0].headLibrary, c.rows[0].noise.kind], ['ws@ws-copy', 'unknown']);
+});
+
+test('bench --compare <baseline> --export: the fresh run is compared and exported', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'wsbench-bench-compare-'));
+  const cli = join(root, 'dist/runner/cli.js');
+  const bench = ['bench', '--scenario', 'latency', '--duration', '0.5', '--warmup', '0', '--runs', '1', '--lib', 'ws'];
+  await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'base')], { cwd: root, timeout: 60_000 });
+  const baseline = join(out, 'base', readdirSync(join(out, 'base'))[0], 'report.json');
+  const bmf = join(out, 'bmf.json');
+  const summary = join(out, 'summary.md');
+  const args = [cli, ...bench, '--out', join(out, 'head'), '--compare', baseline, '--threshold', '5', '--export', `bencher=${bmf}`, '--json'];
+  const run = await promisify(execFile)(process.execPath, args, { cwd: root, timeout: 60_000, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } }).catch(
+    (e: { code: number; stdout: string; stderr: string }) => {
+      assert.equal(e.code, 1, `only a regression may fail this run: ${e.stderr}`);
+      return e;
+    },
+  );
+  Report.parse(JSON.parse(run.stdout)); // --json keeps stdout pure JSON: the Markdown goes to stderr
+  assert.match(run.stderr, /## wsbench: base vs head/);
+  assert.match(readFileSync(summary, 'utf8'), /\| latency \| 1 conn, 32 B \| ws \|/);
+  assert.ok(Object.keys(JSON.parse(readFileSync(bmf, 'utf8')) as object).includes('latency/c1-p32/ws'));
+  // A bad baseline fails before anything is measured, naming the flag.
+  const bad = await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'never'), '--compare', join(out, 'missing')], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+  assert.deepEqual([(bad as { code?: number }).code, readdirSync(out).includes('never')], [2, false]);
+  assert.match((bad as { stderr: string }).stderr, /--compare: no report/);
 });

@@ -5,10 +5,10 @@
  * two libraries of one report are compared pair by pair. The CLI is run for real for exit codes,
  * $GITHUB_STEP_SUMMARY and --markdown.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync as mkdtempRaw, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,14 @@ import { renderCompareMarkdown } from '../runner/compare/markdown.js';
 import { parseThreshold } from '../runner/compare/command.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+/** Temp folders made here, removed when the file's tests end. */
+const made: string[] = [];
+const mkdtempSync = (prefix: string): string => {
+  const dir = mkdtempRaw(prefix);
+  made.push(dir);
+  return dir;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const fixturePath = (name: string): string => join(root, 'test/fixtures', `compare-${name}.json`);
 const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 

@@ -51,7 +51,12 @@ export function publishComparison(c: Comparison, opts: PublishOptions = {}): num
 
 /** Reads the baseline report for `bench --compare` (validated; call it before the bench runs). */
 export function loadBaseline(target: string): Report {
-  return loadReport(target).report;
+  try {
+    return loadReport(target).report;
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`--compare: ${err.message}`);
+    throw err;
+  }
 }
 
 /**

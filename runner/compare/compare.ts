@@ -14,8 +14,10 @@ import { pairedNoise, pairedRatios, unpairedNoise, type Noise } from './noise.js
 /** The default threshold: a change must be at least 5 % to be called. */
 export const DEFAULT_THRESHOLD = 0.05;
 
+/** One word pair for every metric, oriented by its direction; `n/a` when a side has no number. */
 export type Verdict = 'better' | 'worse' | 'same' | 'n/a';
 
+/** How strict the gate is and which metrics it looks at. */
 export interface CompareOptions {
   /** Smallest relative change that may be called (0.05 = 5 %). */
   threshold?: number;
@@ -63,6 +65,7 @@ export interface SideInfo {
   library?: string;
 }
 
+/** Everything a comparison found; the Markdown and the exit code are functions of it. */
 export interface Comparison {
   /** `reports`: two reports, same libraries; `within`: two libraries of one report, paired. */
   mode: 'reports' | 'within';

@@ -20,6 +20,7 @@ export const EXPORTERS = {
   bencher: renderBencher,
 } as const satisfies Record<string, Exporter>;
 
+/** A valid `--export` format name. */
 export type ExportFormat = keyof typeof EXPORTERS;
 
 /** One requested export: a format and the file it goes to. */

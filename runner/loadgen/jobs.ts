@@ -5,6 +5,8 @@
 
 interface JobBase {
   host: string;
+  /** Set by the runner when the user passed --allow-remote: else a non-loopback host is refused. */
+  allowRemote?: boolean;
   port: number;
   /** Codec module, relative to dist/adapters. */
   codecModule: string;

@@ -11,6 +11,8 @@ import { runClientEcho } from './client-echo.js';
 import { runHandshake } from './handshake.js';
 import { runHttp } from './http.js';
 import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
+import { CodedError } from '../../adapters/_shared/errors.js';
+import { isLoopback } from '../loopback.js';
 
 const send = (m: LoadgenMessage): void => {
   process.send?.(m);
@@ -29,6 +31,10 @@ export function nextContinue(): Promise<void> {
 }
 
 async function run(job: Job): Promise<JobResult> {
+  // Checked here too, not only in the plan: whatever sends a job, no stray load leaves the machine.
+  if (!isLoopback(job.host) && job.allowRemote !== true) {
+    throw new CodedError('EREMOTE', `refusing to load ${job.host}: not a loopback address, and remote targets were not allowed (--allow-remote)`);
+  }
   // These two speak HTTP or drive a library's own client: no WebSocket codec involved.
   if (job.kind === 'http') return runHttp(job, send);
   if (job.kind === 'client-echo') return runClientEcho(job, send);

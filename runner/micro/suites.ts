@@ -1,0 +1,23 @@
+/** Which micro-benchmark suite each library has (by adapter name), or why it has none. */
+import { socketIoTasks } from './socket-io.js';
+import { sockjsTasks } from './sockjs.js';
+import type { Suite } from './tasks.js';
+import { websocketTasks } from './websocket-node.js';
+import { wsTasks } from './ws-family.js';
+import { requireFrom } from './tasks.js';
+
+const SUITES: Record<string, () => Suite> = {
+  ws: () => ({ tasks: wsTasks(requireFrom(['ws'])) }),
+  'socket.io': () => ({ tasks: socketIoTasks() }),
+  sockjs: () => ({ tasks: sockjsTasks() }),
+  websocket: () => ({ tasks: websocketTasks() }),
+  uwebsockets: () => ({
+    unreachable: 'not reachable: uWebSockets.js frames, masks and validates in native code (C++) and exposes no JS framing API',
+  }),
+};
+
+/** The suite of `library` (`name@folder` uses name's suite, loaded from folder). */
+export function suiteFor(library: string): Suite {
+  const make = SUITES[library.replace(/@.*$/, '')];
+  return make ? make() : { unreachable: `no micro-benchmark suite for ${library}` };
+}

@@ -1,0 +1,85 @@
+/**
+ * fallback: what a client pays when WebSocket is unavailable. Socket.IO's HTTP long-polling and
+ * SockJS's xhr-polling and xhr-streaming, against the same library's websocket transport, all
+ * through the library's own client (socket.io-client, sockjs-client) in the load generator
+ * process, so only the transport differs. Libraries without a fallback are skipped.
+ */
+import type { CaseRef } from '../runner/report/schema.js';
+import type { Scenario } from './types.js';
+import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+
+type Transport = 'polling' | 'streaming' | 'websocket';
+
+/** Each library's own name for each transport; absent = the library has no such transport. */
+const TRANSPORTS: Record<'socket.io' | 'sockjs', Partial<Record<Transport, string>>> = {
+  'socket.io': { polling: 'polling', websocket: 'websocket' },
+  sockjs: { polling: 'xhr-polling', streaming: 'xhr-streaming', websocket: 'websocket' },
+};
+
+const LABELS: Record<Transport, string> = {
+  polling: 'HTTP polling (socket.io long-polling, sockjs xhr-polling)',
+  streaming: 'HTTP streaming (sockjs xhr-streaming)',
+  websocket: 'websocket transport, same client',
+};
+
+/** `socket.io@folder` (another install) is still socket.io. */
+const baseName = (library: string): string => library.replace(/@.*$/, '');
+
+function clientOf(library: string): keyof typeof TRANSPORTS | null {
+  const name = baseName(library);
+  return name === 'socket.io' || name === 'sockjs' ? name : null;
+}
+
+export const fallback: Scenario = {
+  name: 'fallback',
+  description: "HTTP fallback transports (Socket.IO long-polling, SockJS xhr-polling/xhr-streaming) vs the same library's websocket transport, through its own client.",
+  pacing: "closed loop: N clients of the library's own client (socket.io-client, sockjs-client), one text message in flight each",
+  params: [
+    { name: 'connections', description: 'clients (fallback: per transport)', kind: 'int', default: 10, min: 1 },
+    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+  ],
+  metrics: [
+    m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),
+    ...latencyDefs('', ['p50', 'p99']),
+    ...CPU_DEFS,
+    m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
+    m('mbPerSec', 'MB/s', 'MB/s', 'higher'),
+  ],
+  headline: 'p50Us',
+  // socket.io runs websocket-only elsewhere (fair settings); here it must allow polling too.
+  serverMode: 'fallback',
+  cases(o) {
+    const connections = o.params.connections as number;
+    return (o.params.payload as number[]).flatMap((payload) =>
+      (['polling', 'streaming', 'websocket'] as const).map((transport): CaseRef => ({
+        id: `${transport}-p${payload}`,
+        label: `${LABELS[transport]}, ${formatBytes(payload)}, ${connections} clients`,
+        params: { transport, connections, payload },
+      })),
+    );
+  },
+  supports(library, c) {
+    const client = clientOf(library);
+    if (!client) return `${library} has no HTTP fallback transport (WebSocket only)`;
+    const transport = c.params.transport as Transport;
+    return TRANSPORTS[client][transport] ? null : `${client} has no ${transport} transport`;
+  },
+  async run(ctx, c, o) {
+    const client = clientOf(ctx.library);
+    const transport = client && TRANSPORTS[client][c.params.transport as Transport];
+    if (!client || !transport) throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
+    const x = await ctx.measure({
+      kind: 'client-echo',
+      ...ctx.target,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      client,
+      transport,
+      connections: c.params.connections as number,
+      payloadBytes: c.params.payload as number,
+    });
+    return echoOutcome(x);
+  },
+  // Clients connect one at a time, each a few HTTP requests on the polling transports.
+  estimateMs: (c, o) => o.warmupMs + o.durationMs + 1500 + 50 * (c.params.connections as number),
+};
