@@ -6,7 +6,7 @@
  */
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError } from './connection.js';
-import { makePayload, readSeq, SEQ_BYTES } from './frame.js';
+import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
@@ -56,7 +56,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || (size > SEQ_BYTES && payload.compare(buf, start + SEQ_BYTES, end, SEQ_BYTES, size) !== 0)) {
+      if (id < 0 || s >= senders.length || !sameBytes(payload, buf, start, SEQ_BYTES, size)) {
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);

@@ -6,7 +6,7 @@
  */
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
-import { makePayload, readSeq, SEQ_BYTES } from './frame.js';
+import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram, Recorder } from './histogram.js';
 import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
@@ -70,7 +70,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
     c.conn.onData = (buf, start, end) => {
       const now = c.conn.readAt;
       const seq = end - start === size ? readSeq(buf, start) : -2;
-      if (seq !== c.expected || (size > SEQ_BYTES && expectedPayload.compare(buf, start + SEQ_BYTES, end, SEQ_BYTES, size) !== 0)) {
+      if (seq !== c.expected || !sameBytes(expectedPayload, buf, start, SEQ_BYTES, size)) {
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;

@@ -190,3 +190,13 @@ export class FrameParser {
     return true;
   }
 }
+
+/**
+ * Whether `data[start + from, start + size)` equals `expected[from, size)`. A plain loop for
+ * small payloads (a native compare costs more in call overhead than it saves), memcmp beyond.
+ */
+export function sameBytes(expected: Buffer, data: Buffer, start: number, from: number, size: number): boolean {
+  if (size - from > 128) return expected.compare(data, start + from, start + size, from, size) === 0;
+  for (let i = from; i < size; i++) if (expected[i] !== data[start + i]) return false;
+  return true;
+}
