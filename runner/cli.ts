@@ -14,6 +14,7 @@ import { runBench, type BenchControl } from './orchestrate.js';
 import { writeReports, rebuildReports } from './outputs.js';
 import { REPORTERS } from './report/index.js';
 import { wsbenchVersion } from './environment.js';
+import { formatWithUnit } from './report/format.js';
 import { compareCommand, loadBaseline, parseThreshold, runCompareAfterBench } from './compare/command.js';
 import { EXPORTERS, parseExportSpecs, writeExports } from './export/index.js';
 
@@ -28,6 +29,7 @@ function scenarioHelp(): string {
     '  npm run bench -- --scenario throughput --payload 32,64KiB --lib ws,uwebsockets',
     '  npm run bench -- --scenario rate --rates 1000,10000,50000 --p99-max 5',
     '  npm run bench -- --scenario connections --connections 50000 --lib ws',
+    '  npm run bench -- --micro --lib ws                micro-benchmarks only (framing, masking, parsers)',
     '  npm run report -- results/<run-id>             rebuild every report from report.json',
     '',
     'Results go to results/<run-id>/: runs.jsonl (one line per run, written as it ends),',
@@ -70,6 +72,7 @@ function benchCommand(control: BenchControl): Command {
     .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
     .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
     .option('--json', 'print report.json to stdout instead of the table')
+    .option('--micro', "micro-benchmarks (tinybench) of each library's framing, masking, UTF-8 and packet code; without --scenario, only those")
     .option('--export <format=file>', `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--compare <baseline>', 'then compare with a baseline report.json (or results folder); exit 1 on a regression')
     .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
@@ -97,12 +100,13 @@ function benchCommand(control: BenchControl): Command {
       params,
     };
     const plan = makePlan(raw);
+    if (opts.micro === true && raw.scenario === undefined) plan.scenarios = [];
     // Bad export or baseline flags fail before anything is measured.
     const exportSpecs = parseExportSpecs(opts.export as unknown as string[]);
     const threshold = parseThreshold(opts.threshold as string | undefined);
     const baseline = typeof opts.compare === 'string' ? loadBaseline(opts.compare) : undefined;
     const progress = createProgress(process.stderr);
-    const { report, store } = await runBench(plan, process.argv.slice(2), progress, control);
+    const { report, store } = await runBench(plan, process.argv.slice(2), progress, control, opts.micro === true ? { micro: microProgress() } : {});
     const files = writeReports(report, store);
     progress.finish();
     process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
@@ -114,6 +118,15 @@ function benchCommand(control: BenchControl): Command {
     else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
   });
   return cmd;
+}
+
+/** Micro-benchmark results as they come, on stderr beside the run progress. */
+function microProgress(): { onResult: (r: { library: string; task: string; opsPerSec: number; meanNs: number; marginPct: number; samples: number }) => void; onSkip: (library: string, reason: string) => void } {
+  return {
+    onResult: (r) =>
+      process.stderr.write(`micro ${r.library} · ${r.task}: ${formatWithUnit(r.opsPerSec, 'ops/s')} ±${r.marginPct.toFixed(1)}% (${r.meanNs.toFixed(1)} ns/op, ${r.samples} samples)\n`),
+    onSkip: (library, reason) => process.stderr.write(`micro ${library}: ${reason}\n`),
+  };
 }
 
 const camel = (s: string): string => s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());

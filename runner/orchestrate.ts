@@ -4,6 +4,7 @@
  * A library that fails becomes an errored run and the others go on. The report is rewritten
  * after every run, so an interruption loses at most the run in flight.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
@@ -11,11 +12,12 @@ import { buildReport, type ReportMeta } from './aggregate.js';
 import { decidePinning } from './pinning.js';
 import { environment, packageVersion } from './environment.js';
 import { runLoadgen } from './loadgen-process.js';
+import { runMicro, type MicroOptions } from './micro/index.js';
 import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
 import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
 import { describeExit, startServer, type ServerHandle } from './server-process.js';
-import { newRunId, ResultsStore } from './store.js';
+import { ResultsStore } from './store.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -110,6 +112,9 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
   } catch (err) {
     const e = err as { code?: string; message?: string };
     let message = e.message ?? String(err);
+    // The load generator can report its connections dropping before this process has seen the
+    // server exit: give the exit a moment to arrive, so the row names the root cause.
+    if (server && !server.exit && e.code !== 'ESERVER_EXIT') await Promise.race([server.exited, delay(250)]);
     // A connection error is usually the server's fault: say how the server ended, if it did.
     if (server?.exit && e.code !== 'ESERVER_EXIT') message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
     return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
@@ -124,15 +129,22 @@ function totalEstimate(plan: RunPlan): number {
   return ms * plan.libraries.length * plan.runs;
 }
 
-export async function runBench(plan: RunPlan, argv: string[], progress: Progress, control: BenchControl): Promise<BenchOutcome> {
-  const runId = newRunId();
-  const store = new ResultsStore(plan.outDir, runId);
+/** What a bench does besides its scenarios. */
+export interface BenchExtras {
+  /** Run the micro-benchmarks (runner/micro) after the scenarios, into report.micro. */
+  micro?: Omit<MicroOptions, 'libDirs'>;
+}
+
+export async function runBench(plan: RunPlan, argv: string[], progress: Progress, control: BenchControl, extras: BenchExtras = {}): Promise<BenchOutcome> {
+  const store = new ResultsStore(plan.outDir);
+  const runId = store.runId;
   const startedAt = new Date().toISOString();
   const env = environment(decidePinning(), argv);
   const facts = new LibraryFacts();
   const runs: RunResult[] = [];
   const scenarios: Scenario[] = plan.scenarios.map((p) => p.scenario);
   const p99Max = Number(plan.scenarios.find((p) => p.scenario.name === 'rate')?.options.params['p99-max'] ?? 10);
+  let micro: Report['micro'];
   const report = (): Report => {
     const meta: ReportMeta = {
       runId,
@@ -151,6 +163,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
       },
       environment: env,
       libraries: facts.list(plan.libraries),
+      ...(micro ? { micro } : {}),
     };
     return buildReport(meta, scenarios, runs, p99Max);
   };
@@ -174,6 +187,14 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
         }
       }
     }
+  }
+  if (extras.micro && !control.interrupted) {
+    const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
+    // Ctrl-C kills the micro process too: then there is simply no micro section.
+    micro = await runMicro(plan.libraries.map((l) => l.name), { ...extras.micro, libDirs }).catch((err: unknown) => {
+      if (control.interrupted) return undefined;
+      throw err;
+    });
   }
   const final = report();
   store.write('report.json', `${JSON.stringify(final, null, 2)}\n`);

@@ -105,7 +105,9 @@ async function waitReady(child: ResultPromise, handle: ServerHandle, opts: Start
   try {
     return await new Promise<ReadyMessage>((resolve, reject) => {
       timer = setTimeout(() => {
-        reject(new CodedError('ESERVER_TIMEOUT', `the ${name} server was not ready within ${opts.readyTimeoutMs} ms`));
+        // Its last words (a stack, a 'listening' that never came) usually say why.
+        const tail = handle.stderrTail();
+        reject(new CodedError('ESERVER_TIMEOUT', `the ${name} server was not ready within ${opts.readyTimeoutMs} ms (--ready-timeout)${tail ? `; last stderr: ${tail}` : ''}`));
       }, opts.readyTimeoutMs);
       onMessage = (m: unknown) => {
         const msg = m as ReadyMessage | ErrorMessage;

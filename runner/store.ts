@@ -21,20 +21,48 @@ export function writeAtomic(file: string, content: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    try {
+      // writeFileSync on an fd loops until every byte is written; a single writeSync may not.
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    // A full disk or a vanished folder: leave neither a half-written temp file nor a torn target.
+    fs.rmSync(tmp, { force: true });
+    throw err;
   }
-  fs.renameSync(tmp, file);
+}
+
+/**
+ * Creates outDir/<new run id> exclusively and returns the id: two benches started in the same
+ * second into one --out could otherwise draw the same id and mix their runs in one folder.
+ */
+function claimRunFolder(outDir: string): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const id = newRunId();
+    try {
+      fs.mkdirSync(path.resolve(outDir, id));
+      return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw err;
+    }
+  }
 }
 
 export class ResultsStore {
+  readonly runId: string;
   readonly dir: string;
   readonly runsFile: string;
 
-  constructor(outDir: string, readonly runId: string) {
-    this.dir = path.resolve(outDir, runId);
+  /** Without `runId`, picks a new one whose folder no other bench has claimed. */
+  constructor(outDir: string, runId?: string) {
+    const id = runId ?? claimRunFolder(outDir);
+    this.runId = id;
+    this.dir = path.resolve(outDir, id);
     fs.mkdirSync(this.dir, { recursive: true });
     this.runsFile = path.join(this.dir, 'runs.jsonl');
   }

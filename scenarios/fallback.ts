@@ -22,6 +22,10 @@ const LABELS: Record<Transport, string> = {
   websocket: 'websocket transport, same client',
 };
 
+const SOCKJS_SEND_WAIT =
+  'sockjs-client waits 25 ms after each completed xhr_send before sending again (BufferedSender#sendScheduleWait): ' +
+  'with one message in flight per client, latency is at least that; it is the client library\'s own pacing, part of what a SockJS client pays';
+
 /** `socket.io@folder` (another install) is still socket.io. */
 const baseName = (library: string): string => library.replace(/@.*$/, '');
 
@@ -30,10 +34,13 @@ function clientOf(library: string): keyof typeof TRANSPORTS | null {
   return name === 'socket.io' || name === 'sockjs' ? name : null;
 }
 
+/** The fallback scenario (not in the default suite: run it with --scenario fallback). */
 export const fallback: Scenario = {
   name: 'fallback',
   description: "HTTP fallback transports (Socket.IO long-polling, SockJS xhr-polling/xhr-streaming) vs the same library's websocket transport, through its own client.",
-  pacing: "closed loop: N clients of the library's own client (socket.io-client, sockjs-client), one text message in flight each",
+  pacing:
+    "closed loop: N clients of the library's own client (socket.io-client, sockjs-client), one text message in flight each; " +
+    'note: sockjs-client waits 25 ms after each completed HTTP send before the next (its BufferedSender), so on SockJS HTTP transports an echo takes at least that',
   params: [
     { name: 'connections', description: 'clients (fallback: per transport)', kind: 'int', default: 10, min: 1 },
     { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
@@ -78,7 +85,9 @@ export const fallback: Scenario = {
       connections: c.params.connections as number,
       payloadBytes: c.params.payload as number,
     });
-    return echoOutcome(x);
+    const out = echoOutcome(x);
+    if (client === 'sockjs' && transport !== 'websocket') out.warnings.push(SOCKJS_SEND_WAIT);
+    return out;
   },
   // Clients connect one at a time, each a few HTTP requests on the polling transports.
   estimateMs: (c, o) => o.warmupMs + o.durationMs + 1500 + 50 * (c.params.connections as number),

@@ -38,6 +38,7 @@ function handshakeOutcome(result: { counts: Record<string, number>; histograms: 
   };
 }
 
+/** The http-vs-ws scenario (not in the default suite: run it with --scenario http-vs-ws). */
 export const httpVsWs: Scenario = {
   name: 'http-vs-ws',
   description:

@@ -15,6 +15,7 @@ const DRAIN_MS = 5000;
 
 const seqText = (seq: number): string => seq.toString(16).padStart(SEQ_BYTES, '0');
 
+/** Runs a ClientEchoJob: connects the clients one by one, then echoes through them. */
 export async function runClientEcho(job: ClientEchoJob, send: Send): Promise<JobResult> {
   const rest = makePayload(job.payloadBytes).toString('latin1').slice(SEQ_BYTES);
   const opts = { host: job.host, port: job.port, transport: job.transport };

@@ -17,6 +17,7 @@ import { Phases, type Send } from './phases.js';
 
 const ns = (ms: number): number => Math.max(1, Math.round(ms * 1e6));
 
+/** Runs a HandshakeJob: alternately times WebSocket opens and fresh-connection HTTP requests. */
 export async function runHandshake(job: HandshakeJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const body = makePayload(job.payloadBytes);
   const phases = new Phases(send);

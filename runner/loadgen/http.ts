@@ -46,6 +46,24 @@ export function freshConnections(counter: { opened: number }): (client: autocann
   };
 }
 
+function autocannonOptions(job: HttpJob, body: Buffer, fresh: { opened: number }): autocannon.Options {
+  return {
+    url: `http://${job.host}:${job.port}${HTTP_ECHO_PATH}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', ...(job.keepAlive ? {} : { connection: 'close' }) },
+    body,
+    connections: job.connections,
+    pipelining: 1,
+    // Stopped by us when the window ends; the duration is only a bound.
+    duration: (job.warmupMs + job.durationMs) / 1000 + 60,
+    // autocannon notices stop() on its next sample tick: keep that short.
+    sampleInt: 100,
+    expectBody: body.toString('latin1'),
+    ...(job.keepAlive ? {} : { setupClient: freshConnections(fresh) }),
+  };
+}
+
+/** Runs an HttpJob: warm-up, then the measured window; fails on any wrong or failed response. */
 export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
   const body = makePayload(job.payloadBytes);
   const phases = new Phases(send);
@@ -62,20 +80,7 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
   };
   let finished: (r: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve) => (finished = resolve));
-  const instance = autocannon({
-    url: `http://${job.host}:${job.port}${HTTP_ECHO_PATH}`,
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', ...(job.keepAlive ? {} : { connection: 'close' }) },
-    body,
-    connections: job.connections,
-    pipelining: 1,
-    // Stopped by us when the window ends; the duration is only a bound.
-    duration: (job.warmupMs + job.durationMs) / 1000 + 60,
-    // autocannon notices stop() on its next sample tick: keep that short.
-    sampleInt: 100,
-    expectBody: body.toString('latin1'),
-    ...(job.keepAlive ? {} : { setupClient: freshConnections(fresh) }),
-  }, (err, result) => (err ? fail(new ClientError('EAUTOCANNON', `autocannon failed: ${(err as Error).message}`)) : finished(result)));
+  const instance = autocannon(autocannonOptions(job, body, fresh), (err, result) => (err ? fail(new ClientError('EAUTOCANNON', `autocannon failed: ${(err as Error).message}`)) : finished(result)));
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status !== 200) return fail(new ClientError('EHTTP', `POST ${HTTP_ECHO_PATH} answered ${status}`));
     if (!phases.measuring) return;

@@ -43,6 +43,7 @@ function packetTasks(sio: SioParser, eio: EioParser): MicroTask[] {
   });
 }
 
+/** socket.io's suite: ws framing as engine.io runs it, then its packet codec. */
 export function socketIoTasks(): MicroTask[] {
   const sio = requireFrom(['socket.io'])('socket.io-parser') as SioParser;
   const eio = requireFrom(['socket.io', 'engine.io'])('engine.io-parser') as EioParser;

@@ -3,6 +3,7 @@
  * sizes, the frames a client would send, and loading a library's internals from where the
  * library itself would load them.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { libraryDir } from '../../adapters/_shared/load-library.js';
@@ -31,6 +32,7 @@ export function repsFor(size: number): number {
   return Math.max(1, Math.floor(16384 / size));
 }
 
+/** `32 B`, `1 KiB`, `64 KiB`: the size part of task names. */
 export function sizeLabel(n: number): string {
   return n >= 1024 ? `${n / 1024} KiB` : `${n} B`;
 }
@@ -68,8 +70,22 @@ export function clientFrame(payload: Buffer, opcode = 1): Buffer {
 export function requireFrom(chain: string[]): NodeJS.Require {
   const dir = libraryDir();
   let req = createRequire(dir ? path.join(path.resolve(dir), 'package.json') : import.meta.url);
-  for (const name of chain) req = createRequire(req.resolve(`${name}/package.json`));
+  for (const name of chain) req = createRequire(packageJson(req, name));
   return req;
+}
+
+/** Where `name`'s package.json is, as `req` resolves it, even when its `exports` hide it. */
+function packageJson(req: NodeJS.Require, name: string): string {
+  try {
+    return req.resolve(`${name}/package.json`);
+  } catch {
+    // The main entry lies inside the package: walk up to the package.json that names it.
+    for (let d = path.dirname(req.resolve(name)); d !== path.dirname(d); d = path.dirname(d)) {
+      const file = path.join(d, 'package.json');
+      if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === name) return file;
+    }
+    throw new Error(`cannot find the package.json of ${name}`);
+  }
 }
 
 /** Fails a suite at setup when a task does not do what it says (checked once before timing). */

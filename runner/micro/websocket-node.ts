@@ -66,6 +66,7 @@ function parseTasks(WebSocketFrame: FrameCtor, BufferList: new () => BufferListL
   });
 }
 
+/** websocket-node's suite: WebSocketFrame build and parse, bufferutil, utf-8-validate. */
 export function websocketTasks(): MicroTask[] {
   const req = requireFrom(['websocket']);
   const WebSocketFrame = req('./lib/WebSocketFrame.js') as FrameCtor;
