@@ -35,10 +35,13 @@ export function decidePinning(enabled = process.env.WSBENCH_NO_PIN !== '1'): Pin
 }
 
 let prlimitAvailable: boolean | undefined;
+let setprivAvailable: boolean | undefined;
 
 /**
  * The command and arguments that start `node args` pinned to `cpu` and, when asked, with a raised
- * open-files limit (prlimit, which also execs).
+ * open-files limit (prlimit, which also execs). Where setpriv exists the child also gets
+ * SIGKILL when the runner dies: a server stuck in a busy loop never notices its IPC channel
+ * closing, and must not outlive a runner that was itself killed.
  */
 export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number): { file: string; args: string[] } {
   const pin = decidePinning();
@@ -55,6 +58,11 @@ export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number):
       args = [`--nofile=${raise}`, file, ...args];
       file = 'prlimit';
     }
+  }
+  setprivAvailable ??= process.platform === 'linux' && has('setpriv');
+  if (setprivAvailable) {
+    args = ['--pdeathsig', 'KILL', file, ...args];
+    file = 'setpriv';
   }
   return { file, args };
 }

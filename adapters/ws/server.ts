@@ -40,7 +40,8 @@ export const adapter: ServerAdapter = {
       }
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      // ws re-emits the http.Server's errors (EADDRINUSE...): report them as a failed start.
+      wss.once('error', reject);
       server.listen(port, host, resolve);
     });
     const address = server.address();
