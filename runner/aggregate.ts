@@ -11,11 +11,26 @@ import { aggregate, mergeHistograms, summarizeHistogram } from './stats.js';
 const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
 const PERCENTILE_KEYS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
+/** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
 export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights'>;
+
+type Completed = Extract<RunResult, { status: 'completed' }>;
+
+/**
+ * The completed runs' warnings, deduplicated in first-seen order: as is when every completed run
+ * gave it, else prefixed with the runs that did (`run 2: ...`, `runs 1, 3: ...`).
+ */
+export function runWarnings(done: Completed[]): string[] {
+  const runsOf = new Map<string, number[]>();
+  for (const r of done) {
+    for (const w of new Set(r.warnings)) runsOf.set(w, [...(runsOf.get(w) ?? []), r.rep + 1]);
+  }
+  return [...runsOf].map(([w, reps]) => (reps.length === done.length ? w : `${reps.length > 1 ? 'runs' : 'run'} ${reps.join(', ')}: ${w}`));
+}
 
 function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
   const first = group[0];
-  const done = group.filter((r): r is Extract<RunResult, { status: 'completed' }> => r.status === 'completed');
+  const done = group.filter((r): r is Completed => r.status === 'completed');
   const errors = group.flatMap((r) =>
     r.status === 'errored' ? [`run ${r.rep + 1}: ${r.error.message} [${r.error.code}]`] : r.status === 'skipped' ? [`run ${r.rep + 1}: skipped: ${r.reason}`] : [],
   );
@@ -35,6 +50,7 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
       if (metrics[key]) metrics[key] = { ...metrics[key], median: merged[p] };
     }
   }
+  const warnings = runWarnings(done);
   const headline = metrics[scenario.headline];
   const medianRun = headline
     ? [...done].sort((a, b) => Math.abs(a.stats.metrics[scenario.headline] - headline.median) - Math.abs(b.stats.metrics[scenario.headline] - headline.median))[0]
@@ -52,6 +68,7 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     clientBound: done.some((r) => r.stats.clientBound),
     noisy: headline?.noisy ?? false,
     errors,
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -66,6 +83,7 @@ function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): NonNullable
   });
 }
 
+/** The Report of a bench: one summary per (scenario, case, library) group of runs, plus sweep highlights. */
 export function buildReport(meta: ReportMeta, scenarios: Scenario[], runs: RunResult[], p99MaxMs = 10): Report {
   const groups = new Map<string, RunResult[]>();
   for (const r of runs) {

@@ -36,7 +36,10 @@ export interface LoadgenHooks {
 }
 
 export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measured> {
-  const { file, args } = pinnedCommand(hooks.cpu, [LOADGEN_MAIN], hooks.nofile);
+  // WSBENCH_LOADGEN_PROFILE=<dir>: a V8 CPU profile of the load generator, to keep its hot path lean.
+  const profile = process.env.WSBENCH_LOADGEN_PROFILE;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, LOADGEN_MAIN] : [LOADGEN_MAIN];
+  const { file, args } = pinnedCommand(hooks.cpu, nodeArgs, hooks.nofile);
   const child = execa(file, args, {
     ipc: true,
     serialization: 'json',
@@ -95,6 +98,10 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
     return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client };
   } finally {
     clearTimeout(timer);
+    // After a result the load generator exits by itself (its profile, if any, is written then).
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (grace = setTimeout(r, 500)))]);
+    clearTimeout(grace);
     await stopProcess(pid, exited, 1000);
   }
 }

@@ -4,7 +4,7 @@
  * decide how a model looks, so console, Markdown and HTML can never disagree on a number.
  */
 import type { CaseRef, CaseSummary, MetricDef, Report, ScenarioInfo } from './schema.js';
-import { formatPercent, formatRatio, formatValue } from './numbers.js';
+import { formatPercent, formatValue } from './numbers.js';
 import { relativeText } from './relative.js';
 
 export { escapeHtml, formatPercent, formatRatio, formatRate, formatUs, formatValue, formatWithUnit, groupThousands } from './numbers.js';
@@ -51,11 +51,16 @@ export interface Row {
   baseline: boolean;
   /** Same order as the table's columns; empty for rows that did not complete. */
   cells: Cell[];
-  /** Headline metric divided by the baseline's, e.g. `1.23x`; null when not comparable. */
+  /**
+   * Headline metric against the baseline's, worded from this row's side (`1.59x faster`,
+   * `2.40x slower`, `same`; `baseline` on the baseline's own row); null when not comparable.
+   */
   relative: string | null;
   flags: Flag[];
   /** Why runs errored or were skipped (also partial failures of a completed row). */
   errors: string[];
+  /** What the runs warned about (offered rate not reached, ...), from the summary. */
+  warnings: string[];
 }
 
 /** The rows of one case. */
@@ -76,7 +81,8 @@ export interface ScenarioTable {
 /** Libraries in the order the user asked for, then any others that appear in results. */
 export function libraryOrder(report: Report): string[] {
   const names = [...report.options.libraries];
-  for (const name of [...report.libraries.map((l) => l.name), ...report.summaries.map((s) => s.library)]) {
+  const micro = [...(report.micro ?? []), ...(report.microNotes ?? [])].map((m) => m.library);
+  for (const name of [...report.libraries.map((l) => l.name), ...report.summaries.map((s) => s.library), ...micro]) {
     if (!names.includes(name)) names.push(name);
   }
   return names;
@@ -152,7 +158,10 @@ function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRe
   if (summary?.noisy) flags.push('noisy');
   const interrupted = report.status === 'interrupted';
   const errors = summary ? summary.errors : [interrupted ? 'no result: the bench was interrupted first' : 'no result recorded'];
-  return { library, status: summary?.status ?? 'missing', statusText: statusText(summary), baseline: library === table.baselineLib, cells, relative: null, flags, errors };
+  return {
+    library, status: summary?.status ?? 'missing', statusText: statusText(summary), baseline: library === table.baselineLib,
+    cells, relative: null, flags, errors, warnings: summary?.warnings ?? [],
+  };
 }
 
 /** Marks best cells and fills the relative column, which both need every row of the case. */
@@ -167,7 +176,7 @@ function compareRows(report: Report, table: Omit<ScenarioTable, 'cases'>, c: Cas
   if (base === null || base === 0) return;
   for (const r of rows) {
     const value = metricMedian(findSummary(report, table.scenario.name, c.id, r.library), key);
-    if (value !== null) r.relative = formatRatio(value / base);
+    if (value !== null) r.relative = r.baseline ? 'baseline' : relativeText(value, base, table.headline);
   }
 }
 

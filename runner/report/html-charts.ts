@@ -217,6 +217,8 @@ function microChart(report: Report): Draft[] {
 /** Why a library has no data in a chart: its status in the chart's scenario. */
 function caption(report: Report, d: Draft): string {
   const missing = d.datasets.filter((ds) => !hasData(ds)).map((ds) => {
+    const note = d.section === 'micro' ? report.microNotes?.find((n) => n.library === ds.label) : undefined;
+    if (note) return `${ds.label} (${note.reason})`;
     const statuses = new Set(report.summaries.filter((s) => s.scenario === d.section && s.library === ds.label && s.status !== 'completed').map((s) => s.status));
     return statuses.size ? `${ds.label} (${[...statuses].join(', ')})` : ds.label;
   });

@@ -4,6 +4,7 @@
  */
 import type { Report } from './schema.js';
 import { html, type SafeHtml } from './html-safe.js';
+import { runPlanText } from './micro.js';
 
 /** Plain CSS, no framework: readable on a laptop, tables scroll sideways on narrow screens. */
 export const REPORT_CSS = `
@@ -49,6 +50,10 @@ dl.env { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.env dt { color: var(--muted); } dl.env dd { margin: 0; }
 ul.kv { margin: 0; padding: 0; list-style: none; }
 ul.findings { margin: 10px 0; padding-left: 20px; }
+.warnings { background: var(--warn); border: 1px solid #d4a72c; border-radius: 6px; padding: 6px 12px; margin: 8px 0; font-size: 0.85rem; }
+.warnings p { margin: 0; font-weight: 600; } .warnings ul { margin: 4px 0; padding-left: 20px; }
+.case-label { color: var(--muted); }
+ul.micro-notes { color: var(--muted); font-size: 0.9rem; padding-left: 20px; }
 `;
 
 function keyValues(record: Record<string, string | number | boolean>): SafeHtml {
@@ -68,7 +73,7 @@ function environmentList(report: Report): SafeHtml {
     ['wsbench', e.wsbenchVersion],
     ['Git commit', html`<code>${e.gitCommit ?? 'unknown'}</code>`],
     ['Command', html`<code>${e.command}</code>`],
-    ['Run options', `${report.options.runs} run(s), warm-up ${report.options.warmupMs} ms, measured ${report.options.durationMs} ms${report.options.quick ? ', quick' : ''}`],
+    ['Run options', runPlanText(report)],
     ['Parameters', keyValues(report.options.params)],
   ];
   return html`<dl class="env">${items.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;

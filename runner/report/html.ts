@@ -9,10 +9,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Report } from './schema.js';
 import {
-  FLAG_LEGEND, columnTitle, escapeHtml, formatRatio, formatWithUnit, libraryOrder, reportTables,
-  type Flag, type Row, type ScenarioTable,
+  FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
 } from './format.js';
-import { findings, leaders } from './glance.js';
+import { findings, leadText, leaders } from './glance.js';
+import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
+import { relativeLegend } from './relative.js';
 import { buildChartSpecs, type ChartSpec } from './html-charts.js';
 import { CLIENT_SCRIPT } from './html-client.js';
 import { REPORT_CSS, environmentSection } from './html-sections.js';
@@ -51,15 +52,24 @@ function rowHtml(table: ScenarioTable, row: Row): SafeHtml {
   return html`<tr>${lib}<td>${status}</td>${cells}<td class="num">${row.relative ?? '–'}</td></tr>`;
 }
 
+/** The warnings of every case's runs, under the scenario's table. */
+function warningsHtml(table: ScenarioTable): SafeHtml {
+  const items = table.cases.flatMap((ct) => ct.rows.flatMap((r) => r.warnings.map((w) =>
+    html`<li><span class="case-label">${ct.case.label}</span> · <strong>${r.library}</strong>: ${w}</li>`)));
+  return items.length ? html`<div class="warnings"><p>Warnings</p><ul>${items}</ul></div>` : html``;
+}
+
 function tableHtml(table: ScenarioTable): SafeHtml {
   const head = table.columns.map((c) => html`<th class="num${c.headline ? ' headline' : ''}" title="${c.better === 'none' ? '' : c.better + ' is better'}">${columnTitle(c)}</th>`);
   const span = table.columns.length + 3;
   const body = table.cases.map((ct) => html`<tr class="case"><th colspan="${span}">${ct.case.label}</th></tr>${ct.rows.map((r) => rowHtml(table, r))}`);
+  const h = table.headline;
+  const legend = relativeLegend(table.baselineLib, h);
   return html`<div class="table-wrap"><table class="results">
-<thead><tr><th>Library</th><th>Status</th>${head}<th class="num" title="${table.headline.label} divided by ${table.baselineLib}'s">vs ${table.baselineLib}</th></tr></thead>
+<thead><tr><th>Library</th><th>Status</th>${head}<th class="num" title="${legend}">vs ${table.baselineLib}</th></tr></thead>
 <tbody>${body}</tbody></table></div>
-<p class="legend">Ranked by <strong>${table.headline.label}</strong> (${table.headline.better} is better). ★ best in case.
-“vs ${table.baselineLib}” is each library’s ${table.headline.label} divided by ${table.baselineLib}’s.</p>`;
+${warningsHtml(table)}
+<p class="legend">Ranked by <strong>${h.label}</strong>${h.better === 'none' ? '' : ` (${h.better} is better)`}. ★ best in case. ${legend}</p>`;
 }
 
 function chartFigure(spec: ChartSpec): SafeHtml {
@@ -80,9 +90,7 @@ ${tableHtml(table)}</section>`;
 function glanceSection(report: Report): SafeHtml {
   const rows = leaders(report).map((l) => {
     const unit = l.metric.unit;
-    const runner = l.runnerUp
-      ? html`${formatRatio(l.margin ?? 1)} better than ${l.runnerUp.library} (${formatWithUnit(l.runnerUp.value, unit)})`
-      : html`only library with a result`;
+    const runner = leadText(l);
     return html`<tr><td>${l.scenario}</td><td>${l.caseLabel}</td><td class="leader">${l.leader.library} ${flagBadges(l.leader.flags)}</td>
 <td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}</td><td>${runner}</td></tr>`;
   });
@@ -96,28 +104,32 @@ ${found.length ? html`<ul class="findings">${found}</ul>` : ''}</section>`;
 }
 
 function microSection(report: Report, specs: ChartSpec[]): SafeHtml {
-  if (!report.micro?.length) return html``;
-  const libs = libraryOrder(report);
-  const tasks = [...new Set(report.micro.map((m) => m.task))];
-  const rows = tasks.map((t) => html`<tr><th scope="row">${t}</th>${libs.map((lib) => {
-    const m = report.micro!.find((x) => x.task === t && x.library === lib);
-    return html`<td class="num">${m ? `${formatWithUnit(m.opsPerSec, 'ops/s')} ±${m.marginPct.toFixed(1)}%` : '–'}</td>`;
+  if (!hasMicro(report)) return html``;
+  const tables = microTables(report);
+  const libs = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.library)))];
+  const rows = tables.map((t) => html`<tr><th scope="row">${t.task}</th>${libs.map((lib) => {
+    const m = t.rows.find((r) => r.library === lib);
+    if (!m) return html`<td class="num">–</td>`;
+    return html`<td class="num${m.best ? ' best' : ''}" title="${m.meanNs} ns per operation, ${m.samples} samples">${m.ops} ops/s ${m.margin}</td>`;
   })}</tr>`);
+  const notes = microNotes(report).map((n) => html`<li><strong>${n.library}</strong>: no micro-benchmarks — ${n.reason}</li>`);
   return html`<section id="micro"><h2>Micro-benchmarks</h2>
 <div class="charts">${specs.filter((s) => s.section === 'micro').map(chartFigure)}</div>
-<div class="table-wrap"><table class="results"><thead><tr><th>Task</th>${libs.map((l) => html`<th class="num">${l}</th>`)}</tr></thead>
-<tbody>${rows}</tbody></table></div></section>`;
+${rows.length ? html`<div class="table-wrap"><table class="results"><thead><tr><th>Task</th>${libs.map((l) => html`<th class="num">${l}</th>`)}</tr></thead>
+<tbody>${rows}</tbody></table></div>` : ''}
+${notes.length ? html`<ul class="micro-notes">${notes}</ul>` : ''}</section>`;
 }
 
 function headerHtml(report: Report): SafeHtml {
   const o = report.options;
   const interrupted = report.status === 'interrupted';
+  const microOnly = isMicroOnly(report);
   return html`<header><h1>wsbench report</h1>
 <p class="meta">Run <code>${report.runId}</code> · ${report.startedAt} → ${report.finishedAt} ·
 <span class="status status-${interrupted ? 'errored' : 'completed'}">${interrupted ? 'INTERRUPTED' : 'complete'}</span> ·
-${o.runs} run(s) per case, ${o.warmupMs} ms warm-up, ${o.durationMs} ms measured${o.quick ? ' (quick)' : ''} · baseline ${o.baselineLib}</p>
+${runPlanText(report)}${microOnly ? '' : ` · baseline ${o.baselineLib}`}</p>
 ${interrupted ? html`<p class="banner">This bench was interrupted before its plan finished: rows marked “missing” have no result.</p>` : ''}
-<p class="legend">Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => html`${flagBadges([f])} ${FLAG_LEGEND[f]}. `)}</p></header>`;
+${microOnly ? '' : html`<p class="legend">Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => html`${flagBadges([f])} ${FLAG_LEGEND[f]}. `)}</p>`}</header>`;
 }
 
 /** Renders the Report as one self-contained, offline HTML document. */

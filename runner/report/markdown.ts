@@ -5,10 +5,11 @@
  */
 import type { Report } from './schema.js';
 import {
-  FLAG_LEGEND, columnTitle, escapeHtml, formatRatio, formatWithUnit, libraryOrder, reportTables,
-  type Flag, type Row, type ScenarioTable,
+  FLAG_LEGEND, columnTitle, escapeHtml, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
 } from './format.js';
-import { findings, leaders } from './glance.js';
+import { findings, leadText, leaders } from './glance.js';
+import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
+import { relativeLegend } from './relative.js';
 
 /** Escapes text for a GFM table cell or paragraph. */
 export function escapeMarkdown(text: string): string {
@@ -54,10 +55,18 @@ function scenarioBlock(table: ScenarioTable): string[] {
   const align = header.map((_, i) => (i >= 2 && i < header.length - 1 ? 'r' : 'l') as 'l' | 'r');
   for (const ct of table.cases) {
     lines.push('', `### ${escapeMarkdown(ct.case.label)}`, '', ...tableLines(header, align, ct.rows.map((r) => rowCells(table, r))));
+    lines.push(...warningLines(ct.rows));
   }
-  lines.push('', `Ranked by **${escapeMarkdown(table.headline.label)}** (${table.headline.better} is better); **bold** = best in case; ` +
-    `“vs ${escapeMarkdown(table.baselineLib)}” = ${escapeMarkdown(table.headline.label)} divided by ${escapeMarkdown(table.baselineLib)}’s.`);
+  const h = table.headline;
+  lines.push('', `Ranked by **${escapeMarkdown(h.label)}**${h.better === 'none' ? '' : ` (${h.better} is better)`}; **bold** = best in case; ` +
+    escapeMarkdown(relativeLegend(table.baselineLib, h)));
   return lines;
+}
+
+/** The warnings of a case's runs, as a list under its table. */
+function warningLines(rows: Row[]): string[] {
+  const items = rows.flatMap((r) => r.warnings.map((w) => `- ⚠️ **${escapeMarkdown(r.library)}**: ${escapeMarkdown(w)}`));
+  return items.length ? ['', 'Warnings:', '', ...items] : [];
 }
 
 function glanceBlock(report: Report): string[] {
@@ -66,9 +75,7 @@ function glanceBlock(report: Report): string[] {
     escapeMarkdown(l.caseLabel),
     `**${escapeMarkdown(l.leader.library)}**${l.leader.flags.length ? ' ' + flagText(l.leader.flags).join(' ') : ''}`,
     `${escapeMarkdown(l.metric.label)}: ${escapeMarkdown(formatWithUnit(l.leader.value, l.metric.unit))}`,
-    l.runnerUp
-      ? `${formatRatio(l.margin ?? 1)} better than ${escapeMarkdown(l.runnerUp.library)} (${escapeMarkdown(formatWithUnit(l.runnerUp.value, l.metric.unit))})`
-      : 'only library with a result',
+    escapeMarkdown(leadText(l)),
   ]);
   const found = findings(report).map((f) =>
     `**${escapeMarkdown(f.scenario)}**, ${escapeMarkdown(f.label)}: ${f.values.map((v) => `${escapeMarkdown(v.library)} ${escapeMarkdown(v.text)}`).join(', ')}`);
@@ -83,14 +90,13 @@ function glanceBlock(report: Report): string[] {
 function environmentBlock(report: Report): string[] {
   const e = report.environment;
   const p = e.pinning;
-  const o = report.options;
   const rows: [string, string][] = [
     ['Node.js', `${e.node} (V8 ${e.v8})`],
     ['OS', `${e.os}, kernel ${e.kernel}, ${e.arch}`],
     ['CPU', `${e.cpuModel}, ${e.cores} cores, ${e.memoryGiB} GiB RAM`],
     ['Pinning', `${p.method}: server on CPU ${p.serverCpu}, client on CPU ${p.clientCpu}${p.note ? ` — ${p.note}` : ''}`],
     ['wsbench', e.wsbenchVersion],
-    ['Run options', `${o.runs} run(s), warm-up ${o.warmupMs} ms, measured ${o.durationMs} ms${o.quick ? ', quick' : ''}`],
+    ['Run options', runPlanText(report)],
   ];
   const cells = rows.map(([k, v]) => [k, escapeMarkdown(v)]);
   cells.push(['Git commit', e.gitCommit ? code(e.gitCommit) : 'unknown'], ['Command', code(e.command)]);
@@ -104,26 +110,34 @@ function environmentBlock(report: Report): string[] {
 }
 
 function microBlock(report: Report): string[] {
-  if (!report.micro?.length) return [];
-  const libs = libraryOrder(report);
-  const tasks = [...new Set(report.micro.map((m) => m.task))];
-  const rows = tasks.map((t) => [escapeMarkdown(t), ...libs.map((lib) => {
-    const m = report.micro!.find((x) => x.task === t && x.library === lib);
-    return m ? `${escapeMarkdown(formatWithUnit(m.opsPerSec, 'ops/s'))} ±${m.marginPct.toFixed(1)}%` : '–';
+  if (!hasMicro(report)) return [];
+  const tables = microTables(report);
+  const libs = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.library)))];
+  const rows = tables.map((t) => [escapeMarkdown(t.task), ...libs.map((lib) => {
+    const m = t.rows.find((r) => r.library === lib);
+    const text = m ? `${m.ops} ops/s ${m.margin}` : '–';
+    return m?.best ? `**${text}**` : text;
   })]);
-  return ['## Micro-benchmarks', '', ...tableLines(['Task', ...libs.map(escapeMarkdown)], ['l', ...libs.map(() => 'r' as const)], rows)];
+  const notes = microNotes(report).map((n) => `- **${escapeMarkdown(n.library)}**: no micro-benchmarks — ${escapeMarkdown(n.reason)}`);
+  return [
+    '## Micro-benchmarks', '',
+    ...(rows.length ? tableLines(['Task', ...libs.map(escapeMarkdown)], ['l', ...libs.map(() => 'r' as const)], rows) : []),
+    ...(rows.length && notes.length ? [''] : []),
+    ...notes,
+  ];
 }
 
 /** Renders the Report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: Report): string {
-  const o = report.options;
+  const baseline = isMicroOnly(report) ? '' : ` · baseline ${escapeMarkdown(report.options.baselineLib)}`;
   const title = [
     `# wsbench report ${code(report.runId)}`,
     '',
     `${report.status === 'interrupted' ? '**INTERRUPTED** — the bench stopped before its plan finished; missing rows have no result. ' : ''}` +
-      `Status: ${report.status} · ${escapeMarkdown(report.startedAt)} → ${escapeMarkdown(report.finishedAt)} · ${o.runs} run(s) per case · baseline ${escapeMarkdown(o.baselineLib)}`,
+      `Status: ${report.status} · ${escapeMarkdown(report.startedAt)} → ${escapeMarkdown(report.finishedAt)} · ${escapeMarkdown(runPlanText(report))}${baseline}`,
   ];
-  const legend = [`Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`];
-  const blocks = [title, glanceBlock(report), ...reportTables(report).map(scenarioBlock), legend, microBlock(report), environmentBlock(report)];
+  const tables = reportTables(report);
+  const legend = tables.length ? [`Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`] : [];
+  const blocks = [title, glanceBlock(report), ...tables.map(scenarioBlock), legend, microBlock(report), environmentBlock(report)];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
 }

@@ -101,6 +101,12 @@ export const CaseSummary = z.object({
   noisy: z.boolean(),
   /** Why runs errored or were skipped. */
   errors: z.array(z.string()),
+  /**
+   * What completed runs warned about (e.g. `achieved 4,100 msg/s of 5,000 offered`),
+   * deduplicated; prefixed `run 2: ` (or `runs 1, 3: `) when not every completed run gave it.
+   * Absent when there were none, and in reports written before it existed.
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 
@@ -145,6 +151,13 @@ export const Environment = z.object({
   command: z.string(),
 });
 export type Environment = z.infer<typeof Environment>;
+
+/** Why one library has no micro-benchmark rows. */
+export const MicroNote = z.object({
+  library: z.string(),
+  reason: z.string(),
+});
+export type MicroNote = z.infer<typeof MicroNote>;
 
 export const Report = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
@@ -194,5 +207,10 @@ export const Report = z.object({
       }),
     )
     .optional(),
+  /**
+   * Why a library has no micro-benchmark rows, e.g. uWebSockets.js frames messages in native
+   * code with no JS API to time. One entry per library without rows.
+   */
+  microNotes: z.array(MicroNote).optional(),
 });
 export type Report = z.infer<typeof Report>;
