@@ -16,19 +16,27 @@ export function liveChildren(): number[] {
   return [...live];
 }
 
-/** Sends `signal` to each child's process group (children are started detached). */
-export function signalAll(signal: NodeJS.Signals): void {
-  for (const pid of live) {
+/**
+ * Sends `signal` to the process group of `pid` (children are started detached, as group
+ * leaders), or to the process alone if it has no group; false when it is gone.
+ */
+export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
     try {
-      process.kill(-pid, signal);
+      process.kill(pid, signal);
+      return true;
     } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        live.delete(pid);
-      }
+      return false;
     }
   }
+}
+
+/** Sends `signal` to each child's process group. */
+export function signalAll(signal: NodeJS.Signals): void {
+  for (const pid of live) if (!killGroup(pid, signal)) live.delete(pid);
 }
 
 let installed = false;

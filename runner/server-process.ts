@@ -8,7 +8,7 @@ import { execa, type ResultPromise } from 'execa';
 import type { AdapterInfo, Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import { pinnedCommand } from './pinning.js';
-import { trackChild, untrackChild } from './children.js';
+import { killGroup, trackChild, untrackChild } from './children.js';
 import { TailBuffer } from './tail.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
@@ -152,17 +152,7 @@ function requestMemory(child: ResultPromise, timeoutMs: number): Promise<ServerM
 
 /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once the process is gone. */
 export async function stopProcess(pid: number, exited: Promise<void>, graceMs = 2000): Promise<void> {
-  const kill = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        /* already gone */
-      }
-    }
-  };
+  const kill = (signal: NodeJS.Signals): void => void killGroup(pid, signal);
   kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([

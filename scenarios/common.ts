@@ -3,7 +3,9 @@ import type { MetricDef } from '../runner/report/schema.js';
 import type { Measured } from '../runner/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
 import { isClientBound } from '../runner/stats.js';
-import type { ScenarioOutcome } from './types.js';
+import type { RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
+import type { CaseRef } from '../runner/report/schema.js';
+import type { EchoJob } from '../runner/loadgen/jobs.js';
 
 export const m = (key: string, label: string, unit: string, better: MetricDef['better'], primary = false): MetricDef => ({
   key,
@@ -85,5 +87,19 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
   return {
     stats: { metrics, histograms: { latency: r.histograms.latency }, timeline: r.timeline, clientBound: cpu.clientBound },
     warnings: r.warnings,
+  };
+}
+
+/** The echo job of a case: its connections and payload, the run's timing, binary frames. */
+export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: { inflight: number; rate?: number }): EchoJob {
+  return {
+    kind: 'echo',
+    ...ctx.target,
+    warmupMs: o.warmupMs,
+    durationMs: o.durationMs,
+    connections: c.params.connections as number,
+    payloadBytes: c.params.payload as number,
+    binary: true,
+    ...extra,
   };
 }

@@ -1,6 +1,6 @@
 /** latency: ping-pong, one message in flight per connection; the round trip of each message. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
 
 export const latency: Scenario = {
   name: 'latency',
@@ -26,17 +26,7 @@ export const latency: Scenario = {
     }));
   },
   async run(ctx, c, o) {
-    const x = await ctx.measure({
-      kind: 'echo',
-      ...ctx.target,
-      warmupMs: o.warmupMs,
-      durationMs: o.durationMs,
-      connections: c.params.connections as number,
-      inflight: 1,
-      payloadBytes: c.params.payload as number,
-      binary: true,
-    });
-    return echoOutcome(x);
+    return echoOutcome(await ctx.measure(echoJob(ctx, c, o, { inflight: 1 })));
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
 };

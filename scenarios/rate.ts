@@ -4,7 +4,7 @@
  * is a sweep: a latency-versus-load curve.
  */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoOutcome, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoJob, echoOutcome, latencyDefs, m } from './common.js';
 
 export const rate: Scenario = {
   name: 'rate',
@@ -34,17 +34,7 @@ export const rate: Scenario = {
   },
   async run(ctx, c, o) {
     const offered = c.params.rate as number;
-    const x = await ctx.measure({
-      kind: 'echo',
-      ...ctx.target,
-      warmupMs: o.warmupMs,
-      durationMs: o.durationMs,
-      connections: c.params.connections as number,
-      inflight: 1,
-      payloadBytes: c.params.payload as number,
-      binary: true,
-      rate: offered,
-    });
+    const x = await ctx.measure(echoJob(ctx, c, o, { inflight: 1, rate: offered }));
     const out = echoOutcome(x, { offeredRate: offered });
     out.stats.metrics.achievedRate = out.stats.metrics.msgsPerSec;
     return out;

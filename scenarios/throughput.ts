@@ -1,6 +1,6 @@
 /** throughput: many connections, several messages in flight each, over a sweep of sizes. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
 
 export const throughput: Scenario = {
   name: 'throughput',
@@ -29,17 +29,7 @@ export const throughput: Scenario = {
     }));
   },
   async run(ctx, c, o) {
-    const x = await ctx.measure({
-      kind: 'echo',
-      ...ctx.target,
-      warmupMs: o.warmupMs,
-      durationMs: o.durationMs,
-      connections: c.params.connections as number,
-      inflight: c.params.inflight as number,
-      payloadBytes: c.params.payload as number,
-      binary: true,
-    });
-    return echoOutcome(x);
+    return echoOutcome(await ctx.measure(echoJob(ctx, c, o, { inflight: c.params.inflight as number })));
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 1000,
 };

@@ -8,6 +8,7 @@ import type { Server as IoServer } from 'socket.io';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+import { listen } from '../_shared/listen.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
@@ -40,13 +41,9 @@ export const adapter: ServerAdapter = {
         socket.on('broadcast', (message: unknown) => socket.to('room').emit('broadcast', message));
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, resolve);
-    });
-    const address = server.address();
+    const bound = await listen(server, host, port);
     return {
-      port: typeof address === 'object' && address ? address.port : port,
+      port: bound,
       facts: { version: loadedVersion('socket.io') },
       close: () => new Promise<void>((resolve) => io.close(() => resolve())),
     };

@@ -7,6 +7,7 @@ import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import type { ServerAdapter } from '../types.js';
+import { listen } from '../_shared/listen.js';
 
 const quiet = (): void => {};
 
@@ -40,13 +41,9 @@ export const adapter: ServerAdapter = {
     });
     echo.installHandlers(server);
     broadcast.installHandlers(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, resolve);
-    });
-    const address = server.address();
+    const bound = await listen(server, host, port);
     return {
-      port: typeof address === 'object' && address ? address.port : port,
+      port: bound,
       facts: { version: loadedVersion('sockjs') },
       close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };

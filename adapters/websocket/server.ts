@@ -8,6 +8,7 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
+import { listen } from '../_shared/listen.js';
 
 type Connection = websocket.connection;
 
@@ -51,13 +52,9 @@ export const adapter: ServerAdapter = {
         for (const c of room) if (c !== conn) send(c, m);
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, resolve);
-    });
-    const address = server.address();
+    const bound = await listen(server, host, port);
     return {
-      port: typeof address === 'object' && address ? address.port : port,
+      port: bound,
       facts: {
         version: loadedVersion('websocket'),
         bufferutil: addonLoads('websocket', 'bufferutil'),
