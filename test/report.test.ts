@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Report } from '../runner/report/schema.js';
+import { Report, type RunResult } from '../runner/report/schema.js';
+import { buildReport, runWarnings, type ReportMeta } from '../runner/aggregate.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import { OUTPUT_FILES, REPORTERS, isReporterName } from '../runner/report/index.js';
 import { renderConsole } from '../runner/report/console.js';
 import { renderMarkdown } from '../runner/report/markdown.js';
@@ -15,9 +17,10 @@ import { renderHtml } from '../runner/report/html.js';
 import { jsonForScript } from '../runner/report/html-safe.js';
 import { renderJson } from '../runner/report/json.js';
 import { buildChartSpecs, percentileX } from '../runner/report/html-charts.js';
-import { formatRate, formatRatio, formatUs, formatValue, scenarioTable } from '../runner/report/format.js';
+import { formatRate, formatRatio, formatUs, formatValue, reportTables, scenarioTable } from '../runner/report/format.js';
 import { reportJsonSchema } from '../runner/report/schema-export.js';
 import { findings, leaders } from '../runner/report/glance.js';
+import { relativeText } from '../runner/report/relative.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const LIBS = ['ws', 'socket.io', 'sockjs', 'websocket', 'uwebsockets'];
@@ -80,9 +83,10 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const uws = small!.rows.find((r) => r.library === 'uwebsockets')!;
   assert.equal(uws.cells[0]!.text, '1.48M');
   assert.equal(uws.cells[0]!.best, true);
-  assert.equal(uws.relative, '6.41x');
+  assert.equal(uws.relative, '6.41x faster');
   assert.deepEqual(uws.flags, ['client-bound']);
-  assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, '1.00x');
+  assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, 'baseline');
+  assert.equal(small!.rows.find((r) => r.library === 'socket.io')!.relative, '1.91x slower', 'half the throughput reads as slower, not 0.52x');
   const sockjs = big!.rows.find((r) => r.library === 'sockjs')!;
   assert.deepEqual([sockjs.status, sockjs.errors, sockjs.relative], ['errored', [XSS], null]);
   // Every library delivers 99k/s in broadcast: a tie marks nobody best.
@@ -90,7 +94,7 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const col = b.columns.findIndex((c) => c.key === 'deliveredPerSec');
   assert.ok(b.cases[0]!.rows.every((r) => !r.cells[col]?.best));
   const lead = leaders(fixture()).find((l) => l.scenario === 'latency')!;
-  assert.deepEqual([lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2)], ['uwebsockets', 'ws', '2.28']);
+  assert.deepEqual([lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2), lead.marginText], ['uwebsockets', 'ws', '2.28', '2.28x faster']);
   const [finding] = findings(fixture());
   assert.deepEqual(finding?.values.map((v) => `${v.library} ${v.text}`), ['ws 5.00k msg/s', 'socket.io none', 'sockjs none', 'websocket 1.00k msg/s', 'uwebsockets 5.00k msg/s']);
 });
@@ -101,17 +105,17 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   const latency = block(out, '[10 connections × 32 B]');
   for (const lib of LIBS) lineOf(latency, lib);
   assert.match(lineOf(latency, 'uwebsockets'), /41\.8\*\s+88\.4\*\s+231k\*/);
-  assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*1\.00x/);
+  assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*baseline$/);
   assert.match(lineOf(latency, 'websocket'), /\[noisy\]$/);
   const small = block(out, '[32 B payload]');
-  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*6\.41x\s+\[client-bound\]$/);
+  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*6\.41x faster\s+\[client-bound\]$/);
   assert.match(lineOf(block(out, '[1 KiB payload]'), 'sockjs'), /errored\s+server crashed: <script>alert\(1\)<\/script>$/);
   assert.match(lineOf(block(out, '[100 clients'), 'websocket'), /skipped\s+the websocket adapter has no broadcast relay yet/);
   // Right-aligned: on every row the p50 value's last digit sits just before the header's column end.
   const end = latency[1]!.indexOf('p50 (µs) ') + 'p50 (µs) '.length;
   for (const row of latency.slice(2)) assert.match(row.slice(end - 2, end + 1), /^\d[* ] $/, row);
   assert.match(out, /\[client-bound\] the load generator saturated its core/);
-  assert.match(out, /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x better than ws \(95\.1 µs\)$/m);
+  assert.match(out, /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x faster than ws \(95\.1 µs\)$/m);
   assert.match(out, /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none, /m);
   assert.match(out, /\* best in case/);
   assert.doesNotMatch(out, /\u001b\[/, 'no ANSI colours unless asked');
@@ -150,7 +154,7 @@ test('markdown: one table row per library, escaped cells, flags, environment', (
   assert.match(md, /\| Command \| <code>wsbench bench .*--label &quot;a&#124;b &amp; &lt;c&gt;&quot;<\/code> \|/);
   assert.match(md, /\| uwebsockets \| <code>uWebSockets\.js<\/code> \| 20\.30\.0-unofficial\.0 \|/);
   assert.match(md, /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none/m);
-  assert.match(md, /\| latency \| 10 connections × 32 B \| \*\*uwebsockets\*\* \| p50: 41\.8 µs \| 2\.28x better than ws \(95\.1 µs\) \|/);
+  assert.match(md, /\| latency \| 10 connections × 32 B \| \*\*uwebsockets\*\* \| p50: 41\.8 µs \| 2\.28x faster than ws \(95\.1 µs\) \|/);
 });
 
 test('html: escaped, self-contained, with embedded data and one canvas per chart', () => {
@@ -211,4 +215,94 @@ test('schema/report.schema.json is the JSON Schema of the zod Report', () => {
   const schema = reportJsonSchema();
   assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
   assert.deepEqual((schema.properties as Record<string, unknown>).schema, { type: 'string', const: 'wsbench/report' });
+});
+
+test('console: one aligned micro-benchmark table per task; microNotes in every format, escaped, optional', () => {
+  const decode = block(renderConsole(fixture()), '[decode 32 B message]');
+  assert.match(decode[1]!, /^ {2}library +ops\/s +mean \(ns\) +±margin +samples$/);
+  assert.match(lineOf(decode, 'ws'), /^ {2}ws +2\.10M\* +476 +±0\.8% +2,000$/);
+  assert.match(lineOf(decode, 'socket.io'), /^ {2}socket\.io +620k +1,613 +±0\.9% +2,000$/);
+  assert.equal(new Set(decode.slice(1).map((l) => l.length)).size, 1, 'right-aligned columns end together');
+  assert.equal(block(renderConsole(fixture()), '[encode 32 B message]')[1], decode[1], 'one width for every task');
+  const old = JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8')) as Record<string, unknown>;
+  delete old.microNotes;
+  assert.ok(Report.safeParse(old).success, 'reports without microNotes stay valid');
+  assert.ok(!Report.safeParse({ ...old, microNotes: [{ library: 'x' }] }).success);
+  assert.ok(!(reportJsonSchema().required as string[]).includes('microNotes'));
+  const r = fixture();
+  r.microNotes = [{ library: 'uwebsockets', reason: 'no <JS> framing API' }];
+  assert.match(renderConsole(r), /^ {2}uwebsockets: no micro-benchmarks — no <JS> framing API$/m);
+  assert.match(renderMarkdown(r), /^- \*\*uwebsockets\*\*: no micro-benchmarks — no &lt;JS&gt; framing API$/m);
+  assert.ok(renderHtml(r).includes('<li><strong>uwebsockets</strong>: no micro-benchmarks — no &lt;JS&gt; framing API</li>'));
+  assert.match(buildChartSpecs(r).find((c) => c.name === 'micro')!.caption, /No data: uwebsockets \(no <JS> framing API\)/);
+  r.micro = [];
+  assert.match(renderMarkdown(r), /## Micro-benchmarks\n\n- \*\*uwebsockets\*\*: no micro/, 'notes alone still make a section');
+});
+
+test('run warnings: aggregated per case, deduplicated, run-prefixed when runs differ; shown under the table', () => {
+  const c = { id: 'p32', label: '32 B', params: { payload: 32 } };
+  const run = (rep: number, warnings: string[]): RunResult => ({
+    status: 'completed', library: 'ws', scenario: 'throughput', case: c, rep, startedAt: '', warnings,
+    stats: { metrics: { msgsPerSec: 1000 }, histograms: {}, clientBound: false },
+  });
+  assert.deepEqual(runWarnings([run(0, ['a', 'b', 'b', 'd']), run(1, ['a', 'c']), run(2, ['a', 'd'])]), ['a', 'run 1: b', 'runs 1, 3: d', 'run 2: c']);
+  const { schema: _s, version: _v, scenarios: _sc, runs: _r, summaries: _su, highlights: _h, ...meta } = fixture();
+  const built = (runs: RunResult[]) => buildReport(meta as ReportMeta, [SCENARIOS.throughput], runs).summaries[0]!;
+  const skipped: RunResult = { status: 'skipped', library: 'ws', scenario: 'throughput', case: c, rep: 2, startedAt: '', reason: 'x' };
+  assert.deepEqual(built([run(0, ['slow', 'slow']), run(1, ['slow']), skipped]).warnings, ['slow']);
+  assert.equal(built([run(0, []), run(1, [])]).warnings, undefined, 'no warnings, no field');
+  const warned = 'run 3: 2 of 1000 handshakes failed (first: Unexpected server response: 502 <html>)';
+  assert.match(block(renderConsole(fixture()), '[1,000 connections]').join('\n'), new RegExp(`\\n {2}warnings:\\n {4}socket\\.io: ${warned.replace(/[().]/g, '\\$&')}\\n`));
+  const md = renderMarkdown(fixture());
+  const connections = md.slice(md.indexOf('### 1,000 connections'), md.indexOf('## rate'));
+  assert.ok(connections.includes('- ⚠️ **socket.io**: run 3: 2 of 1000 handshakes failed (first: Unexpected server response: 502 &lt;html&gt;)'), connections);
+  const page = renderHtml(fixture());
+  assert.ok(page.includes('· <strong>socket.io</strong>: run 3: 2 of 1000 handshakes failed (first: Unexpected server response: 502 &lt;html&gt;)</li>'));
+  assert.ok(!page.includes('502 <html>'), 'a warning is escaped in HTML');
+});
+
+test('console: the library and status columns align on errored, skipped and missing rows too', () => {
+  const long = 'websocket-node-with-a-long-name';
+  const r = JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8').replaceAll('"websocket"', `"${long}"`)) as Report;
+  r.summaries = r.summaries.filter((s) => !(s.scenario === 'rate' && s.case.id === 'r1000' && s.library === long));
+  for (const marker of ['[100 clients', '[1,000 msg/s offered]']) {
+    const lines = block(renderConsole(r), marker);
+    const col = lines[1]!.indexOf('status');
+    for (const row of lines.slice(2)) assert.match(row.slice(col - 2), /^ {2}(?:ok|errored|skipped|missing)\b/, row);
+  }
+});
+
+test('a micro-only report gets a header that fits it, without runs, warm-up or baseline', () => {
+  const r = fixture();
+  Object.assign(r, { runs: [], summaries: [], scenarios: [], highlights: undefined });
+  const out = renderConsole(r);
+  assert.equal(out.split('\n')[1], 'micro-benchmarks only (tinybench; no servers, no load generator): 2 tasks, 4 libraries');
+  assert.doesNotMatch(out, /warm-up|run\(s\)|baseline|client-bound/);
+  const md = renderMarkdown(r);
+  assert.match(md, /^Status: complete · .* · micro-benchmarks only \(tinybench; no servers, no load generator\): 2 tasks, 4 libraries$/m);
+  assert.doesNotMatch(md, /warm-up|run\(s\)|baseline|Flags:/);
+  const page = renderHtml(r);
+  assert.match(page, /<p class="meta">[^]*micro-benchmarks only \(tinybench[^]*<\/p>/);
+  assert.doesNotMatch(page.slice(0, page.indexOf('<script')), /warm-up|run\(s\)|baseline ws/);
+  assert.match(renderConsole(fixture()).split('\n')[1]!, /^3 run\(s\) per case, 1000 ms warm-up, 5000 ms measured; baseline ws$/);
+});
+
+test('"vs baseline" reads the same way in every format: faster/slower from the library\'s side, never a bare 0.44x', () => {
+  const µs = { label: 'p50', unit: 'µs', better: 'lower' } as const;
+  const rate = { label: 'throughput', unit: 'msg/s', better: 'higher' } as const;
+  assert.deepEqual([relativeText(50, 100, µs), relativeText(200, 100, µs), relativeText(200, 100, rate), relativeText(50, 100, rate)],
+    ['2.00x faster', '2.00x slower', '2.00x faster', '2.00x slower']);
+  assert.deepEqual([relativeText(100.2, 100, rate), relativeText(5, 10, { label: 'RSS', unit: 'KiB', better: 'lower' }), relativeText(5, 10, { ...rate, better: 'none' })],
+    ['same', '2.00x better', '0.50x']);
+  const [console, md, page] = [renderConsole(fixture()), renderMarkdown(fixture()), renderHtml(fixture())];
+  const legend = 'vs ws: p50 compared with ws’s, from each library’s side: “2.00x faster” = half ws’s p50, “2.00x slower” = twice it.';
+  for (const text of [console, md, page]) assert.ok(text.includes(legend), 'the same legend in every format');
+  assert.match(console, /^\* best in case · vs ws: .*“faster”\/“better” always means better than ws/m);
+  for (const table of reportTables(fixture())) {
+    for (const row of table.cases.flatMap((ct) => ct.rows).filter((r) => r.relative)) {
+      assert.match(row.relative!, /^(?:\d+\.\d\dx (?:faster|slower)|same|baseline)$/);
+      assert.ok(md.includes(` | ${row.relative} | `) && page.includes(`<td class="num">${row.relative}</td>`), row.relative!);
+    }
+  }
+  assert.match(lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'), / 1\.69x slower$/);
 });

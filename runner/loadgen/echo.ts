@@ -45,7 +45,11 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   const phases = new Phases(send);
   const latency = new Recorder(newHistogram());
+  // The measured messages are those sent (or due) inside the window, whenever their echo comes:
+  // the slowest answers, which arrive after the window, count too, and a warm-up backlog does not.
+  const win = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
   let received = 0;
+  let answeredInWindow = 0;
   let sending = true;
   let failure: ClientError | null = null;
   const warnings: string[] = [];
@@ -74,10 +78,12 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
-      if (phases.measuring) {
-        latency.record(Math.max(1, Math.round((now - c.times[seq & RING_MASK]) * 1e6)));
+      if (phases.measuring) phases.perSecond++;
+      const sentAt = c.times[seq & RING_MASK];
+      if (sentAt >= win.start && sentAt < win.end) {
+        latency.record(Math.max(1, Math.round((now - sentAt) * 1e6)));
         received++;
-        phases.perSecond++;
+        if (now < win.end) answeredInWindow++;
       }
       if (job.rate === undefined && sending) sendOne(c, now);
     };
@@ -86,23 +92,24 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, () => sending, fail);
   await Promise.race([
     phases.run(job.warmupMs, job.durationMs, () => {
-      latency.reset();
-      received = 0;
+      win.start = performance.now();
     }),
     failed,
   ]);
+  win.end = phases.measureEnd;
   sending = false;
   const sent = pacer.stop();
-  await Promise.race([drain(conns), failed]);
+  await Promise.race([drain(conns, Math.max(DRAIN_MS, job.durationMs)), failed]);
   if (failure) throw failure;
   await Promise.all(conns.map((c) => c.conn.close()));
   if (job.rate !== undefined) {
-    const achieved = (received * 1000) / phases.measuredMs;
+    const achieved = (answeredInWindow * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
   }
   return {
     measuredMs: phases.measuredMs,
-    counts: { messages: received, bytes: received * size, sent, connections: conns.length },
+    // messages: answered within the window (a rate); measured: every message sent in it (latency).
+    counts: { messages: answeredInWindow, bytes: answeredInWindow * size, measured: received, sent, connections: conns.length },
     histograms: { latency: encodeHistogram(latency.done()) },
     timeline: phases.timeline,
     warnings,
@@ -176,17 +183,17 @@ function startOpenLoop(
 }
 
 /** Waits until every sent message has come back, or fails naming what is missing. */
-function drain(conns: EchoConn[]): Promise<void> {
+function drain(conns: EchoConn[], limitMs: number): Promise<void> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const check = (): void => {
       const missing = conns.filter((c) => c.outstanding > 0);
       if (missing.length === 0) return resolve();
-      if (performance.now() - start > DRAIN_MS) {
+      if (performance.now() - start > limitMs) {
         const total = missing.reduce((n, c) => n + c.outstanding, 0);
         const c = missing[0];
         return reject(
-          new ClientError('EMISSING', `${total} echoes never came back within ${DRAIN_MS} ms (connection ${c.index} waits for #${c.expected})`),
+          new ClientError('EMISSING', `${total} echoes never came back within ${limitMs} ms (connection ${c.index} waits for #${c.expected})`),
         );
       }
       setTimeout(check, 5);
