@@ -145,6 +145,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
   const scenarios: Scenario[] = plan.scenarios.map((p) => p.scenario);
   const p99Max = Number(plan.scenarios.find((p) => p.scenario.name === 'rate')?.options.params['p99-max'] ?? 10);
   let micro: Report['micro'];
+  const microNotes: NonNullable<Report['microNotes']> = [];
   const report = (): Report => {
     const meta: ReportMeta = {
       runId,
@@ -164,6 +165,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
       environment: env,
       libraries: facts.list(plan.libraries),
       ...(micro ? { micro } : {}),
+      ...(microNotes.length ? { microNotes } : {}),
     };
     return buildReport(meta, scenarios, runs, p99Max);
   };
@@ -191,7 +193,11 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
   if (extras.micro && !control.interrupted) {
     const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
     // Ctrl-C kills the micro process too: then there is simply no micro section.
-    micro = await runMicro(plan.libraries.map((l) => l.name), { ...extras.micro, libDirs }).catch((err: unknown) => {
+    const onSkip = (library: string, reason: string): void => {
+      microNotes.push({ library, reason });
+      extras.micro?.onSkip?.(library, reason);
+    };
+    micro = await runMicro(plan.libraries.map((l) => l.name), { ...extras.micro, onSkip, libDirs }).catch((err: unknown) => {
       if (control.interrupted) return undefined;
       throw err;
     });
