@@ -65,11 +65,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       expected[s] = post + 1;
       const sender = senders[s];
       const slot = post & RING_MASK;
+      phases.perSecond++;
       if (!sender.inWindow[slot]) return;
       const ns = Math.max(1, Math.round((conn.readAt - sender.sentAt[slot]) * 1e6));
       latency.recordValue(ns);
       c.deliveries++;
-      phases.perSecond++;
       if (++sender.received[slot] === others) {
         fanout.recordValue(ns);
         c.complete++;

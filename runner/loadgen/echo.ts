@@ -78,7 +78,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
-      if (phases.measuring) phases.perSecond++;
+      phases.perSecond++; // progress and the timeline (Phases resets it when measuring starts)
       const sentAt = c.times[seq & RING_MASK];
       if (sentAt >= win.start && sentAt < win.end) {
         latency.record(Math.max(1, Math.round((now - sentAt) * 1e6)));

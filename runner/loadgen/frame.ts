@@ -89,6 +89,16 @@ export type ControlHandler = (opcode: number, data: Buffer) => void;
 /** Payloads larger than this are collected into a buffer of their own as they arrive. */
 const LARGE = 64 * 1024;
 
+/** Bytes still missing from the frame that starts `partial`, or -1 while its header is incomplete. */
+function missingBytes(partial: Buffer): number {
+  if (partial.length < 2) return -1;
+  const len7 = partial[1] & 0x7f;
+  const hdr = len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
+  if (partial.length < hdr) return -1;
+  const len = len7 === 126 ? partial.readUInt16BE(2) : len7 === 127 ? partial.readUInt32BE(2) * 2 ** 32 + partial.readUInt32BE(6) : len7;
+  return hdr + len - partial.length;
+}
+
 /**
  * Incremental parser of server frames. `feed` may be given a buffer that is reused after it
  * returns: whatever must outlive the call is copied.
@@ -120,8 +130,16 @@ export class FrameParser {
       if (!this.frame(this.largeB0, done)) return;
       off = n;
     } else if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      const carry = this.carry;
       this.carry = null;
+      const need = missingBytes(carry);
+      if (need < 0 || need > chunk.length) buf = Buffer.concat([carry, chunk]);
+      else {
+        // Complete just the split frame, then parse the rest of the chunk in place: copying
+        // the whole chunk after every split frame would double the client's memory traffic.
+        this.feed(Buffer.concat([carry, chunk.subarray(0, need)]));
+        off = need;
+      }
     }
     const end = buf.length;
     while (end - off >= 2) {
