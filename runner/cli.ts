@@ -25,7 +25,7 @@ function scenarioHelp(): string {
     '',
     'Examples:',
     '  npm run bench -- --lib ws                       the default suite, ws only',
-    '  npm run bench -- --quick                        every library, about 2 minutes',
+    '  npm run bench -- --quick                        every library, under 3 minutes',
     '  npm run bench -- --scenario throughput --payload 32,64KiB --lib ws,uwebsockets',
     '  npm run bench -- --scenario rate --rates 1000,10000,50000 --p99-max 5',
     '  npm run bench -- --scenario connections --connections 50000 --lib ws',
@@ -64,10 +64,10 @@ function benchCommand(control: BenchControl): Command {
     .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
     .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}; default: all); name@<folder> loads it from <folder>/node_modules`)
     .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
-    .option('--quick', 'a short suite: 1 run, 1 s warm-up, 2 s windows, smaller sweeps')
-    .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 1)')
-    .option('--duration <s>', 'measured window per run, in seconds (default 3, quick 2)')
-    .option('--warmup <s>', 'warm-up per run, measured and discarded, in seconds (default 2, quick 1)')
+    .option('--quick', 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps')
+    .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 2)')
+    .option('--duration <s>', 'measured window per run, in seconds (default 3, quick 1)')
+    .option('--warmup <s>', 'warm-up per run, measured and discarded, in seconds (default 2, quick 0.5)')
     .option('--out <dir>', 'results folder (default results)')
     .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
     .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')

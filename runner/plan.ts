@@ -166,9 +166,9 @@ export function makePlan(raw: RawOptions): RunPlan {
   const quick = raw.quick === true;
   const libraries = pickLibraries(raw.lib);
   const scenarios = pickScenarios(raw.scenario);
-  const runs = raw.runs === undefined ? (quick ? 1 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
-  const durationMs = 1000 * (raw.duration === undefined ? (quick ? 2 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
-  const warmupMs = 1000 * (raw.warmup === undefined ? (quick ? 1 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
+  const runs = raw.runs === undefined ? (quick ? 2 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
+  const durationMs = 1000 * (raw.duration === undefined ? (quick ? 1 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
+  const warmupMs = 1000 * (raw.warmup === undefined ? (quick ? 0.5 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
   const readyTimeoutMs = 1000 * (raw.readyTimeout === undefined ? 10 : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
   const runSlackMs = 1000 * (raw.runTimeout === undefined ? 30 : parseNumber(raw.runTimeout, '--run-timeout', { min: 0, minExclusive: true }));
   const baselineLib = raw.baselineLib ?? 'ws';
