@@ -3,14 +3,11 @@
  * the CPU of both it and the server over the measured window (the runner is idle meanwhile).
  */
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { CodedError } from '../adapters/_shared/errors.js';
 import type { Job, JobResult, LoadgenMessage } from './loadgen/jobs.js';
-import { pinnedCommand } from './pinning.js';
-import { trackChild } from './children.js';
 import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
 import { stopProcess } from './server-process.js';
-import { TailBuffer } from './tail.js';
+import { spawnNode } from './spawn.js';
 
 const LOADGEN_MAIN = fileURLToPath(new URL('./loadgen/main.js', import.meta.url));
 
@@ -39,24 +36,13 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
   // WSBENCH_LOADGEN_PROFILE=<dir>: a V8 CPU profile of the load generator, to keep its hot path lean.
   const profile = process.env.WSBENCH_LOADGEN_PROFILE;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, LOADGEN_MAIN] : [LOADGEN_MAIN];
-  const { file, args } = pinnedCommand(hooks.cpu, nodeArgs, hooks.nofile);
-  const child = execa(file, args, {
-    ipc: true,
-    serialization: 'json',
-    detached: true,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: 'pipe',
-    // WSBENCH_PARENT: a leftover check can tell an orphan (its runner gone) from a live run.
-    env: { WSBENCH_CHILD: 'loadgen', WSBENCH_PARENT: String(process.pid) },
+  const { child, pid, tail } = spawnNode({
+    kind: 'loadgen',
+    cpu: hooks.cpu,
+    nodeArgs,
+    nofile: hooks.nofile,
+    startError: ['ELOADGEN', 'could not start the load generator process'],
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new CodedError('ELOADGEN', 'could not start the load generator process');
-  trackChild(pid);
-  const tail = new TailBuffer();
-  child.stderr?.on('data', (d: Buffer) => tail.push(d));
   const exited = child.then(() => undefined);
   const pids = { server: hooks.serverPid, client: pid };
   let start: Snapshot | null = null;

@@ -4,12 +4,11 @@
  * IPC; stopped with SIGTERM, then SIGKILL, to the whole group.
  */
 import { fileURLToPath } from 'node:url';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import type { AdapterInfo, Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
-import { pinnedCommand } from './pinning.js';
-import { killGroup, trackChild, untrackChild } from './children.js';
-import { TailBuffer } from './tail.js';
+import { killGroup, untrackChild } from './children.js';
+import { spawnNode } from './spawn.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
 
@@ -54,26 +53,15 @@ export function describeExit(exit: ServerHandle['exit'], stderr: string): string
 }
 
 export async function startServer(opts: StartOptions): Promise<ServerHandle> {
-  const { file, args } = pinnedCommand(opts.cpu, ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule], opts.nofile);
-  const child: ResultPromise = execa(file, args, {
-    ipc: true,
-    serialization: 'json',
-    detached: true,
-    cleanup: true,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // WSBENCH_PARENT: a leftover check can tell an orphan (its runner gone) from a live run.
-    env: { ...opts.env, WSBENCH_CHILD: 'server', WSBENCH_PARENT: String(process.pid), WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
+  const { child, pid, tail } = spawnNode({
+    kind: 'server',
+    cpu: opts.cpu,
+    nodeArgs: ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule],
+    nofile: opts.nofile,
+    env: { ...opts.env, WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
+    keepStdout: true,
+    startError: ['ESERVER_START', `could not start the ${opts.adapter.name} server process`],
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new CodedError('ESERVER_START', `could not start the ${opts.adapter.name} server process`);
-  trackChild(pid);
-  const tail = new TailBuffer();
-  child.stderr?.on('data', (d: Buffer) => tail.push(d));
-  child.stdout?.on('data', (d: Buffer) => tail.push(d));
 
   const handle = {
     pid,

@@ -10,7 +10,7 @@ import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
-import { Phases, type Send } from './phases.js';
+import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 
 const RING = 1 << 16;
@@ -41,14 +41,8 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   const latency = newHistogram();
   const fanout = newHistogram();
   const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0 };
-  let failure: ClientError | null = null;
-  let onFailure: (e: ClientError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => (onFailure = reject));
-  failed.catch(() => {});
-  const fail = (e: ClientError): void => {
-    failure ??= e;
-    onFailure(e);
-  };
+  const latch = new FailureLatch<ClientError>();
+  const { fail, failed } = latch;
 
   conns.forEach((conn, r) => {
     const expected = new Int32Array(job.senders);
@@ -107,7 +101,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   sending = false;
   clearTimeout(timer);
   await Promise.race([waitAll(() => c.complete >= c.sent), failed]);
-  if (failure) throw failure;
+  latch.check();
   for (const conn of conns) conn.socket.destroy();
   const expectedDeliveries = c.sent * others;
   const warnings: string[] = [];

@@ -10,7 +10,7 @@ import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram, Recorder } from './histogram.js';
 import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
-import { Phases, type Send } from './phases.js';
+import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
@@ -51,16 +51,12 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   let received = 0;
   let answeredInWindow = 0;
   let sending = true;
-  let failure: ClientError | null = null;
   const warnings: string[] = [];
-  let onFailure: (e: ClientError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => (onFailure = reject));
-  failed.catch(() => {});
+  const latch = new FailureLatch<ClientError>();
+  const { failed } = latch;
   const fail = (e: ClientError): void => {
-    if (failure) return;
-    failure = e;
     sending = false;
-    onFailure(e);
+    latch.fail(e);
   };
 
   const sendOne = (c: EchoConn, at: number): void => {
@@ -100,7 +96,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   sending = false;
   const sent = pacer.stop();
   await Promise.race([drain(conns, Math.max(DRAIN_MS, job.durationMs)), failed]);
-  if (failure) throw failure;
+  latch.check();
   await Promise.all(conns.map((c) => c.conn.close()));
   if (job.rate !== undefined) {
     const achieved = (answeredInWindow * 1000) / phases.measuredMs;

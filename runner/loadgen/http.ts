@@ -10,7 +10,7 @@ import { HTTP_ECHO_PATH } from '../../adapters/_shared/http-echo.js';
 import { makePayload } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { HttpJob, JobResult } from './jobs.js';
-import { Phases, type Send } from './phases.js';
+import { FailureLatch, Phases, type Send } from './phases.js';
 
 /** The part of autocannon's per-connection client that freshConnections() relies on. */
 interface AutocannonClient {
@@ -70,14 +70,8 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
   const latency = newHistogram();
   const fresh = { opened: 0 };
   let responses = 0;
-  let failure: ClientError | null = null;
-  let onFailure: (e: ClientError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => (onFailure = reject));
-  failed.catch(() => {});
-  const fail = (e: ClientError): void => {
-    failure ??= e;
-    onFailure(e);
-  };
+  const latch = new FailureLatch<ClientError>();
+  const { fail, failed } = latch;
   let finished: (r: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve) => (finished = resolve));
   const instance = autocannon(autocannonOptions(job, body, fresh), (err, result) => (err ? fail(new ClientError('EAUTOCANNON', `autocannon failed: ${(err as Error).message}`)) : finished(result)));
@@ -101,7 +95,7 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
     instance.stop();
   }
   const result = await Promise.race([done, failed]);
-  if (failure) throw failure;
+  latch.check();
   return {
     measuredMs: phases.measuredMs,
     counts: {

@@ -60,3 +60,31 @@ export class Phases {
     });
   }
 }
+
+/**
+ * The first failure of a workload: `fail` records it (later ones are ignored), `failed` rejects
+ * with it (race it against the workload's phases), `check` throws it.
+ */
+export class FailureLatch<E extends Error> {
+  private first: E | null = null;
+  private reject: (e: E) => void = () => {};
+  readonly failed: Promise<never> = new Promise<never>((_, reject) => (this.reject = reject));
+
+  constructor() {
+    this.failed.catch(() => {});
+  }
+
+  get failure(): E | null {
+    return this.first;
+  }
+
+  readonly fail = (e: E): void => {
+    if (this.first) return;
+    this.first = e;
+    this.reject(e);
+  };
+
+  check(): void {
+    if (this.first) throw this.first;
+  }
+}

@@ -4,13 +4,11 @@
  * (the load generator's: no server runs meanwhile). The runner only collects the rows.
  */
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { CodedError } from '../../adapters/_shared/errors.js';
-import { trackChild } from '../children.js';
-import { decidePinning, pinnedCommand } from '../pinning.js';
+import { decidePinning } from '../pinning.js';
 import type { Report } from '../report/schema.js';
 import { stopProcess } from '../server-process.js';
-import { TailBuffer } from '../tail.js';
+import { spawnNode } from '../spawn.js';
 import type { MicroResult } from './bench.js';
 import type { MicroMessage, MicroRequest } from './main.js';
 
@@ -43,24 +41,14 @@ export async function runMicro(libraries: string[], opts: MicroOptions = {}): Pr
 }
 
 async function runLibrary(library: string, opts: MicroOptions): Promise<MicroResult[]> {
-  const { file, args } = pinnedCommand(opts.cpu ?? decidePinning().clientCpu, [MICRO_MAIN]);
   const libDir = opts.libDirs?.[library];
-  const child = execa(file, args, {
-    ipc: true,
-    serialization: 'json',
-    detached: true,
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: { WSBENCH_CHILD: 'micro', ...(libDir ? { WSBENCH_LIB_DIR: libDir } : {}) },
+  const { child, pid, tail } = spawnNode({
+    kind: 'micro',
+    cpu: opts.cpu ?? decidePinning().clientCpu,
+    nodeArgs: [MICRO_MAIN],
+    env: libDir ? { WSBENCH_LIB_DIR: libDir } : {},
+    startError: ['EMICRO', `could not start the micro-benchmark process for ${library}`],
   });
-  const pid = child.pid;
-  if (pid === undefined) throw new CodedError('EMICRO', `could not start the micro-benchmark process for ${library}`);
-  trackChild(pid);
-  const tail = new TailBuffer();
-  child.stderr?.on('data', (d: Buffer) => tail.push(d));
   const exited = child.then(() => undefined);
   const rows: MicroResult[] = [];
   let timer: NodeJS.Timeout | undefined;
