@@ -5,10 +5,10 @@
  * (from the plan and from the server process itself), and `compare --within` must read it.
  * Last, `bench --compare --export` on a real run.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync as mkdtempRaw, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,18 +16,12 @@ import { promisify } from 'node:util';
 import { makePlan, type PlannedLibrary } from '../runner/plan.js';
 import { UsageError } from '../runner/errors.js';
 import { Report } from '../runner/report/schema.js';
+import { tempDir } from './helpers/tmp.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const COPY_VERSION = '0.0.0-wsbench-copy';
 
-/** Temp folders made here, removed when the file's tests end. */
-const made: string[] = [];
-const mkdtempSync = (prefix: string): string => {
-  const dir = mkdtempRaw(prefix);
-  made.push(dir);
-  return dir;
-};
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const mkdtempSync = tempDir;
 
 /** <tmp>/<name>/node_modules/ws: a copy of the project's ws, its version rewritten. */
 function wsCopy(name: string): string {

@@ -5,10 +5,10 @@
  * two libraries of one report are compared pair by pair. The CLI is run for real for exit codes,
  * $GITHUB_STEP_SUMMARY and --markdown.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync as mkdtempRaw, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +20,10 @@ import { compareReports, compareWithin, gateExitCode, judge, type CompareRow } f
 import { UNKNOWN_NOISE } from '../runner/compare/noise.js';
 import { renderCompareMarkdown } from '../runner/compare/markdown.js';
 import { parseThreshold } from '../runner/compare/command.js';
+import { tempDir } from './helpers/tmp.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-/** Temp folders made here, removed when the file's tests end. */
-const made: string[] = [];
-const mkdtempSync = (prefix: string): string => {
-  const dir = mkdtempRaw(prefix);
-  made.push(dir);
-  return dir;
-};
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const mkdtempSync = tempDir;
 const fixturePath = (name: string): string => join(root, 'test/fixtures', `compare-${name}.json`);
 const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 

@@ -3,10 +3,10 @@
  * (bigger|smaller)-is-better JSON and the Bencher Metric Format, each validated with a JSON
  * Schema kept in test/fixtures (compare-*.schema.json) plus the rules a schema cannot say.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync as mkdtempRaw, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,16 +16,10 @@ import { Report } from '../runner/report/schema.js';
 import { UsageError } from '../runner/errors.js';
 import { EXPORTERS, parseExportSpecs, writeExports } from '../runner/export/index.js';
 import { measureSlug } from '../runner/export/bencher.js';
+import { tempDir } from './helpers/tmp.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-/** Temp folders made here, removed when the file's tests end. */
-const made: string[] = [];
-const mkdtempSync = (prefix: string): string => {
-  const dir = mkdtempRaw(prefix);
-  made.push(dir);
-  return dir;
-};
-after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const mkdtempSync = tempDir;
 const fixtures = join(root, 'test/fixtures');
 const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(join(fixtures, `compare-${name}.json`), 'utf8')));
 const schema = (name: string): z.ZodType => z.fromJSONSchema(JSON.parse(readFileSync(join(fixtures, `compare-${name}.schema.json`), 'utf8')));
