@@ -43,6 +43,8 @@ export class RawConnection implements CodecConnection {
   private upgraded = false;
   private headerBuf: Buffer | null = null;
   private pending: Buffer[] = [];
+  /** The batch buffer, reused while the kernel takes every write whole. */
+  private scratch: Buffer | null = null;
   private readonly pendingTemplates: MessageTemplate[] = [];
   private readonly pendingSeqs: number[] = [];
   private pendingBytes = 0;
@@ -205,6 +207,13 @@ export class RawConnection implements CodecConnection {
     this.pendingBytes += template.bytes.length;
   }
 
+  /** A batch buffer of at least `size` bytes: the reusable one when it is free and large enough. */
+  private batchBuffer(size: number): Buffer {
+    if (this.scratch && this.scratch.length >= size) return this.scratch;
+    this.scratch = Buffer.allocUnsafeSlow(Math.max(size, 4096));
+    return this.scratch;
+  }
+
   /** Writes what was queued while handling one incoming chunk (or one batch). */
   flush(): void {
     this.batching = false;
@@ -213,11 +222,14 @@ export class RawConnection implements CodecConnection {
     if (templates + buffers === 0) return;
     if (templates + buffers === 1 && buffers === 1) this.socket.write(this.pending[0]);
     else if (this.pendingBytes <= BATCH_COPY_MAX || buffers === 0) {
-      const out = Buffer.allocUnsafe(this.pendingBytes);
+      const out = this.batchBuffer(this.pendingBytes);
       let at = 0;
       for (let i = 0; i < buffers; i++) at += this.pending[i].copy(out, at);
       for (let i = 0; i < templates; i++) at = this.pendingTemplates[i].writeInto(out, at, this.pendingSeqs[i]);
-      this.socket.write(out);
+      this.socket.write(out.subarray(0, at));
+      // Written through to the kernel at once (the usual case): nothing holds the buffer any
+      // more, so the next batch may reuse it. Otherwise the pending write keeps it: let it go.
+      if (this.socket.writableLength !== 0) this.scratch = null;
     } else {
       this.socket.cork();
       for (const b of this.pending) this.socket.write(b);

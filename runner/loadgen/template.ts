@@ -27,7 +27,11 @@ export class MessageTemplate {
     this.mask = randomBytes(4);
     const { frames, payloadOffset } = codec.encode(channel, payload, binary && codec.binary);
     const built = frames.map((f) => buildFrame(f.opcode, f.payload, this.mask));
-    this.bytes = Buffer.concat(built.map((b) => b.bytes));
+    // A memory block of its own, not a slice of Node's shared pool: copying between two views of
+    // one ArrayBuffer (the pooled batch buffer and a pooled template) takes V8's slow path.
+    this.bytes = Buffer.alloc(built.reduce((n, b) => n + b.bytes.length, 0));
+    let at = 0;
+    for (const b of built) at += b.bytes.copy(this.bytes, at);
     const last = built[built.length - 1];
     this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + payloadOffset;
     this.maskPhase = payloadOffset;
