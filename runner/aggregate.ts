@@ -5,11 +5,10 @@
  */
 import type { Scenario } from '../scenarios/types.js';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type RunResult } from './report/schema.js';
-import { aggregate, mergeHistograms, summarizeHistogram } from './stats.js';
+import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistogram } from './stats.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
 const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
-const PERCENTILE_KEYS = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 
 /** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
 export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights'>;
@@ -45,8 +44,8 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     // Percentiles of the merged histogram, never an average of per-run percentiles.
     const prefix = HISTOGRAM_PREFIX[name];
     if (prefix === undefined) continue;
-    for (const p of PERCENTILE_KEYS) {
-      const key = prefix ? `${prefix}${p[0].toUpperCase()}${p.slice(1)}Us` : `${p}Us`;
+    for (const p of PERCENTILES) {
+      const key = percentileKey(prefix, p);
       if (metrics[key]) metrics[key] = { ...metrics[key], median: merged[p] };
     }
   }

@@ -39,6 +39,20 @@ export function isClientBound(serverCpuPct: number | null, clientCpuPct: number 
   return clientCpuPct >= CLIENT_FULL_PCT && serverCpuPct < SERVER_NOT_FULL_PCT;
 }
 
+/** The percentiles every latency histogram is reported at, as LatencySummary fields. */
+export const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+
+/** Metric key of a percentile of a histogram: `p99Us`, or with a prefix `fanoutP99Us`. */
+export function percentileKey(prefix: string, p: Percentile): string {
+  return prefix ? `${prefix}${p[0].toUpperCase()}${p.slice(1)}Us` : `${p}Us`;
+}
+
+/** The percentiles of a summary as metrics keyed by percentileKey. */
+export function percentileMetrics(s: LatencySummary, prefix = ''): Record<string, number> {
+  return Object.fromEntries(PERCENTILES.map((p) => [percentileKey(prefix, p), s[p]]));
+}
+
 /** Merges encoded histograms (from any number of processes or runs) into one. */
 export function mergeHistograms(encoded: string[]): Histogram {
   const merged = newHistogram();

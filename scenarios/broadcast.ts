@@ -3,7 +3,7 @@
  * server relays each post to every other member; fan-out latency is the time to the last one.
  */
 import type { Scenario } from './types.js';
-import { cpuMetrics, formatBytes, latencyDefs, latencyMetrics, m, perServerCpuSecond } from './common.js';
+import { cpuMetrics, formatBytes, latencyDefs, latencyMetrics, m, nofileFor, payloadParam, perServerCpuSecond } from './common.js';
 
 export const broadcast: Scenario = {
   name: 'broadcast',
@@ -13,7 +13,7 @@ export const broadcast: Scenario = {
     { name: 'clients', description: 'members of the room (broadcast)', kind: 'int', default: 100, quick: 50, min: 2 },
     { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1 },
     { name: 'post-rate', description: 'posts per second in total (broadcast)', kind: 'number', default: 200, min: 1 },
-    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+    payloadParam([32]),
   ],
   metrics: [
     m('deliveriesPerSec', 'deliveries/s', '1/s', 'higher', true),
@@ -37,7 +37,7 @@ export const broadcast: Scenario = {
       params: { clients, senders, rate, payload },
     }));
   },
-  nofile: (c) => Math.max(4096, (c.params.clients as number) + 1024),
+  nofile: (c) => nofileFor(c.params.clients as number),
   async run(ctx, c, o) {
     const x = await ctx.measure({
       kind: 'broadcast',

@@ -2,8 +2,8 @@
 import type { MetricDef } from '../runner/report/schema.js';
 import type { Measured } from '../runner/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
-import { isClientBound } from '../runner/stats.js';
-import type { RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
+import { isClientBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
+import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
 import type { CaseRef } from '../runner/report/schema.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
 
@@ -16,16 +16,9 @@ export const m = (key: string, label: string, unit: string, better: MetricDef['b
 });
 
 /** Latency percentile metrics of one histogram, keyed with a prefix (e.g. `fanout`). */
-export function latencyDefs(prefix = '', primary: string[] = ['p50', 'p99']): MetricDef[] {
-  const key = (p: string): string => (prefix ? `${prefix}${p[0].toUpperCase()}${p.slice(1)}Us` : `${p}Us`);
+export function latencyDefs(prefix = '', primary: Percentile[] = ['p50', 'p99']): MetricDef[] {
   const label = prefix ? `${prefix} ` : '';
-  return [
-    m(key('p50'), `${label}p50`, 'µs', 'lower', primary.includes('p50')),
-    m(key('p90'), `${label}p90`, 'µs', 'lower', primary.includes('p90')),
-    m(key('p99'), `${label}p99`, 'µs', 'lower', primary.includes('p99')),
-    m(key('p999'), `${label}p99.9`, 'µs', 'lower', primary.includes('p999')),
-    m(key('max'), `${label}max`, 'µs', 'lower', primary.includes('max')),
-  ];
+  return PERCENTILES.map((p) => m(percentileKey(prefix, p), `${label}${p === 'p999' ? 'p99.9' : p}`, 'µs', 'lower', primary.includes(p)));
 }
 
 export const CPU_DEFS: MetricDef[] = [
@@ -36,16 +29,7 @@ export const CPU_DEFS: MetricDef[] = [
 
 /** Per-run latency percentiles (µs) of an encoded histogram, for the run's metrics. */
 export function latencyMetrics(encoded: string, prefix = ''): Record<string, number> {
-  const h = decodeHistogram(encoded);
-  const key = (p: string): string => (prefix ? `${prefix}${p[0].toUpperCase()}${p.slice(1)}Us` : `${p}Us`);
-  const at = (p: number): number => (h.totalCount ? h.getValueAtPercentile(p) / 1000 : 0);
-  return {
-    [key('p50')]: at(50),
-    [key('p90')]: at(90),
-    [key('p99')]: at(99),
-    [key('p999')]: at(99.9),
-    [key('max')]: h.totalCount ? h.maxValue / 1000 : 0,
-  };
+  return percentileMetrics(summarizeHistogram(decodeHistogram(encoded)), prefix);
 }
 
 /** CPU and memory metrics, and the client-bound flag. */
@@ -102,4 +86,14 @@ export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: 
     binary: true,
     ...extra,
   };
+}
+
+/** The `--payload` parameter: message sizes, a list being a sweep. */
+export function payloadParam(sizes: number[], quick?: number[]): ParamDef {
+  return { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: sizes, ...(quick ? { quick } : {}), min: 8 };
+}
+
+/** Open files a run with `connections` sockets needs in each process: one each, plus Node's own. */
+export function nofileFor(connections: number): number {
+  return Math.max(4096, connections + 256);
 }

@@ -4,8 +4,7 @@
  * garbage collection; then every connection must still echo.
  */
 import type { Scenario } from './types.js';
-import { cpuMetrics, latencyDefs, m } from './common.js';
-import { summarizeHistogram, mergeHistograms } from '../runner/stats.js';
+import { cpuMetrics, latencyDefs, latencyMetrics, m, nofileFor } from './common.js';
 
 /** Default connections per source address: below the ~28k ephemeral ports of one address. */
 const PER_ADDRESS = 20_000;
@@ -37,7 +36,7 @@ export const connections: Scenario = {
     const perAddress = o.params['per-address'] as number;
     return [{ id: `n${n}`, label: `${n} connections`, params: { connections: n, concurrency: o.params.concurrency as number, perAddress } }];
   },
-  nofile: (c) => Math.max(4096, (c.params.connections as number) + 256),
+  nofile: (c) => nofileFor(c.params.connections as number),
   async run(ctx, c, o) {
     const n = c.params.connections as number;
     const perAddress = c.params.perAddress as number;
@@ -62,17 +61,12 @@ export const connections: Scenario = {
     );
     const r = x.result;
     const opened = r.counts.opened;
-    const hs = summarizeHistogram(mergeHistograms([r.histograms.handshake]));
     const cpu = cpuMetrics(x);
     const metrics: Record<string, number> = {
       opened,
       failures: r.counts.failures,
       handshakesPerSec: opened / (r.counts.rampMs / 1000),
-      handshakeP50Us: hs.p50,
-      handshakeP90Us: hs.p90,
-      handshakeP99Us: hs.p99,
-      handshakeP999Us: hs.p999,
-      handshakeMaxUs: hs.max,
+      ...latencyMetrics(r.histograms.handshake, 'handshake'),
       kibPerConnRss: (after.rss - before.rss) / 1024 / opened,
       kibPerConnHeap: (after.heapUsed - before.heapUsed) / 1024 / opened,
       echoed: r.counts.echoed,

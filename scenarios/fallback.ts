@@ -6,7 +6,7 @@
  */
 import type { CaseRef } from '../runner/report/schema.js';
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 type Transport = 'polling' | 'streaming' | 'websocket';
 
@@ -43,7 +43,7 @@ export const fallback: Scenario = {
     'note: sockjs-client waits 25 ms after each completed HTTP send before the next (its BufferedSender), so on SockJS HTTP transports an echo takes at least that',
   params: [
     { name: 'connections', description: 'clients (fallback: per transport)', kind: 'int', default: 10, min: 1 },
-    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+    payloadParam([32]),
   ],
   metrics: [
     m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),

@@ -8,7 +8,7 @@
 import type { Job } from '../runner/loadgen/jobs.js';
 import type { CaseRef } from '../runner/report/schema.js';
 import type { Scenario, ScenarioOutcome } from './types.js';
-import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, latencyMetrics, m } from './common.js';
+import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, latencyMetrics, m, payloadParam } from './common.js';
 
 /** The ways to exchange one message, one case each. */
 const MODES = {
@@ -48,7 +48,7 @@ export const httpVsWs: Scenario = {
     'WebSocket by our raw client; the handshake case runs one open or request at a time',
   params: [
     { name: 'connections', description: 'connections (http-vs-ws: each mode uses as many)', kind: 'int', default: 10, min: 1 },
-    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+    payloadParam([32]),
   ],
   metrics: [
     m('msgsPerSec', 'reqs or msgs/s', 'msg/s', 'higher', true),

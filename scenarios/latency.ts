@@ -1,6 +1,6 @@
 /** latency: ping-pong, one message in flight per connection; the round trip of each message. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 export const latency: Scenario = {
   name: 'latency',
@@ -8,7 +8,7 @@ export const latency: Scenario = {
   pacing: 'closed loop: the next message leaves in the same write that follows the echo',
   params: [
     { name: 'connections', description: 'connections doing ping-pong', kind: 'int', default: 1, min: 1 },
-    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32], min: 8 },
+    payloadParam([32]),
   ],
   metrics: [
     ...latencyDefs('', ['p50', 'p99', 'p999']),

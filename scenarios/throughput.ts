@@ -1,6 +1,6 @@
 /** throughput: many connections, several messages in flight each, over a sweep of sizes. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m } from './common.js';
+import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 export const throughput: Scenario = {
   name: 'throughput',
@@ -9,7 +9,7 @@ export const throughput: Scenario = {
   params: [
     { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1 },
     { name: 'inflight', description: 'messages in flight per connection', kind: 'int', default: 16, min: 1 },
-    { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: [32, 1024, 16384, 65536], quick: [32, 16384], min: 8 },
+    payloadParam([32, 1024, 16384, 65536], [32, 16384]),
   ],
   metrics: [
     m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),

@@ -1,7 +1,7 @@
 /** The load generator's framing: built frames, sequence patching, and the incremental parser. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFrame, FrameParser, makePayload, patchSeq, readSeq, sameBytes, OP_BINARY, OP_PING, OP_TEXT } from '../runner/loadgen/frame.js';
+import { buildFrame, FrameParser, makePayload, readSeq, sameBytes, OP_BINARY, OP_PING, OP_TEXT, writeMaskedSeq } from '../runner/loadgen/frame.js';
 
 /** An unmasked server frame, as a server would send it. */
 function serverFrame(opcode: number, payload: Buffer, fin = true): Buffer {
@@ -28,7 +28,7 @@ test('a built frame is masked, and patching the sequence number goes through the
   assert.equal(f.bytes[0], 0x82);
   assert.equal(f.bytes[1], 0x80 | 40);
   assert.ok(unmask(f.bytes, f.payloadStart, f.mask).equals(payload));
-  patchSeq(f, 0, 0xdeadbeef);
+  writeMaskedSeq(f.bytes, f.payloadStart, 0xdeadbeef, f.mask, 0);
   const after = unmask(f.bytes, f.payloadStart, f.mask);
   assert.equal(readSeq(after), 0xdeadbeef);
   assert.ok(after.subarray(8).equals(payload.subarray(8)), 'the rest is untouched');

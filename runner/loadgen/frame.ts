@@ -46,13 +46,13 @@ const HEX = Buffer.from('0123456789abcdef');
 /** Width of the sequence number written at the start of every verified payload. */
 export const SEQ_BYTES = 8;
 
-/** Writes `seq` as 8 lower-case hex digits at `at` of a frame's payload, through its mask. */
-export function patchSeq(frame: BuiltFrame, at: number, seq: number): void {
-  const { bytes, payloadStart, mask } = frame;
-  for (let i = 0; i < SEQ_BYTES; i++) {
-    const pos = at + i;
-    bytes[payloadStart + pos] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[pos & 3];
-  }
+/**
+ * Writes `seq` as 8 lower-case hex digits into `out` at `at`, masked as the bytes at offset
+ * `phase` of a frame payload masked with `mask`: the sequence number is patched into a built
+ * frame without unmasking it.
+ */
+export function writeMaskedSeq(out: Buffer, at: number, seq: number, mask: Buffer, phase: number): void {
+  for (let i = 0; i < SEQ_BYTES; i++) out[at + i] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[(phase + i) & 3];
 }
 
 /** Reads the 8 hex digits written by patchSeq from an unmasked payload; -1 if not hex. */

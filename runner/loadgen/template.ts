@@ -4,9 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Channel, WireCodec } from '../../adapters/types.js';
-import { buildFrame, SEQ_BYTES } from './frame.js';
+import { buildFrame, SEQ_BYTES, writeMaskedSeq } from './frame.js';
 
-const HEX = Buffer.from('0123456789abcdef');
 /** Messages up to this size are copied whole per send: one buffer, one write. */
 const COPY_WHOLE = 2048;
 
@@ -18,6 +17,8 @@ export class MessageTemplate {
   private readonly maskPhase: number;
   private readonly mask: Buffer;
   private readonly tail: Buffer;
+  /** Small messages are copied whole into a batch buffer; large ones go out as head + tail. */
+  readonly small: boolean;
   /** The application payload as sent, for verifying echoes. */
   readonly payload: Buffer;
 
@@ -36,18 +37,11 @@ export class MessageTemplate {
     this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + payloadOffset;
     this.maskPhase = payloadOffset;
     this.tail = this.bytes.subarray(this.seqAt + SEQ_BYTES);
+    this.small = this.bytes.length <= COPY_WHOLE;
   }
 
   private writeSeq(out: Buffer, seq: number, base: number): void {
-    const at = base + this.seqAt;
-    const mask = this.mask;
-    const phase = this.maskPhase;
-    for (let i = 0; i < SEQ_BYTES; i++) out[at + i] = HEX[(seq >>> (28 - 4 * i)) & 15] ^ mask[(phase + i) & 3];
-  }
-
-  /** Small messages are copied whole into a batch buffer; large ones go out as head + tail. */
-  get small(): boolean {
-    return this.bytes.length <= COPY_WHOLE;
+    writeMaskedSeq(out, base + this.seqAt, seq, this.mask, this.maskPhase);
   }
 
   /** Writes message `seq` whole into `out` at `at`; returns the offset after it. */
