@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { LIBRARY_NAMES } from '../adapters/index.js';
 import { SCENARIOS } from '../scenarios/index.js';
-import { installExitCleanup, signalAll } from './children.js';
+import { installExitCleanup, signalAll } from './process/children.js';
 import { EXIT, UsageError } from './errors.js';
 import { allParams, makePlan, type RawOptions } from './plan.js';
 import { createProgress } from './progress.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from './report/schema.js';
-import type { Pinning } from './pinning.js';
+import type { Pinning } from './process/pinning.js';
 
 /** The project root: dist/runner/environment.js is two levels below it. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -9,14 +9,14 @@ import type { Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
-import { decidePinning } from './pinning.js';
+import { decidePinning } from './process/pinning.js';
 import { environment, packageVersion } from './environment.js';
-import { runLoadgen } from './loadgen-process.js';
+import { runLoadgen } from './process/loadgen-process.js';
 import { runMicro, type MicroOptions } from './micro/index.js';
 import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
 import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
-import { describeExit, startServer, type ServerHandle } from './server-process.js';
+import { describeExit, startServer, type ServerHandle } from './process/server-process.js';
 import { ResultsStore } from './store.js';
 
 export interface BenchControl {

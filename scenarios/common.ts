@@ -1,6 +1,6 @@
 /** Metric definitions and conversions shared by the scenarios. */
 import type { MetricDef } from '../runner/report/schema.js';
-import type { Measured } from '../runner/loadgen-process.js';
+import type { Measured } from '../runner/process/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
 import { isClientBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
 import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';

@@ -4,8 +4,8 @@
  * case into load-generator jobs and then into metrics. It never prints.
  */
 import type { Job } from '../runner/loadgen/jobs.js';
-import type { Measured, LoadgenHooks } from '../runner/loadgen-process.js';
-import type { ServerHandle } from '../runner/server-process.js';
+import type { Measured, LoadgenHooks } from '../runner/process/loadgen-process.js';
+import type { ServerHandle } from '../runner/process/server-process.js';
 import type { CaseRef, MetricDef, RunStats } from '../runner/report/schema.js';
 
 export type ParamValue = number | string | boolean | number[];

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LIBRARY_NAMES } from '../adapters/index.js';
-import { liveChildren } from '../runner/children.js';
+import { liveChildren } from '../runner/process/children.js';
 import { client, codecOf, start } from './lib/server.js';
 
 /** Lengths around RFC 6455's 7-bit, 16-bit and 64-bit length encodings, and 1 MiB. */

@@ -9,7 +9,7 @@ import { ADAPTERS } from '../adapters/index.js';
 import { fallback } from '../scenarios/fallback.js';
 import { DEFAULT_SCENARIOS } from '../scenarios/index.js';
 import { Report } from '../runner/report/schema.js';
-import { startServer } from '../runner/server-process.js';
+import { startServer } from '../runner/process/server-process.js';
 import { readReport, runBench, runFolder, SHORT, tempDir } from './helpers/bench.js';
 
 const caseOf = (transport: string) => fallback.cases({ params: { connections: 2, payload: [32] }, warmupMs: 0, durationMs: 1, quick: false }).find((c) => c.params.transport === transport)!;

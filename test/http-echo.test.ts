@@ -16,7 +16,7 @@ import { LIBRARY_NAMES } from '../adapters/index.js';
 import { HTTP_ECHO_PATH, httpEchoListener } from '../adapters/_shared/http-echo.js';
 import { freshConnections } from '../runner/loadgen/http.js';
 import { postOnFreshConnection } from '../runner/loadgen/http-request.js';
-import type { ServerHandle } from '../runner/server-process.js';
+import type { ServerHandle } from '../runner/process/server-process.js';
 import { start } from './lib/server.js';
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 256));

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { LIBRARY_NAMES } from '../adapters/index.js';
-import { runLoadgen } from '../runner/loadgen-process.js';
+import { runLoadgen } from '../runner/process/loadgen-process.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
 import { start } from './lib/server.js';
 

@@ -5,10 +5,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../adapters/_shared/errors.js';
-import { decidePinning } from '../pinning.js';
+import { decidePinning } from '../process/pinning.js';
 import type { Report } from '../report/schema.js';
-import { stopProcess } from '../server-process.js';
-import { spawnNode } from '../spawn.js';
+import { stopProcess } from '../process/server-process.js';
+import { spawnNode } from '../process/spawn.js';
 import type { MicroResult } from './bench.js';
 import type { MicroMessage, MicroRequest } from './main.js';
 

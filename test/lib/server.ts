@@ -2,7 +2,7 @@
 import { ADAPTERS, findAdapter } from '../../adapters/index.js';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { RawConnection } from '../../runner/loadgen/connection.js';
-import { startServer, type ServerHandle } from '../../runner/server-process.js';
+import { startServer, type ServerHandle } from '../../runner/process/server-process.js';
 
 export async function start(name: string): Promise<ServerHandle> {
   const adapter = findAdapter(name, true);

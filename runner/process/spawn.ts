@@ -4,7 +4,7 @@
  * group of its own, with IPC, registered for cleanup, its output tail kept for error messages.
  */
 import { execa, type ResultPromise } from 'execa';
-import { CodedError } from '../adapters/_shared/errors.js';
+import { CodedError } from '../../adapters/_shared/errors.js';
 import { pinnedCommand } from './pinning.js';
 import { trackChild } from './children.js';
 import { TailBuffer } from './tail.js';

@@ -1,9 +1,9 @@
 /**
- * Entry of a server process: `node [--expose-gc] dist/runner/server-main.js <serverModule>`.
+ * Entry of a server process: `node [--expose-gc] dist/runner/process/server-main.js <serverModule>`.
  * Loads one adapter, listens on 127.0.0.1 on a port of its own choosing, and reports over IPC.
  * It exits when its parent goes away, so a killed runner never leaves a server behind.
  */
-import type { ServerAdapter } from '../adapters/types.js';
+import type { ServerAdapter } from '../../adapters/types.js';
 
 type Inbound = { type: 'mem' } | { type: 'stop' };
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));
   try {
-    const mod = (await import(new URL(`../adapters/${modulePath}`, import.meta.url).href)) as { adapter: ServerAdapter };
+    const mod = (await import(new URL(`../../adapters/${modulePath}`, import.meta.url).href)) as { adapter: ServerAdapter };
     const host = process.env.WSBENCH_SERVER_HOST ?? '127.0.0.1';
     const server = await mod.adapter.start({ host, port: Number(process.env.WSBENCH_SERVER_PORT ?? 0) });
     process.on('message', (m: Inbound) => {

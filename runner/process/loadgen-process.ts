@@ -3,13 +3,13 @@
  * the CPU of both it and the server over the measured window (the runner is idle meanwhile).
  */
 import { fileURLToPath } from 'node:url';
-import { CodedError } from '../adapters/_shared/errors.js';
-import type { Job, JobResult, LoadgenMessage } from './loadgen/jobs.js';
+import { CodedError } from '../../adapters/_shared/errors.js';
+import type { Job, JobResult, LoadgenMessage } from '../loadgen/jobs.js';
 import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
 import { stopProcess } from './server-process.js';
 import { spawnNode } from './spawn.js';
 
-const LOADGEN_MAIN = fileURLToPath(new URL('./loadgen/main.js', import.meta.url));
+const LOADGEN_MAIN = fileURLToPath(new URL('../loadgen/main.js', import.meta.url));
 
 export interface Measured {
   result: JobResult;

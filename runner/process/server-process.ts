@@ -5,8 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ResultPromise } from 'execa';
-import type { AdapterInfo, Settings } from '../adapters/types.js';
-import { CodedError } from '../adapters/_shared/errors.js';
+import type { AdapterInfo, Settings } from '../../adapters/types.js';
+import { CodedError } from '../../adapters/_shared/errors.js';
 import { killGroup, untrackChild } from './children.js';
 import { spawnNode } from './spawn.js';
 
