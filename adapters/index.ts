@@ -3,10 +3,15 @@
  * Test-only adapters (crashing, hanging, corrupting, stalling servers) live in test/adapters and
  * are reachable only by name from tests; they never appear in default runs, --help or reports.
  */
-import type { AdapterInfo } from './types.js';
+import type { AdapterInfo, AdapterRuntime } from './types.js';
 
 function entry(name: string, packageName: string, folder = name): AdapterInfo {
   return { name, packageName, serverModule: `${folder}/server.js`, codecModule: `${folder}/codec.js` };
+}
+
+/** A server run by another runtime: its entry is the plain .js file in the adapter's folder. */
+function runtimeEntry(name: AdapterRuntime['name'], ready: AdapterRuntime['ready']): AdapterInfo {
+  return { ...entry(name, name), runtime: { name, ready, entry: `adapters/${name}/server.js` } };
 }
 
 export const ADAPTERS = {
@@ -15,10 +20,26 @@ export const ADAPTERS = {
   sockjs: entry('sockjs', 'sockjs'),
   websocket: entry('websocket', 'websocket'),
   uwebsockets: entry('uwebsockets', 'uWebSockets.js'),
+  bun: runtimeEntry('bun', 'ipc'),
+  deno: runtimeEntry('deno', 'stdout'),
+  'socket.io-uws': entry('socket.io-uws', 'socket.io'),
+  'fastify-websocket': entry('fastify-websocket', '@fastify/websocket'),
+  'faye-websocket': entry('faye-websocket', 'faye-websocket'),
 } as const satisfies Record<string, AdapterInfo>;
 
 export type LibraryName = keyof typeof ADAPTERS;
+/** Every library (the adapter contract test covers them all). */
 export const LIBRARY_NAMES = Object.keys(ADAPTERS) as LibraryName[];
+
+/**
+ * `--lib` groups. The default stays the original five Node libraries: all ten do not fit the
+ * default suite in 15 minutes.
+ */
+export const LIBRARY_GROUPS: Record<string, LibraryName[]> = {
+  node: ['ws', 'socket.io', 'sockjs', 'websocket', 'uwebsockets'],
+  all: LIBRARY_NAMES,
+};
+export const DEFAULT_LIBRARIES = LIBRARY_GROUPS.node;
 
 /** Test-only servers, each a misbehaving ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(

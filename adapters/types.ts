@@ -95,4 +95,18 @@ export interface AdapterInfo {
   codecModule: string;
   /** Test-only adapters never appear in default runs, --help or reports unless named. */
   testOnly?: boolean;
+  /**
+   * A server not run by Node: the runtime that runs `entry` (a plain .js file, a path from the
+   * project root, run as it is) instead of Node's server-main, and how it reports ready: over
+   * Node's IPC (Bun has it) or by `WSBENCH_READY {json}` lines on stdout (Deno). `serverModule`
+   * is then unused.
+   */
+  runtime?: AdapterRuntime;
+}
+
+/** See AdapterInfo.runtime. */
+export interface AdapterRuntime {
+  name: 'bun' | 'deno';
+  ready: 'ipc' | 'stdout';
+  entry: string;
 }

@@ -4,7 +4,7 @@
  * Only this file prints "error:" and exits; everything below it returns data or throws.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { LIBRARY_NAMES } from '../adapters/index.js';
+import { LIBRARY_GROUPS, LIBRARY_NAMES } from '../adapters/index.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { installExitCleanup, signalAll } from './process/children.js';
 import { EXIT, UsageError } from './errors.js';
@@ -62,7 +62,7 @@ function paramDescription(name: string): string {
 function benchCommand(control: BenchControl): Command {
   const cmd = new Command('bench')
     .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
-    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}; default: all); name@<folder> loads it from <folder>/node_modules`)
+    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules`)
     .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
     .option('--quick', 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps')
     .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 2)')

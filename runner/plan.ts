@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ADAPTERS, findAdapter, LIBRARY_NAMES } from '../adapters/index.js';
+import { ADAPTERS, DEFAULT_LIBRARIES, findAdapter, LIBRARY_GROUPS } from '../adapters/index.js';
 import type { AdapterInfo } from '../adapters/types.js';
 import { DEFAULT_SCENARIOS, SCENARIO_NAMES, SCENARIOS } from '../scenarios/index.js';
 import type { CaseRef } from './report/schema.js';
@@ -119,12 +119,13 @@ function libraryFromFolder(a: AdapterInfo, entry: string, folder: string): Plann
 }
 
 function pickLibraries(value: string | undefined): PlannedLibrary[] {
-  const names = list(value, '--lib') ?? LIBRARY_NAMES;
+  // Group names (`node`, `all`) stand for their libraries.
+  const names = (list(value, '--lib') ?? DEFAULT_LIBRARIES).flatMap((n) => (Object.hasOwn(LIBRARY_GROUPS, n) ? LIBRARY_GROUPS[n] : [n]));
   const picked = [...new Set(names)].map((entry) => {
     const at = entry.indexOf('@');
     const name = at > 0 ? entry.slice(0, at) : entry;
     const a = findAdapter(name);
-    if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}`);
+    if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`);
     if (at < 0) return a;
     if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
     return libraryFromFolder(a, entry, entry.slice(at + 1));

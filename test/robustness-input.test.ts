@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LIBRARY_NAMES } from '../adapters/index.js';
+import { DEFAULT_LIBRARIES, LIBRARY_NAMES } from '../adapters/index.js';
 import { SCENARIO_NAMES } from '../scenarios/index.js';
 import { makePlan } from '../runner/plan.js';
 import { UsageError } from '../runner/errors.js';
@@ -124,7 +124,7 @@ test('test-only adapters: not in --help, not in default runs, unknown unless ena
   process.env.WSBENCH_TEST_ADAPTERS = '1';
   try {
     const libs = makePlan({ out, params: {} }).libraries;
-    assert.deepEqual(libs.map((l) => l.name), [...LIBRARY_NAMES]);
+    assert.deepEqual(libs.map((l) => l.name), [...DEFAULT_LIBRARIES]);
     assert.equal(makePlan({ lib: 'test-crash', out, params: {} }).libraries[0].testOnly, true);
   } finally {
     if (prev === undefined) delete process.env.WSBENCH_TEST_ADAPTERS;

@@ -38,14 +38,14 @@ let prlimitAvailable: boolean | undefined;
 let setprivAvailable: boolean | undefined;
 
 /**
- * The command and arguments that start `node args` pinned to `cpu` and, when asked, with a raised
+ * The command and arguments that start `node args` (or another `executable`) pinned to `cpu` and, when asked, with a raised
  * open-files limit (prlimit, which also execs). Where setpriv exists the child also gets
  * SIGKILL when the runner dies: a server stuck in a busy loop never notices its IPC channel
  * closing, and must not outlive a runner that was itself killed.
  */
-export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number): { file: string; args: string[] } {
+export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number, executable = process.execPath): { file: string; args: string[] } {
   const pin = decidePinning();
-  let file = process.execPath;
+  let file = executable;
   let args = nodeArgs;
   if (pin.method === 'taskset' && cpu !== 'any') {
     args = ['-c', cpu, file, ...args];

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       if (m.type === 'mem') send(memory());
       else if (m.type === 'stop') void server.close().finally(() => process.exit(0));
     });
-    send({ type: 'ready', port: server.port, settings: mod.adapter.settings, facts: server.facts ?? {} });
+    send({ type: 'ready', port: server.port, settings: mod.adapter.settings, facts: { runtime: `node ${process.version}`, ...server.facts } });
   } catch (err) {
     const e = err as { code?: string; message?: string };
     send({ type: 'error', code: e.code ?? 'ESTART', message: e.message ?? String(err) });

@@ -1,19 +1,24 @@
 /**
- * The server process lifecycle: started with execa as `node` itself (through taskset/prlimit,
- * which exec, never a shell), in a process group of its own; ready when it reports its port over
- * IPC; stopped with SIGTERM, then SIGKILL, to the whole group.
+ * The server process lifecycle: started with execa as `node` itself, or as the Bun or Deno binary
+ * for adapters that name a runtime (through taskset/prlimit, which exec, never a shell), in a
+ * process group of its own; ready when it reports its port over IPC (or a stdout line, for
+ * runtimes without Node's IPC: see channel.ts); stopped with SIGTERM, then SIGKILL, to the whole
+ * group.
  */
 import { fileURLToPath } from 'node:url';
-import type { ResultPromise } from 'execa';
-import type { AdapterInfo, Settings } from '../../adapters/types.js';
+import { FAIR_SETTINGS, type AdapterInfo, type Settings } from '../../adapters/types.js';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import { killGroup, untrackChild } from './children.js';
-import { spawnNode } from './spawn.js';
+import { spawnNode, type Spawned } from './spawn.js';
+import { ipcChannel, lineChannel, type ServerChannel } from './channel.js';
+import { runtimeCommand, runtimeEnv } from './runtimes.js';
 
 const SERVER_MAIN = fileURLToPath(new URL('./server-main.js', import.meta.url));
 
 export interface ServerMemory {
   gc: boolean;
+  /** What the numbers are not (e.g. a heap that is not V8's), for the row's warnings. */
+  note?: string;
   rss: number;
   heapUsed: number;
   heapTotal: number;
@@ -52,16 +57,32 @@ export function describeExit(exit: ServerHandle['exit'], stderr: string): string
   return stderr ? `${how}; last stderr: ${stderr}` : how;
 }
 
-export async function startServer(opts: StartOptions): Promise<ServerHandle> {
-  const { child, pid, tail } = spawnNode({
+/** Node runs server-main with the adapter module; Bun and Deno run the adapter's own entry. */
+function spawnServer(opts: StartOptions): Spawned {
+  const runtime = opts.adapter.runtime;
+  const command = runtime ? runtimeCommand(runtime) : { executable: undefined, args: ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule] };
+  return spawnNode({
     kind: 'server',
     cpu: opts.cpu,
-    nodeArgs: ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule],
+    executable: command.executable,
+    nodeArgs: command.args,
+    noIpc: runtime?.ready === 'stdout',
     nofile: opts.nofile,
-    env: { ...opts.env, WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1' },
+    env: {
+      ...(runtime ? runtimeEnv(runtime) : {}),
+      ...opts.env,
+      WSBENCH_SERVER_HOST: opts.host ?? '127.0.0.1',
+      // Servers not written in TypeScript here read the shared limit from the environment.
+      WSBENCH_MAX_PAYLOAD: String(FAIR_SETTINGS.maxPayloadBytes),
+    },
     keepStdout: true,
     startError: ['ESERVER_START', `could not start the ${opts.adapter.name} server process`],
   });
+}
+
+export async function startServer(opts: StartOptions): Promise<ServerHandle> {
+  const { child, pid, tail } = spawnServer(opts);
+  const channel = opts.adapter.runtime?.ready === 'stdout' ? lineChannel(child) : ipcChannel(child);
 
   const handle = {
     pid,
@@ -76,9 +97,9 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     handle.exit = { code: r.exitCode ?? null, signal: r.signal ?? null };
   });
 
-  const ready = await waitReady(child, handle, opts);
-  Object.assign(handle, ready);
-  handle.memory = (timeoutMs = 30_000) => requestMemory(child, timeoutMs);
+  const ready = await waitReady(channel, handle, opts);
+  Object.assign(handle, { port: ready.port, settings: ready.settings, facts: ready.facts ?? {} });
+  handle.memory = (timeoutMs = 30_000) => requestMemory(channel, timeoutMs);
   handle.stop = () => stopProcess(pid, handle.exited);
   return handle;
 }
@@ -86,7 +107,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
 type ReadyMessage = { type: 'ready'; port: number; settings: Settings; facts: Settings };
 type ErrorMessage = { type: 'error'; code: string; message: string };
 
-async function waitReady(child: ResultPromise, handle: ServerHandle, opts: StartOptions): Promise<ReadyMessage> {
+async function waitReady(child: ServerChannel, handle: ServerHandle, opts: StartOptions): Promise<ReadyMessage> {
   const name = opts.adapter.name;
   let timer: NodeJS.Timeout | undefined;
   let onMessage: ((m: unknown) => void) | undefined;
@@ -102,7 +123,7 @@ async function waitReady(child: ResultPromise, handle: ServerHandle, opts: Start
         if (msg.type === 'ready') resolve(msg);
         else if (msg.type === 'error') reject(new CodedError(msg.code, `the ${name} server failed to start: ${msg.message}`));
       };
-      child.on('message', onMessage);
+      child.on(onMessage);
       void handle.exited.then(() =>
         reject(new CodedError('ESERVER_EXIT', `the ${name} server ${describeExit(handle.exit, handle.stderrTail())}`)),
       );
@@ -112,27 +133,27 @@ async function waitReady(child: ResultPromise, handle: ServerHandle, opts: Start
     throw err;
   } finally {
     clearTimeout(timer);
-    if (onMessage) child.off('message', onMessage);
+    if (onMessage) child.off(onMessage);
   }
 }
 
-function requestMemory(child: ResultPromise, timeoutMs: number): Promise<ServerMemory> {
+function requestMemory(child: ServerChannel, timeoutMs: number): Promise<ServerMemory> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.off('message', onMessage);
+      child.off(onMessage);
       reject(new CodedError('ESERVER_HANG', `the server did not answer a memory request within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (m: unknown): void => {
       const msg = m as { type: string } & ServerMemory;
       if (msg.type !== 'mem') return;
       clearTimeout(timer);
-      child.off('message', onMessage);
+      child.off(onMessage);
       resolve(msg);
     };
-    child.on('message', onMessage);
-    child.sendMessage!({ type: 'mem' }).catch((e: Error) => {
+    child.on(onMessage);
+    child.send({ type: 'mem' }).catch((e: Error) => {
       clearTimeout(timer);
-      child.off('message', onMessage);
+      child.off(onMessage);
       reject(new CodedError('ESERVER_EXIT', `the server is gone: ${e.message}`));
     });
   });

@@ -26,18 +26,22 @@ export interface SpawnOptions {
   keepStdout?: boolean;
   /** Code and message when the process cannot even start. */
   startError: [string, string];
+  /** Another runtime's binary instead of Node (nodeArgs are then its arguments). */
+  executable?: string;
+  /** No IPC channel (a runtime without Node's IPC): messages go over stdin/stdout lines. */
+  noIpc?: boolean;
 }
 
 export function spawnNode(opts: SpawnOptions): Spawned {
-  const { file, args } = pinnedCommand(opts.cpu, opts.nodeArgs, opts.nofile);
+  const { file, args } = pinnedCommand(opts.cpu, opts.nodeArgs, opts.nofile, opts.executable);
   const child: ResultPromise = execa(file, args, {
-    ipc: true,
-    serialization: 'json',
+    ...(opts.noIpc ? {} : { ipc: true, serialization: 'json' as const }),
     detached: true,
     cleanup: true,
     reject: false,
     buffer: false,
-    stdin: 'ignore',
+    // Without IPC, stdin carries the runner's requests, and its end tells the child to exit.
+    stdin: opts.noIpc ? 'pipe' : 'ignore',
     stdout: opts.keepStdout ? 'pipe' : 'ignore',
     stderr: 'pipe',
     // WSBENCH_PARENT: a leftover check can tell an orphan (its runner gone) from a live run.

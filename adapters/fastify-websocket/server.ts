@@ -1,0 +1,74 @@
+/**
+ * @fastify/websocket on fastify: two websocket routes, /echo and /broadcast, as the plugin's own
+ * `{ websocket: true }` route handlers (the socket is ws's WebSocket); broadcast by a loop over a
+ * Set of room members (as for ws: the plugin has no rooms). fastify's own router answers
+ * POST /http-echo, through a raw-buffer content-type parser.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { addonLoads } from '../_shared/facts.js';
+import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
+import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
+import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+
+type FastifyFactory = (opts: object) => FastifyInstance;
+
+const wsOptions = {
+  perMessageDeflate: FAIR_SETTINGS.compression,
+  maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+  clientTracking: false,
+};
+
+export const adapter: ServerAdapter = {
+  settings: {
+    'options.perMessageDeflate': wsOptions.perMessageDeflate,
+    'options.maxPayload': wsOptions.maxPayload,
+    'options.clientTracking': wsOptions.clientTracking,
+    logger: false,
+    bodyLimit: FAIR_SETTINGS.maxPayloadBytes,
+    broadcast: 'loop over a Set of room members',
+    httpEcho: 'POST /http-echo as a fastify route (raw buffer body)',
+    fairness: "fastify's default bodyLimit is 1 MiB; wsbench sets the shared 16 MiB for POST /http-echo",
+  },
+  async start({ host, port }) {
+    const fastify = loadLibrary<FastifyFactory | { default: FastifyFactory }>('fastify');
+    const make = typeof fastify === 'function' ? fastify : fastify.default;
+    const plugin = loadLibrary<{ default?: unknown }>('@fastify/websocket');
+    const app = make({ logger: false, bodyLimit: FAIR_SETTINGS.maxPayloadBytes });
+    await app.register((plugin.default ?? plugin) as never, { options: wsOptions });
+    const room = new Set<WebSocket>();
+    app.register(async (scope: FastifyInstance) => {
+      scope.get('/echo', { websocket: true } as never, ((socket: WebSocket) => {
+        socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+        socket.on('error', () => socket.terminate());
+      }) as never);
+      scope.get('/broadcast', { websocket: true } as never, ((socket: WebSocket) => {
+        room.add(socket);
+        socket.on('close', () => room.delete(socket));
+        socket.on('error', () => socket.terminate());
+        socket.on('message', (data, isBinary) => {
+          for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
+        });
+      }) as never);
+    });
+    // Every body as raw bytes, whatever its content type (none of fastify's JSON or text parsing).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.post(HTTP_ECHO_PATH, async (req, reply) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      return reply.type('application/octet-stream').send(body);
+    });
+    await app.listen({ host, port });
+    const address = app.server.address();
+    return {
+      port: address && typeof address === 'object' ? address.port : port,
+      facts: {
+        version: loadedVersion('@fastify/websocket'),
+        fastify: loadedVersion('fastify'),
+        ws: loadedVersion('ws'),
+        bufferutil: addonLoads('ws', 'bufferutil') && !process.env.WS_NO_BUFFER_UTIL,
+      },
+      close: () => app.close(),
+    };
+  },
+};
