@@ -54,6 +54,15 @@ export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
     },
   ]),
 );
+// Servers run by Bun and Deno that never report ready (plain .js, run from test/adapters).
+for (const [name, ready] of [['bun', 'ipc'], ['deno', 'stdout']] as const) {
+  TEST_ADAPTERS[`test-noready-${name}`] = {
+    ...runtimeEntry(name, ready),
+    name: `test-noready-${name}`,
+    testOnly: true,
+    runtime: { name, ready, entry: `test/adapters/test-noready-${name}.js` },
+  };
+}
 
 /** Looks a name up among real adapters, then (only when allowed) the test-only ones. */
 export function findAdapter(name: string, allowTest = process.env.WSBENCH_TEST_ADAPTERS === '1'): AdapterInfo | undefined {
