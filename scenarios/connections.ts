@@ -75,6 +75,8 @@ export const connections: Scenario = {
     };
     const warnings = [...r.warnings];
     if (!after.gc) warnings.push('the server ran without --expose-gc: memory was not measured after a forced GC');
+    // A runtime other than Node says what its memory figures are not (Bun: JavaScriptCore's heap).
+    if (after.note) warnings.push(after.note);
     return {
       stats: { metrics, histograms: { handshake: r.histograms.handshake }, timeline: r.timeline, clientBound: false },
       warnings,

@@ -8,6 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LIBRARY_GROUPS, LIBRARY_NAMES } from '../adapters/index.js';
+import { makePlan } from '../runner/plan.js';
+import { renderConsole } from '../runner/report/console.js';
+import { renderMarkdown } from '../runner/report/markdown.js';
+import { Report } from '../runner/report/schema.js';
 import { parseLine } from '../runner/process/channel.js';
 import { findRuntime, runtimeMissing } from '../runner/process/runtimes.js';
 import { readJsonl, runBench, runFolder, SHORT, tempDir, type RunRow } from './helpers/bench.js';
@@ -54,4 +61,22 @@ test('stdout line protocol: only WSBENCH_<TYPE> {json} lines are messages', () =
   assert.equal(parseLine('listening on WSBENCH_READY {"port":1}'), null);
   assert.equal(parseLine('WSBENCH_READY 1234'), null);
   assert.equal(parseLine('hello'), null);
+});
+
+test('--lib groups: node is the original five (the default), all is every library, groups mix with names', () => {
+  const names = (lib?: string): string[] => makePlan({ lib, out: tempDir(), params: {} }).libraries.map((l) => l.name);
+  assert.deepEqual(names(), ['ws', 'socket.io', 'sockjs', 'websocket', 'uwebsockets']);
+  assert.deepEqual(names('node'), names());
+  assert.deepEqual(names('all'), [...LIBRARY_NAMES]);
+  assert.equal(LIBRARY_NAMES.length, 10);
+  assert.deepEqual(names('bun,node,bun'), ['bun', ...LIBRARY_GROUPS.node]);
+});
+
+test('fairness notes: a library\'s fairness setting is printed by the console and Markdown reporters', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const report = Report.parse(JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8')));
+  assert.doesNotMatch(renderConsole(report), /Fairness/);
+  report.libraries[0].settings.fairness = 'default limit 16 MiB drops sends; wsbench set 64 MiB';
+  assert.match(renderConsole(report), new RegExp(`Fairness .*\n  ${report.libraries[0].name}: default limit 16 MiB drops sends; wsbench set 64 MiB`));
+  assert.match(renderMarkdown(report), /default limit 16 MiB drops sends; wsbench set 64 MiB/);
 });

@@ -145,13 +145,20 @@ function legendLines(report: Report, hasTables: boolean): string[] {
   ];
 }
 
+/** Each library's `fairness` setting: where its default would move the numbers, and what was set. */
+function fairnessLines(report: Report): string[] {
+  const notes = report.libraries.filter((l) => typeof l.settings.fairness === 'string');
+  if (notes.length === 0) return [];
+  return ['Fairness (library defaults that would move the numbers, and what wsbench set):', ...notes.map((l) => `${INDENT}${l.name}: ${String(l.settings.fairness)}`)];
+}
+
 /** Renders the Report as aligned plain-text tables for a terminal or a log. */
 export function renderConsole(report: Report, options: ConsoleOptions = {}): string {
   const paint = painter(options.color);
   const tables = reportTables(report);
   const blocks = [
     headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), glanceLines(report),
-    microLines(report, paint), legendLines(report, tables.length > 0),
+    microLines(report, paint), fairnessLines(report), legendLines(report, tables.length > 0),
   ];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
 }
