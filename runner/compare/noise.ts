@@ -55,7 +55,8 @@ function sideSpread(report: Report, s: CaseSummary, key: string): { spread: numb
   // A report trimmed of its runs still carries min/max per metric in the summary.
   const agg = s.metrics[key];
   if (!agg || s.runsCompleted < 2) return { spread: null, runs: s.runsCompleted };
-  return { spread: agg.spread, runs: s.runsCompleted };
+  // Around a zero median the summary's spread is absolute (spreadKind): relatively, unbounded.
+  return { spread: agg.spreadKind === 'absolute' ? Number.POSITIVE_INFINITY : agg.spread, runs: s.runsCompleted };
 }
 
 /** Noise of two independent sides (two reports, or one report without pairing). */
