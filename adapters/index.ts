@@ -20,9 +20,9 @@ export const ADAPTERS = {
 export type LibraryName = keyof typeof ADAPTERS;
 export const LIBRARY_NAMES = Object.keys(ADAPTERS) as LibraryName[];
 
-/** Test-only servers, each a misbehaving ws server; served from dist/test/adapters. */
+/** Test-only servers, each a misbehaving (or, test-slow, slowed) ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready'].map((name) => [
+  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-slow'].map((name) => [
     name,
     {
       name,
