@@ -90,13 +90,25 @@ test('a report with zero-median metrics round-trips through report and compare',
   const rebuiltRun = await cli(['report', dirs[0]]);
   assert.equal(rebuiltRun.code, 0, rebuiltRun.stderr);
   assert.match(readFileSync(join(dirs[0], 'report.html'), 'utf8'), /absolute: the median is 0/);
-  for (const [b, h] of [[dirs[0], dirs[0]], [dirs[0], dirs[1]], [dirs[1], dirs[0]]]) {
+  type Row = { verdict: string; rule?: string; why?: string; scenario: string; headLibrary: string; metric: string; note?: string };
+  const compare = async (b: string, h: string, code: number): Promise<Row[]> => {
     const c = await cli(['compare', b, h, '--metrics', 'primary', '--json']);
-    assert.equal(c.code, 0, c.stderr);
-    const rows = (JSON.parse(c.stdout) as { rows: Array<{ verdict: string; rule?: string; scenario: string; headLibrary: string; metric: string; note?: string }> }).rows;
-    assert.ok(rows.length > 0);
-    for (const r of rows) assert.ok(['same', 'better', 'worse', 'n/a'].includes(r.verdict), `${r.scenario}/${r.headLibrary}/${r.metric}`);
-  }
+    assert.equal(c.code, code, c.stderr);
+    const rows = (JSON.parse(c.stdout) as { rows: Row[] }).rows;
+    for (const r of rows) {
+      // n/a only where a side has no number: the case errored on the base, or the fixture lacks the metric.
+      if (r.verdict === 'n/a') assert.match(`${r.rule}: ${r.note}`, /^(status: base errored|missing: no .+ on base)/, `${r.scenario}/${r.headLibrary}/${r.metric}`);
+      else assert.ok(r.rule && r.why, `${r.scenario}/${r.headLibrary}/${r.metric} names its rule`);
+    }
+    return rows;
+  };
+  const zeroRow = (rows: Row[]): Row => rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'uwebsockets' && r.metric === 'msgsPerSec')!;
+  const same = zeroRow(await compare(dirs[0], dirs[0], 0));
+  assert.deepEqual([same.verdict, same.rule], ['same', 'separation'], 'a zero median against itself: the runs overlap');
+  assert.match(same.why ?? '', /base median is 0/);
+  assert.equal(zeroRow(await compare(dirs[0], dirs[1], 0)).verdict, 'better', 'from 0 to ~1M msg/s, every run beyond');
+  const drop = zeroRow(await compare(dirs[1], dirs[0], 1));
+  assert.deepEqual([drop.verdict, drop.rule], ['worse', 'separation'], 'to a zero median: -100 %, a regression');
 });
 
 test('a real bench of every scenario, with errored and skipped rows, reads back in report and compare', { timeout: 240_000 }, async () => {
