@@ -1,7 +1,7 @@
 /**
  * The gate's rules, applied in order; the first that decides names itself in the verdict:
  *
- *   floor          same: |head - base| is within the metric's absolute floor (floors.ts)
+ *   floor          same: |head - base| is within the metric's absolute floor (floors.ts), or 0
  *   min-effect     same: |change| is within --threshold or the metric's minimum effect
  *   noise          same: |change| is within the same-code noise measured in this comparison
  *   rounds         paired rounds (base and head benched in turns): better/worse only when every
@@ -106,6 +106,7 @@ function binomial(n: number, k: number): number {
 export function decide(e: Evidence): Decision {
   const diff = e.head - e.base;
   const relative = e.base !== 0 ? e.head / e.base - 1 : null;
+  if (diff === 0 && !e.floor) return { verdict: 'same', rule: 'floor', why: `head and base are equal (${num(e.head)})`, change: relative, noise: null, bar: null };
   if (e.floor && Math.abs(diff) <= e.floor.value) {
     return { verdict: 'same', rule: 'floor', why: `|head − base| = ${num(Math.abs(diff))} is within the floor of ${e.floor.why}`, change: relative, noise: null, bar: null };
   }
