@@ -41,9 +41,9 @@ export const LIBRARY_GROUPS: Record<string, LibraryName[]> = {
 };
 export const DEFAULT_LIBRARIES = LIBRARY_GROUPS.node;
 
-/** Test-only servers, each a misbehaving ws server; served from dist/test/adapters. */
+/** Test-only servers, each a misbehaving (or, test-slow, slowed) ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready'].map((name) => [
+  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-slow'].map((name) => [
     name,
     {
       name,

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from '../scenarios/types.js';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type RunResult } from './report/schema.js';
+import { finiteReport, finiteRun } from './finite.js';
 import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistogram } from './stats.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
@@ -35,7 +36,11 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
   );
   const metrics: CaseSummary['metrics'] = {};
   const keys = new Set(done.flatMap((r) => Object.keys(r.stats.metrics)));
-  for (const k of keys) metrics[k] = aggregate(done.map((r) => r.stats.metrics[k]).filter((v) => v !== undefined));
+  for (const k of keys) {
+    // A metric no run measured as a finite number is left out (finite.ts), never written as null.
+    const values = done.map((r) => r.stats.metrics[k]).filter((v) => v !== undefined && Number.isFinite(v));
+    if (values.length > 0) metrics[k] = aggregate(values);
+  }
   const latency: CaseSummary['latency'] = {};
   const names = new Set(done.flatMap((r) => Object.keys(r.stats.histograms)));
   for (const name of names) {
@@ -83,7 +88,9 @@ function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): NonNullable
 }
 
 /** The Report of a bench: one summary per (scenario, case, library) group of runs, plus sweep highlights. */
-export function buildReport(meta: ReportMeta, scenarios: Scenario[], runs: RunResult[], p99MaxMs = 10): Report {
+export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: RunResult[], p99MaxMs = 10): Report {
+  // Non-finite metrics are left out of each run, with a warning, before anything is aggregated.
+  const runs = rawRuns.map(finiteRun);
   const groups = new Map<string, RunResult[]>();
   for (const r of runs) {
     const key = JSON.stringify([r.scenario, r.case.id, r.library]);
@@ -95,7 +102,7 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], runs: RunRe
     return s ? [summarize(s, g)] : [];
   });
   const highlights = rateHighlights(summaries, p99MaxMs);
-  return {
+  return finiteReport({
     schema: REPORT_SCHEMA_ID,
     version: REPORT_VERSION,
     ...meta,
@@ -103,5 +110,5 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], runs: RunRe
     runs,
     summaries,
     ...(highlights.length ? { highlights } : {}),
-  };
+  });
 }

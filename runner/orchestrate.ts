@@ -18,6 +18,7 @@ import type { Progress, RunInfo } from './progress.js';
 import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
 import { describeExit, startServer, type ServerHandle } from './process/server-process.js';
 import { ResultsStore } from './store.js';
+import { renderJson } from './report/json.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -184,7 +185,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
           if (control.interrupted) break outer;
           runs.push(result);
           store.appendRun(result);
-          store.write('report.json', `${JSON.stringify(report(), null, 2)}\n`);
+          store.write('report.json', renderJson(report()));
           progress.runEnd(info, result);
         }
       }
@@ -203,6 +204,6 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
     });
   }
   const final = report();
-  store.write('report.json', `${JSON.stringify(final, null, 2)}\n`);
+  store.write('report.json', renderJson(final));
   return { report: final, store };
 }

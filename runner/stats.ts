@@ -19,14 +19,21 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Median, min, max, relative spread and the noisy flag of one metric over the runs. */
+/**
+ * Median, min, max, spread and the noisy flag of one metric over the runs (finite values only).
+ * The spread is (max - min) / |median|; around a median of 0 a relative spread is undefined, so it
+ * is then the absolute max - min in the metric's unit, marked `spreadKind: 'absolute'`. Every
+ * number it returns is finite except for an empty input (median NaN): callers leave such a metric
+ * out rather than write it (see finiteMetrics in runner/finite.ts).
+ */
 export function aggregate(values: number[]): Aggregate {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, spread: 0, noisy: false };
   const m = median(finite);
   const min = Math.min(...finite);
   const max = Math.max(...finite);
-  const spread = m === 0 ? (max === min ? 0 : Number.POSITIVE_INFINITY) : (max - min) / Math.abs(m);
+  if (m === 0 && max !== min) return { median: m, min, max, spread: max - min, spreadKind: 'absolute', noisy: true };
+  const spread = m === 0 ? 0 : (max - min) / Math.abs(m);
   return { median: m, min, max, spread, noisy: finite.length > 1 && spread > NOISY_SPREAD };
 }
 

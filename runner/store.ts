@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RunResult } from './report/schema.js';
+import { finiteJson, finiteRun } from './finite.js';
 
 /** A sortable, unique id: 20261125-210501-3fa2. */
 export function newRunId(now = new Date()): string {
@@ -67,9 +68,9 @@ export class ResultsStore {
     this.runsFile = path.join(this.dir, 'runs.jsonl');
   }
 
-  /** Appends one run as one line, in a single write. */
+  /** Appends one run as one line, in a single write (non-finite metrics left out, see finite.ts). */
   appendRun(run: RunResult): void {
-    fs.appendFileSync(this.runsFile, `${JSON.stringify(run)}\n`);
+    fs.appendFileSync(this.runsFile, `${finiteJson(finiteRun(run))}\n`);
   }
 
   write(name: string, content: string): string {

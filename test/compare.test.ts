@@ -16,7 +16,9 @@ import { promisify } from 'node:util';
 import { Report } from '../runner/report/schema.js';
 import { aggregate } from '../runner/stats.js';
 import { UsageError } from '../runner/errors.js';
-import { compareReports, compareWithin, gateExitCode, judge, type CompareRow } from '../runner/compare/compare.js';
+import { compareReports, compareWithin, gateExitCode, type CompareRow } from '../runner/compare/compare.js';
+import { decide, type Evidence } from '../runner/compare/rules.js';
+import { absoluteFloor, minEffect } from '../runner/compare/floors.js';
 import { UNKNOWN_NOISE } from '../runner/compare/noise.js';
 import { renderCompareMarkdown } from '../runner/compare/markdown.js';
 import { parseThreshold } from '../runner/compare/command.js';
@@ -132,14 +134,55 @@ test('one run per side: noise unknown, bar = threshold + assumed noise, labelled
   assert.deepEqual([slower.noise?.kind, slower.verdict], ['unknown', 'worse']);
 });
 
-test('judge: a change must exceed both the threshold and the noise', () => {
-  const noise = (value: number) => ({ kind: 'unpaired' as const, value, runs: [3, 3] as [number, number] });
-  assert.equal(judge(-0.05, 'higher', noise(0), 0.05).verdict, 'same', 'equal to the threshold is not beyond it');
-  assert.equal(judge(-0.051, 'higher', noise(0), 0.05).verdict, 'worse');
-  assert.equal(judge(-0.2, 'higher', noise(0.25), 0.05).verdict, 'same');
-  assert.equal(judge(0.2, 'lower', noise(0.1), 0.05).verdict, 'worse', 'latency up is worse');
-  assert.equal(judge(-0.2, 'lower', noise(0.1), 0.05).verdict, 'better');
-  assert.equal(judge(0.001, 'higher', noise(0), 0).verdict, 'better', 'threshold 0 and no noise calls any change');
+/** Evidence for decide(): medians from the runs, no floor, the 5 % threshold. */
+function evidence(baseRuns: number[], headRuns: number[], o: Partial<Evidence> = {}): Evidence {
+  const mm = (v: number[]) => ({ min: Math.min(...v), max: Math.max(...v), runs: v.length });
+  const med = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
+  return { base: med(baseRuns), head: med(headRuns), better: 'higher', baseRuns, headRuns, rounds: null, summary: { base: mm(baseRuns), head: mm(headRuns) }, floor: null, effect: { value: 0.05, why: 'the 5 % threshold' }, ...o };
+}
+
+test('decide: each rule in order, and the rule that decided is named', () => {
+  const d = (b: number[], h: number[], o?: Partial<Evidence>) => decide(evidence(b, h, o));
+  assert.deepEqual([d([100, 101, 99], [95.5, 96, 95]).verdict, d([100, 101, 99], [95.5, 96, 95]).rule], ['same', 'min-effect'], '-4 % is within 5 %');
+  assert.deepEqual([d([100, 120, 90], [80, 110, 85]).verdict, d([100, 120, 90], [80, 110, 85]).rule], ['same', 'noise'], '-15 % within a 30 % spread');
+  const overlap = d([100, 101, 90], [80, 81, 95]);
+  assert.deepEqual([overlap.verdict, overlap.rule], ['same', 'separation'], 'beyond the spread, but the runs overlap');
+  const worse = d([100, 102, 99], [80, 82, 79]);
+  assert.deepEqual([worse.verdict, worse.rule], ['worse', 'separation']);
+  assert.match(worse.why, /every head run beyond every base run \(one-sided p = 0\.050\)/);
+  assert.equal(d([100, 102, 99], [80, 82, 79], { better: 'lower' }).verdict, 'better', 'lower is better: down is better');
+  const floor = d([0.5, 0.51, 0.49], [0.7, 0.69, 0.71], { floor: { value: 0.5, why: '0.5 KiB per connection' } });
+  assert.deepEqual([floor.verdict, floor.rule], ['same', 'floor'], '+40 % but 0.2 KiB: within the floor');
+  const one = d([100], [80]);
+  assert.deepEqual([one.verdict, one.rule, one.noise?.kind], ['worse', 'assumed-noise', 'unknown'], '-20 % beyond 5 % + 10 % assumed');
+  assert.equal(d([100], [88]).verdict, 'same', '-12 % within 5 % + 10 % assumed');
+});
+
+test('decide: rounds benched in turns must all agree beyond the bar', () => {
+  const rounds = (pairs: Array<[number, number]>) => decide(evidence(pairs.map((p) => p[0]), pairs.map((p) => p[1]), { rounds: pairs }));
+  // The runs drift ±20 % between rounds, each round -10 %: pairing sees it, unpaired would not.
+  const drift = rounds([[100, 90], [120, 108], [80, 72]]);
+  assert.deepEqual([drift.verdict, drift.rule, drift.noise?.kind], ['worse', 'rounds', 'paired']);
+  assert.ok(Math.abs(drift.change! + 0.1) < 1e-9);
+  const split = rounds([[100, 88], [100, 101], [100, 87]]);
+  assert.deepEqual([split.verdict, split.rule], ['same', 'noise'], 'one round disagrees: its spread covers the change');
+  const weak = rounds([[100, 90], [100, 96], [100, 89]]);
+  assert.deepEqual([weak.verdict, weak.rule], ['same', 'rounds'], 'one round moved less than the 5 % bar');
+  assert.match(weak.why, /not every round moved beyond 5\.0 %/);
+});
+
+test('floors and minimum effects come from what is measured', () => {
+  const report = load('base');
+  const c = { id: 'n1000', label: '1000 connections', params: { connections: 1000 } };
+  const m = (key: string, unit: string) => ({ key, label: key, unit, better: 'lower' as const });
+  assert.equal(absoluteFloor(m('kibPerConnRss', 'KiB'), c, report)?.value, 0.512, 'two 256 KiB heap pages over 1000 connections');
+  assert.equal(absoluteFloor(m('serverCpuPct', '%'), c, { ...report, options: { ...report.options, durationMs: 1000 } })?.value, 2, 'two 10 ms ticks in 1 s');
+  assert.equal(absoluteFloor(m('deliveredPct', '%'), c, report), null, 'a share of messages is counted exactly');
+  assert.equal(absoluteFloor(m('msgsPerSec', 'msg/s'), c, report), null);
+  assert.equal(minEffect(m('p99Us', 'µs'), 0.05).value, 0.25);
+  assert.equal(minEffect(m('p50Us', 'µs'), 0.05).value, 0.1);
+  assert.equal(minEffect(m('msgsPerSec', 'msg/s'), 0.05).value, 0.05);
+  assert.equal(minEffect(m('p99Us', 'µs'), 0.3).value, 0.3, 'a larger threshold wins');
 });
 
 test('within one report: two copies of a library compared pair by pair', () => {

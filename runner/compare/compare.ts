@@ -1,15 +1,17 @@
 /**
  * Base versus head: for every (scenario, case, library) in both, the headline metric (and, on
- * request, the other primary metrics) with its ratio, its measured noise and a verdict. A change
- * is called only when it exceeds both the threshold and the noise. Pure functions of the reports.
+ * request, the other primary metrics) with its ratio, its measured noise and a verdict decided by
+ * the rules of rules.ts (floor, minimum effect, noise, rounds or separation), each row naming the
+ * rule that decided it. Pure functions of the reports.
  *
  * Verdict words are `better` / `worse` / `same` for every metric, whichever way it points
  * (throughput up is better, latency up is worse); `n/a` when a side has no number.
  */
 import { EXIT, UsageError } from '../errors.js';
 import type { CaseSummary, MetricDef, Report, ScenarioInfo } from '../report/schema.js';
-import { median } from '../stats.js';
-import { pairedNoise, pairedRatios, unpairedNoise, type Noise } from './noise.js';
+import { benchedInTurns, pairedRounds, repValues, type Noise } from './noise.js';
+import { absoluteFloor, minEffect } from './floors.js';
+import { decide, type Rule } from './rules.js';
 
 /** The default threshold: a change must be at least 5 % to be called. */
 export const DEFAULT_THRESHOLD = 0.05;
@@ -48,9 +50,12 @@ export interface CompareRow {
   /** The relative change judged: ratio - 1, or the median per-repetition ratio - 1 when paired. */
   change: number | null;
   noise: Noise | null;
-  /** The |change| that had to be exceeded: max(threshold, noise), or threshold + assumed noise. */
+  /** The |change| that had to be exceeded: max(minimum effect, noise), or minimum effect + assumed noise. */
   bar: number | null;
   verdict: Verdict;
+  /** The rule that decided the verdict (rules.ts), and why, in words. */
+  rule?: Rule;
+  why?: string;
   /** Why a row is n/a, or a flag worth knowing (client-bound). */
   note?: string;
   /** The head errored where the base completed: the gate reports a run error. */
@@ -78,14 +83,6 @@ export interface Comparison {
   onlyInHead: string[];
   /** Differences in settings or machine that make the numbers less comparable. */
   warnings: string[];
-}
-
-/** Decides a verdict: a change is called only beyond both the threshold and the noise. */
-export function judge(change: number, better: 'higher' | 'lower', noise: Noise, threshold: number): { verdict: Verdict; bar: number } {
-  const bar = noise.kind === 'unknown' ? threshold + noise.value : Math.max(threshold, noise.value);
-  if (!Number.isFinite(change) || Math.abs(change) <= bar) return { verdict: 'same', bar };
-  const improved = better === 'higher' ? change > 0 : change < 0;
-  return { verdict: improved ? 'better' : 'worse', bar };
 }
 
 /** The metrics compared in a scenario: its headline first, then (optionally) primary ones. */
@@ -135,18 +132,28 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
       verdict: 'n/a',
       headFailed: b.status === 'completed' && h.status === 'errored',
     };
-    if (b.status !== 'completed') return { ...row, note: statusNote('base', b) };
-    if (h.status !== 'completed') return { ...row, note: statusNote('head', h) };
-    if (row.base === null || row.head === null || !Number.isFinite(row.base) || !Number.isFinite(row.head) || row.base === 0) {
-      return { ...row, note: `no ${m.label} on ${row.base === null || !Number.isFinite(row.base) ? 'base' : 'head'}` };
+    if (b.status !== 'completed') return { ...row, rule: 'status', note: statusNote('base', b) };
+    if (h.status !== 'completed') return { ...row, rule: 'status', note: statusNote('head', h) };
+    if (row.base === null || row.head === null || !Number.isFinite(row.base) || !Number.isFinite(row.head)) {
+      return { ...row, rule: 'missing', note: `no ${m.label} on ${row.base === null || !Number.isFinite(row.base) ? 'base' : 'head'}` };
     }
-    const ratio = row.head / row.base;
-    const ratios = p.paired ? pairedRatios(p.base, b, h, m.key) : [];
-    const noise = ratios.length > 0 ? pairedNoise(ratios) : unpairedNoise(p.base, b, p.head, h, m.key);
-    const change = ratios.length > 0 ? median(ratios) - 1 : ratio - 1;
-    const { verdict, bar } = judge(change, m.better, noise, opts.threshold);
+    const side = (s: CaseSummary) => ({ min: s.metrics[m.key]?.min ?? Number.NaN, max: s.metrics[m.key]?.max ?? Number.NaN, runs: s.runsCompleted });
+    const inTurns = p.paired || benchedInTurns(p.base, b, p.head, h);
+    const d = decide({
+      base: row.base,
+      head: row.head,
+      better: m.better,
+      baseRuns: [...repValues(p.base, b, m.key).values()],
+      headRuns: [...repValues(p.head, h, m.key).values()],
+      rounds: inTurns ? pairedRounds(p.base, b, p.head, h, m.key) : null,
+      summary: { base: side(b), head: side(h) },
+      floor: absoluteFloor(m, b.case, p.head),
+      effect: minEffect(m, opts.threshold),
+    });
+    const ratio = row.base !== 0 ? row.head / row.base : null;
+    const gain = ratio === null || ratio === 0 ? null : m.better === 'higher' ? ratio : 1 / ratio;
     const note = b.clientBound || h.clientBound ? 'client-bound: the load generator was the limit' : undefined;
-    return { ...row, ratio, gain: m.better === 'higher' ? ratio : 1 / ratio, change, noise, bar, verdict, ...(note ? { note } : {}) };
+    return { ...row, ratio, gain, change: d.change, noise: d.noise, bar: d.bar, verdict: d.verdict, rule: d.rule, why: d.why, ...(note ? { note } : {}) };
   });
 }
 

@@ -31,7 +31,7 @@ function noiseCell(r: CompareRow): string {
   if (!r.noise) return '–';
   if (r.noise.kind === 'unknown') return `unknown (${r.noise.runs.join('/')} runs), assumed ${formatPct(r.noise.value, false)}`;
   // The spread is the full max - min range over the median, not a ± half-width.
-  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} spread of ${r.noise.runs[0]} paired ratios`;
+  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} spread of ${r.noise.runs[0]} rounds`;
   return `${formatPct(r.noise.value, false)} spread (${r.noise.runs.join('/')} runs)`;
 }
 
@@ -62,7 +62,8 @@ function table(c: Comparison): string[] {
   const rows = [...c.rows].sort((a, b) => order[a.verdict] - order[b.verdict]);
   for (const r of rows) {
     const metric = `${cell(r.label)} (${cell(r.unit)}, ${r.better} is better)${r.headline ? ' ★' : ''}`;
-    const verdict = `${VERDICT_MARK[r.verdict]}${r.note ? ` — ${cell(r.note)}` : ''}`;
+    const rule = r.rule && r.why ? ` (${r.rule}: ${cell(r.why)})` : '';
+    const verdict = `${VERDICT_MARK[r.verdict]}${rule}${r.note ? ` — ${cell(r.note)}` : ''}`;
     const libCell = c.mode === 'within' ? [] : [cell(r.headLibrary)];
     const values = [formatNumber(r.base), formatNumber(r.head), formatPct(r.change), noiseCell(r), verdict];
     lines.push(`| ${[cell(r.scenario), cell(r.caseLabel), ...libCell, metric, ...values].join(' | ')} |`);
@@ -84,12 +85,13 @@ function notes(c: Comparison): string[] {
 const HOW_TO_READ = [
   '<details><summary>How to read this</summary>',
   '',
-  '- **change** is head ÷ base − 1 of the median (within one report: the median of the per-repetition ratios, each taken back to back).',
-  '- **noise** is measured: the larger relative spread (max − min) ÷ median of the two sides\' repetitions, or the spread of the paired ratios.',
-  '  With a single run on a side it is unknown and **assumed**; the bar is then the threshold plus the assumed noise.',
-  '- A row is **better** or **worse** only when its change exceeds both the threshold and the noise; otherwise **same**.',
+  '- **change** is head ÷ base − 1 of the medians; when base and head were benched in turns (rounds), the median of the per-round ratios.',
+  '- Every verdict names the rule that decided it, in order: **floor** (the difference is within what the instrument resolves),',
+  '  **min-effect** (within `--threshold` or the metric\'s minimum effect: 25 % tail latency, 10 % median latency and CPU),',
+  '  **noise** (within the measured spread: of the rounds, or of each side\'s runs), then **rounds** (every round must move',
+  '  the same way beyond the bar) or **separation** (every head run beyond every base run); **assumed-noise** with one run a side.',
   '  Words follow each metric\'s direction: higher msgs/s is better, higher latency is worse. ★ marks the scenario\'s headline metric.',
-  '- Exit code: 0 no regression, 1 a regression, 2 bad input or a head run that errored where the base ran.',
+  '- Exit code: 0 no regression, 1 a regression, 2 bad input or a head run that errored where the base ran. See docs/ci.md.',
   '',
   '</details>',
 ];

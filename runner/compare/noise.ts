@@ -16,9 +16,9 @@ export const UNKNOWN_NOISE = NOISY_SPREAD;
 /** The noise of one comparison, relative to the median (0.08 = 8 %). */
 export interface Noise {
   /**
-   * `unpaired`: max of the two sides' relative spreads (max - min) / median.
-   * `paired`: relative spread of the per-repetition ratios head/base (same report, runs taken
-   * back to back, so drift over the session cancels out).
+   * `unpaired`: the larger of the two sides' ranges (max - min), relative to the base median.
+   * `paired`: relative spread of the per-round ratios head/base (rounds benched in turns, so
+   * drift over the session cancels out).
    * `unknown`: a single run on a side; `value` is then UNKNOWN_NOISE, assumed.
    */
   kind: 'unpaired' | 'paired' | 'unknown';
@@ -48,42 +48,38 @@ export function runsOf(report: Report, s: CaseSummary): Map<number, Completed> {
   return out;
 }
 
-/** A side's spread of one metric: from its runs when the report has them, else from the summary. */
-function sideSpread(report: Report, s: CaseSummary, key: string): { spread: number | null; runs: number } {
-  const values = [...runsOf(report, s).values()].map((r) => r.stats.metrics[key]).filter((v): v is number => v !== undefined);
-  if (values.length > 0) return { spread: relativeSpread(values), runs: values.length };
-  // A report trimmed of its runs still carries min/max per metric in the summary.
-  const agg = s.metrics[key];
-  if (!agg || s.runsCompleted < 2) return { spread: null, runs: s.runsCompleted };
-  return { spread: agg.spread, runs: s.runsCompleted };
+/** One side's per-repetition values of a metric, by repetition. */
+export function repValues(report: Report, s: CaseSummary, key: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [rep, r] of runsOf(report, s)) {
+    const v = r.stats.metrics[key];
+    if (v !== undefined && Number.isFinite(v)) out.set(rep, v);
+  }
+  return out;
 }
 
-/** Noise of two independent sides (two reports, or one report without pairing). */
-export function unpairedNoise(base: Report, b: CaseSummary, head: Report, h: CaseSummary, key: string): Noise {
-  const sb = sideSpread(base, b, key);
-  const sh = sideSpread(head, h, key);
-  if (sb.spread === null || sh.spread === null) return { kind: 'unknown', value: UNKNOWN_NOISE, runs: [sb.runs, sh.runs] };
-  return { kind: 'unpaired', value: Math.max(sb.spread, sh.spread), runs: [sb.runs, sh.runs] };
+/** [base, head] per repetition present on both sides, in repetition order. */
+export function pairedRounds(base: Report, b: CaseSummary, head: Report, h: CaseSummary, key: string): Array<[number, number]> {
+  const bv = repValues(base, b, key);
+  const hv = repValues(head, h, key);
+  return [...bv.keys()].sort((x, y) => x - y).flatMap((rep): Array<[number, number]> => (hv.has(rep) ? [[bv.get(rep)!, hv.get(rep)!]] : []));
 }
 
 /**
- * Per-repetition ratios head/base of one metric, for two libraries in the same report: rep i of
- * both ran back to back (libraries are interleaved), so each ratio is a like-for-like pair.
+ * True when two reports' runs of one case were benched in turns (`merge`d `--runs 1` benches in
+ * the workflow: A B, B A, ...): ordered by start time, the runs come in adjacent pairs, each one
+ * base and one head of the same repetition. Only then is a round's head/base ratio a like-for-like pair.
  */
-export function pairedRatios(report: Report, b: CaseSummary, h: CaseSummary, key: string): number[] {
-  const baseRuns = runsOf(report, b);
-  const ratios: number[] = [];
-  for (const [rep, hr] of runsOf(report, h)) {
-    const bv = baseRuns.get(rep)?.stats.metrics[key];
-    const hv = hr.stats.metrics[key];
-    if (bv !== undefined && hv !== undefined && bv !== 0 && Number.isFinite(bv) && Number.isFinite(hv)) ratios.push(hv / bv);
+export function benchedInTurns(base: Report, b: CaseSummary, head: Report, h: CaseSummary): boolean {
+  const br = runsOf(base, b);
+  const hr = runsOf(head, h);
+  if (br.size < 2 || br.size !== hr.size) return false;
+  const all = [...[...br.values()].map((r) => ({ side: 'b', r })), ...[...hr.values()].map((r) => ({ side: 'h', r }))];
+  all.sort((x, y) => Date.parse(x.r.startedAt) - Date.parse(y.r.startedAt));
+  for (let i = 0; i < all.length; i += 2) {
+    const [x, y] = [all[i], all[i + 1]];
+    // Equal start times: not two runs of one machine in turn (a copied or hand-written report).
+    if (x.side === y.side || x.r.rep !== y.r.rep || x.r.startedAt === y.r.startedAt) return false;
   }
-  return ratios;
-}
-
-/** Noise of paired ratios: their relative spread; unknown with a single pair. */
-export function pairedNoise(ratios: number[]): Noise {
-  const spread = relativeSpread(ratios);
-  const n = ratios.length;
-  return spread === null ? { kind: 'unknown', value: UNKNOWN_NOISE, runs: [n, n] } : { kind: 'paired', value: spread, runs: [n, n] };
+  return true;
 }

@@ -141,7 +141,8 @@ function cellDetail(summary: CaseSummary, col: Column): string {
   if (!agg) return '';
   const runs = summary.runsCompleted;
   if (runs <= 1) return `1 run`;
-  return `median of ${runs} runs; range ${formatValue(agg.min, col.unit)}–${formatValue(agg.max, col.unit)}; spread ${formatPercent(agg.spread * 100)}`;
+  const spread = agg.spreadKind === 'absolute' ? `${formatValue(agg.spread, col.unit)} (absolute: the median is 0)` : formatPercent(agg.spread * 100);
+  return `median of ${runs} runs; range ${formatValue(agg.min, col.unit)}–${formatValue(agg.max, col.unit)}; spread ${spread}`;
 }
 
 function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, library: string): Row {

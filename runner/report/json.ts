@@ -3,8 +3,9 @@
  * be rebuilt from, so it is written verbatim, never trimmed.
  */
 import type { Report } from './schema.js';
+import { finiteJson } from '../finite.js';
 
-/** Renders the Report as pretty JSON with a trailing newline. */
+/** Renders the Report as pretty JSON with a trailing newline; refuses a non-finite number (finite.ts). */
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return finiteJson(report, 2) + '\n';
 }

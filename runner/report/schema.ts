@@ -60,13 +60,28 @@ export const RunResult = z.discriminatedUnion('status', [
 ]);
 export type RunResult = z.infer<typeof RunResult>;
 
-/** Median of the runs with its spread. */
+/**
+ * Median of the runs with its spread. Every number is finite: a metric no run measured as a finite
+ * number is left out of `metrics`, never written as null.
+ */
 export const Aggregate = z.object({
   median: z.number(),
   min: z.number(),
   max: z.number(),
-  /** (max - min) / median; 0 for one run. */
-  spread: z.number(),
+  /** (max - min) / |median|; 0 for one run; with spreadKind 'absolute', max - min in the metric's unit. */
+  spread: z
+    .number()
+    .describe(
+      "(max - min) / |median| of the runs, 0 for one run or identical runs; when the median is 0 and the runs differ, the absolute max - min in the metric's unit (spreadKind 'absolute')",
+    ),
+  /**
+   * Absent or `relative` (reports written before it existed): spread is relative to the median.
+   * `absolute`: the median is 0, so spread is max - min in the metric's unit.
+   */
+  spreadKind: z
+    .enum(['relative', 'absolute'])
+    .optional()
+    .describe("absent or 'relative': spread is relative to the median; 'absolute': the median is 0 and spread is max - min in the metric's unit"),
   noisy: z.boolean(),
 });
 export type Aggregate = z.infer<typeof Aggregate>;

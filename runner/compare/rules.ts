@@ -1,0 +1,128 @@
+/**
+ * The gate's rules, applied in order; the first that decides names itself in the verdict:
+ *
+ *   floor          same: |head - base| is within the metric's absolute floor (floors.ts), or 0
+ *   min-effect     same: |change| is within --threshold or the metric's minimum effect
+ *   noise          same: |change| is within the same-code noise measured in this comparison
+ *   rounds         paired rounds (base and head benched in turns): better/worse only when every
+ *                  round moved the same way beyond the bar, else same
+ *   separation     two separate sets of runs: better/worse only when every head run lies beyond
+ *                  every base run (a rank test at its extreme: Mann-Whitney U = 0), else same
+ *   assumed-noise  one run on a side: noise unknown, the bar is the effect plus an assumed 10 %
+ *
+ * A pure function of the numbers; compare.ts gathers them, markdown.ts shows `rule` and `why`.
+ */
+import { median } from '../stats.js';
+import type { Limit } from './floors.js';
+import { relativeSpread, UNKNOWN_NOISE, type Noise } from './noise.js';
+
+export type Rule = 'status' | 'missing' | 'floor' | 'min-effect' | 'noise' | 'rounds' | 'separation' | 'assumed-noise';
+
+/** Everything one row is decided on. */
+export interface Evidence {
+  /** Summary medians. */
+  base: number;
+  head: number;
+  better: 'higher' | 'lower';
+  /** Per-repetition values of each side (empty when the report was trimmed of its runs). */
+  baseRuns: number[];
+  headRuns: number[];
+  /** [base, head] per round when the two sides were benched in turns, else null. */
+  rounds: Array<[number, number]> | null;
+  /** The summaries' min and max, for reports without runs. */
+  summary: { base: { min: number; max: number; runs: number }; head: { min: number; max: number; runs: number } };
+  floor: Limit | null;
+  effect: Limit;
+}
+
+export interface Decision {
+  verdict: 'better' | 'worse' | 'same';
+  rule: Rule;
+  why: string;
+  change: number | null;
+  noise: Noise | null;
+  bar: number | null;
+}
+
+const pct = (x: number, signed = true): string => `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+const num = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
+
+function direction(change: number, better: 'higher' | 'lower'): 'better' | 'worse' {
+  return (better === 'higher') === change > 0 ? 'better' : 'worse';
+}
+
+/** Paired rounds: every round must agree, beyond the bar. */
+function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
+  const ratios = rounds.map(([b, h]) => h / b);
+  const change = median(ratios) - 1;
+  const n = ratios.length;
+  const spread = relativeSpread(ratios) ?? 0;
+  const noise: Noise = { kind: 'paired', value: spread, runs: [n, n] };
+  const bar = Math.max(effect.value, spread);
+  const list = ratios.map((r) => pct(r - 1)).join(', ');
+  if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
+  if (Math.abs(change) <= spread) return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`, change, noise, bar };
+  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > effect.value);
+  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`, change, noise, bar };
+  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why} and the ${pct(spread, false)} round spread`, change, noise, bar };
+}
+
+/** Two separate sets of runs: beyond the bar and completely separated. */
+function bySeparation(e: Evidence, change: number, effect: Limit): Decision {
+  const { base: sb, head: sh } = e.summary;
+  const withRuns = e.baseRuns.length >= 2 && e.headRuns.length >= 2;
+  // Each side's range (max - min) relative to the base median: a head that fell to 0 is not "infinitely noisy".
+  const range = (runs: number[], s: { min: number; max: number; runs: number }): number | null =>
+    runs.length >= 2 ? (Math.max(...runs) - Math.min(...runs)) / Math.abs(e.base) : !withRuns && s.runs >= 2 ? (s.max - s.min) / Math.abs(e.base) : null;
+  const spreadB = range(e.baseRuns, sb);
+  const spreadH = range(e.headRuns, sh);
+  const runs: [number, number] = withRuns ? [e.baseRuns.length, e.headRuns.length] : [sb.runs, sh.runs];
+  if (spreadB === null || spreadH === null) {
+    const noise: Noise = { kind: 'unknown', value: UNKNOWN_NOISE, runs };
+    const bar = effect.value + UNKNOWN_NOISE;
+    if (Math.abs(change) <= bar) return { verdict: 'same', rule: 'assumed-noise', why: `one run on a side: ${pct(change)} is within ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`, change, noise, bar };
+    return { verdict: direction(change, e.better), rule: 'assumed-noise', why: `one run on a side: ${pct(change)} is beyond ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`, change, noise, bar };
+  }
+  const spread = Math.max(spreadB, spreadH);
+  const noise: Noise = { kind: 'unpaired', value: spread, runs };
+  const bar = Math.max(effect.value, spread);
+  if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
+  if (Math.abs(change) <= spread) return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} run-to-run spread`, change, noise, bar };
+  const [bMin, bMax] = withRuns ? [Math.min(...e.baseRuns), Math.max(...e.baseRuns)] : [sb.min, sb.max];
+  const [hMin, hMax] = withRuns ? [Math.min(...e.headRuns), Math.max(...e.headRuns)] : [sh.min, sh.max];
+  const separated = change > 0 ? hMin > bMax : hMax < bMin;
+  const p = 1 / binomial(runs[0] + runs[1], runs[0]);
+  if (!separated) return { verdict: 'same', rule: 'separation', why: `${pct(change)}, but the base and head runs overlap`, change, noise, bar };
+  return { verdict: direction(change, e.better), rule: 'separation', why: `every head run beyond every base run (one-sided p = ${p.toPrecision(2)}), ${pct(change)} beyond ${effect.why} and the ${pct(spread, false)} spread`, change, noise, bar };
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
+  return r;
+}
+
+/** The verdict of one row, with the rule that decided it and why. */
+export function decide(e: Evidence): Decision {
+  const diff = e.head - e.base;
+  const relative = e.base !== 0 ? e.head / e.base - 1 : null;
+  if (diff === 0 && !e.floor) return { verdict: 'same', rule: 'floor', why: `head and base are equal (${num(e.head)})`, change: relative, noise: null, bar: null };
+  if (e.floor && Math.abs(diff) <= e.floor.value) {
+    return { verdict: 'same', rule: 'floor', why: `|head − base| = ${num(Math.abs(diff))} is within the floor of ${e.floor.why}`, change: relative, noise: null, bar: null };
+  }
+  if (relative === null) {
+    // A zero base has no relative change: only complete separation of the runs calls it.
+    const up = diff > 0;
+    const separated = e.baseRuns.length > 0 && e.headRuns.length > 0 && (up ? Math.min(...e.headRuns) > Math.max(...e.baseRuns) : Math.max(...e.headRuns) < Math.min(...e.baseRuns));
+    const verdict = separated && e.baseRuns.length + e.headRuns.length >= 4 ? ((e.better === 'higher') === up ? 'better' : 'worse') : 'same';
+    const why = `the base median is 0 (no relative change); head ${num(e.head)}: ${verdict === 'same' ? 'the runs overlap or are too few' : 'every head run beyond every base run'}`;
+    return { verdict, rule: 'separation', why, change: null, noise: null, bar: null };
+  }
+  const effect = e.effect;
+  if (e.rounds && e.rounds.length >= 2 && e.rounds.every(([b]) => b !== 0)) return byRounds(e, e.rounds, effect);
+  if (e.rounds && e.rounds.length === 1) {
+    const r = e.rounds[0];
+    return bySeparation({ ...e, baseRuns: [r[0]], headRuns: [r[1]] }, r[1] / r[0] - 1, effect);
+  }
+  return bySeparation(e, relative, effect);
+}
