@@ -7,12 +7,13 @@ import type { Scenario } from '../scenarios/types.js';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type RunResult } from './report/schema.js';
 import { finiteReport, finiteRun } from './finite.js';
 import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistogram } from './stats.js';
+import { conformanceSection } from './conformance/summary.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
 const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
 
 /** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
-export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights'>;
+export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights' | 'conformance'>;
 
 type Completed = Extract<RunResult, { status: 'completed' }>;
 
@@ -102,6 +103,7 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
     return s ? [summarize(s, g)] : [];
   });
   const highlights = rateHighlights(summaries, p99MaxMs);
+  const conformance = conformanceSection(runs, meta.options.libraries);
   return finiteReport({
     schema: REPORT_SCHEMA_ID,
     version: REPORT_VERSION,
@@ -110,5 +112,6 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
     runs,
     summaries,
     ...(highlights.length ? { highlights } : {}),
+    ...(conformance.length ? { conformance } : {}),
   });
 }

@@ -85,13 +85,18 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
   try {
     const mode = ps.scenario.serverMode;
     const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}) };
-    server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env });
+    const startOpts = { adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env };
+    server = await startServer(startOpts);
     facts.record(lib.name, server, mode);
-    const s = server;
-    const serverGone = s.exited.then(() => {
-      throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(s.exit, s.stderrTail())}`);
-    });
-    serverGone.catch(() => {});
+    const goneOf = (h: ServerHandle): Promise<never> => {
+      const gone = h.exited.then(() => {
+        throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(h.exit, h.stderrTail())}`);
+      });
+      gone.catch(() => {});
+      return gone;
+    };
+    let s = server;
+    let serverGone = goneOf(s);
     const ctx: RunContext = {
       library: lib.name,
       server: s,
@@ -108,8 +113,19 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
           onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
         }),
     };
+    // A fresh server of the same library, for scenarios that go on after a crash (conformance).
+    ctx.restartServer = async () => {
+      await s.stop();
+      server = undefined;
+      s = server = await startServer(startOpts);
+      serverGone = goneOf(s);
+      ctx.server = s;
+      ctx.target = { ...ctx.target, port: s.port };
+      return { host: plan.host, port: s.port };
+    };
     const outcome = await ps.scenario.run(ctx, c, ps.options);
-    return { ...base, status: 'completed', stats: outcome.stats, warnings: outcome.warnings };
+    const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
+    return { ...base, status: 'completed', stats: outcome.stats, warnings: outcome.warnings, ...conformance };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     let message = e.message ?? String(err);
@@ -126,8 +142,8 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
 
 function totalEstimate(plan: RunPlan): number {
   let ms = 0;
-  for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options);
-  return ms * plan.libraries.length * plan.runs;
+  for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
+  return ms * plan.libraries.length;
 }
 
 /** What a bench does besides its scenarios. */
@@ -170,11 +186,12 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
     };
     return buildReport(meta, scenarios, runs, p99Max);
   };
-  const total = plan.runs * plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length, 0);
+  const total = plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
   progress.start(total, totalEstimate(plan));
   let index = 0;
   outer: for (let rep = 0; rep < plan.runs; rep++) {
     for (const ps of plan.scenarios) {
+      if (rep > 0 && ps.scenario.runsOnce) continue;
       for (const c of ps.cases) {
         for (const lib of plan.libraries) {
           if (control.interrupted) break outer;

@@ -6,7 +6,7 @@
 import type { Job } from '../runner/loadgen/jobs.js';
 import type { Measured, LoadgenHooks } from '../runner/process/loadgen-process.js';
 import type { ServerHandle } from '../runner/process/server-process.js';
-import type { CaseRef, MetricDef, RunStats } from '../runner/report/schema.js';
+import type { CaseRef, ConformanceCaseResult, MetricDef, RunStats } from '../runner/report/schema.js';
 
 export type ParamValue = number | string | boolean | number[];
 
@@ -39,11 +39,18 @@ export interface RunContext {
   target: { host: string; port: number; codecModule: string };
   /** Runs one load-generator job against the server and samples both processes' CPU. */
   measure(job: Job, hooks?: Partial<Pick<LoadgenHooks, 'onRamped' | 'nofile' | 'timeoutMs'>>): Promise<Measured>;
+  /**
+   * Stops the server (if it still runs) and starts a fresh one of the same library; `server` and
+   * `target` then describe the new one. For scenarios that survive a server crash (conformance).
+   */
+  restartServer?(): Promise<{ host: string; port: number }>;
 }
 
 export interface ScenarioOutcome {
   stats: RunStats;
   warnings: string[];
+  /** Per-case verdicts (the conformance scenario), kept with the run. */
+  conformance?: ConformanceCaseResult[];
 }
 
 export interface Scenario {
@@ -66,6 +73,8 @@ export interface Scenario {
    * `fallback`: socket.io also allows HTTP long-polling). Adapters that know it change settings.
    */
   serverMode?: string;
+  /** Runs once whatever --runs says (its result does not vary from run to run). */
+  runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */
   nofile?(c: CaseRef): number | undefined;
   run(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<ScenarioOutcome>;

@@ -9,6 +9,7 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
+import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
@@ -34,7 +35,11 @@ export const adapter: ServerAdapter = {
     const server = http.createServer(httpEchoListener);
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
     const io = new Server(server, options);
+    // Engine.IO reports refused handshakes and bad requests here (socket.io docs: listen for
+    // 'connection_error'); transport errors close that one connection.
+    io.engine.on('connection_error', ignoreClientError);
     io.on('connection', (socket) => {
+      socket.on('error', ignoreClientError);
       socket.on('echo', (message: unknown) => socket.emit('echo', message));
       if (socket.handshake.query.channel === 'broadcast') {
         void socket.join('room');
@@ -42,6 +47,7 @@ export const adapter: ServerAdapter = {
       }
     });
     const bound = await listen(server, host, port);
+    server.on('error', logServerError);
     return {
       port: bound,
       facts: { version: loadedVersion('socket.io') },

@@ -6,16 +6,22 @@ import http from 'node:http';
 import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
-import type { ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
+import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 
 const quiet = (): void => {};
+/**
+ * faye-websocket (under sockjs) takes its limits from here: the harness's maximum message size,
+ * as for every library (its own default is 64 MiB). Not in @types/sockjs, hence the cast.
+ */
+const FAYE = { faye_server_options: { maxLength: FAIR_SETTINGS.maxPayloadBytes } } as Record<string, unknown>;
 
 export const adapter: ServerAdapter = {
   settings: {
     compression: 'none (faye-websocket without extensions)',
     endpoint: 'raw websocket (<prefix>/websocket)',
-    maxPayload: 'faye-websocket default (64 MiB)',
+    maxLength: FAIR_SETTINGS.maxPayloadBytes,
     messages: 'text only',
     broadcast: 'loop over a Set of room members',
     transports: 'all (sockjs default)',
@@ -24,15 +30,17 @@ export const adapter: ServerAdapter = {
   async start({ host, port }) {
     const lib = loadLibrary<typeof sockjs>('sockjs');
     const server = http.createServer(httpEchoListener);
-    const echo = lib.createServer({ prefix: '/echo', log: quiet });
+    const echo = lib.createServer({ prefix: '/echo', log: quiet, ...FAYE });
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake
+      conn.on('error', ignoreClientError);
       conn.on('data', (message: string) => conn.write(message));
     });
     const room = new Set<sockjs.Connection>();
-    const broadcast = lib.createServer({ prefix: '/broadcast', log: quiet });
+    const broadcast = lib.createServer({ prefix: '/broadcast', log: quiet, ...FAYE });
     broadcast.on('connection', (conn) => {
       if (!conn) return;
+      conn.on('error', ignoreClientError);
       room.add(conn);
       conn.on('close', () => room.delete(conn));
       conn.on('data', (message: string) => {
@@ -42,6 +50,7 @@ export const adapter: ServerAdapter = {
     echo.installHandlers(server);
     broadcast.installHandlers(server);
     const bound = await listen(server, host, port);
+    server.on('error', logServerError);
     return {
       port: bound,
       facts: { version: loadedVersion('sockjs') },

@@ -9,6 +9,7 @@ import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
+import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
 
 type Connection = websocket.connection;
 
@@ -38,6 +39,8 @@ export const adapter: ServerAdapter = {
     const room = new Set<Connection>();
     wss.on('request', (request) => {
       const conn = request.accept(null, request.origin);
+      // websocket-node emits socket errors on the connection (its docs: listen for 'error').
+      conn.on('error', ignoreClientError);
       const broadcast = request.resource === '/broadcast';
       if (broadcast) {
         room.add(conn);
@@ -53,6 +56,7 @@ export const adapter: ServerAdapter = {
       });
     });
     const bound = await listen(server, host, port);
+    server.on('error', logServerError);
     return {
       port: bound,
       facts: {

@@ -9,6 +9,7 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
+import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -29,6 +30,10 @@ export const adapter: ServerAdapter = {
       clientTracking: false,
     });
     wss.on('connection', (socket, req) => {
+      // ws reports a client's protocol error (bad frame, invalid UTF-8, too big) on the socket,
+      // after it has closed the connection with the right code: without a listener, Node would
+      // throw it and end the process (ws docs: listen for 'error' on every WebSocket).
+      socket.on('error', ignoreClientError);
       if (req.url === '/broadcast') {
         room.add(socket);
         socket.on('close', () => room.delete(socket));
@@ -39,11 +44,16 @@ export const adapter: ServerAdapter = {
         socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
       }
     });
+    let failStart: (err: Error) => void = () => {};
     await new Promise<void>((resolve, reject) => {
       // ws re-emits the http.Server's errors (EADDRINUSE...): report them as a failed start.
+      failStart = reject;
       wss.once('error', reject);
       server.listen(port, host, resolve);
     });
+    wss.off('error', failStart);
+    // After listening, a server error (EMFILE on accept...) is logged, never thrown.
+    wss.on('error', logServerError);
     const address = server.address();
     return {
       port: address && typeof address === 'object' ? address.port : port,

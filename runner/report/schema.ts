@@ -41,6 +41,32 @@ export const RunStats = z.object({
 });
 export type RunStats = z.infer<typeof RunStats>;
 
+/** One conformance case's verdict against one library, with what was seen (see runner/conformance). */
+export const ConformanceCaseResult = z.object({
+  id: z.string(),
+  category: z.string(),
+  title: z.string(),
+  /** What RFC 6455 asks, in a few words. */
+  expected: z.string(),
+  verdict: z.enum(['pass', 'non-strict', 'fail', 'informational', 'crashed', 'errored']),
+  /** What the server did: close code, HTTP status, TCP close without a close frame, nothing in time. */
+  seen: z.string(),
+  ms: z.number(),
+});
+export type ConformanceCaseResult = z.infer<typeof ConformanceCaseResult>;
+
+/** The conformance matrix's column for one library: a one-line summary, counts and every case. */
+export const ConformanceLibrary = z.object({
+  library: z.string(),
+  /** e.g. `58/60 strict, 1 non-strict, 1 fail: unmasked client text frame`. */
+  summary: z.string(),
+  counts: z.record(z.string(), z.number()),
+  /** At which layer the cases ran (Engine.IO's websocket transport, SockJS's raw endpoint...). */
+  layer: z.string().optional(),
+  cases: z.array(ConformanceCaseResult),
+});
+export type ConformanceLibrary = z.infer<typeof ConformanceLibrary>;
+
 const RunBase = z.object({
   library: z.string(),
   scenario: z.string(),
@@ -51,7 +77,13 @@ const RunBase = z.object({
 });
 
 export const RunResult = z.discriminatedUnion('status', [
-  RunBase.extend({ status: z.literal('completed'), stats: RunStats, warnings: z.array(z.string()) }),
+  RunBase.extend({
+    status: z.literal('completed'),
+    stats: RunStats,
+    warnings: z.array(z.string()),
+    /** Per-case verdicts of a conformance run (absent for every other scenario). */
+    conformance: z.array(ConformanceCaseResult).optional(),
+  }),
   RunBase.extend({
     status: z.literal('errored'),
     error: z.object({ code: z.string(), message: z.string() }),
@@ -227,5 +259,7 @@ export const Report = z.object({
    * code with no JS API to time. One entry per library without rows.
    */
   microNotes: z.array(MicroNote).optional(),
+  /** The conformance scenario's matrix: one entry per library that ran it, raw observations included. */
+  conformance: z.array(ConformanceLibrary).optional(),
 });
 export type Report = z.infer<typeof Report>;

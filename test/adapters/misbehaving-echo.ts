@@ -4,6 +4,7 @@
  */
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { FAIR_SETTINGS, type RunningServer, type Settings } from '../../adapters/types.js';
+import { ignoreClientError } from '../../adapters/_shared/client-errors.js';
 
 /** Decides what happens to the `n`-th message (from 1, counted over all connections). */
 export type EchoHook = (socket: WebSocket, data: Buffer, isBinary: boolean, n: number) => void;
@@ -27,6 +28,7 @@ export async function startHookedEcho(opts: { host: string; port: number }, hook
   });
   let n = 0;
   wss.on('connection', (socket) => {
+    socket.on('error', ignoreClientError);
     socket.on('message', (data: RawData, isBinary) => hook(socket, data as Buffer, isBinary, ++n));
   });
   await new Promise<void>((resolve, reject) => {
