@@ -18,6 +18,10 @@ import type { Progress, RunInfo } from './progress.js';
 import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
 import { describeExit, startServer, type ServerHandle } from './server-process.js';
 import { ResultsStore } from './store.js';
+import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
+import { transportEnv, transportSkip, transportWarnings, withJobTransport } from './transport-run.js';
+import { transportOptions } from './transport.js';
+import type { TlsInfo } from './loadgen/jobs.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -34,6 +38,19 @@ class LibraryFacts {
   private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
   /** Settings of servers started in a scenario's server mode, by library, then mode. */
   private readonly modes = new Map<string, Map<string, Settings>>();
+
+  private readonly tls = new Map<string, { info: TlsInfo; server: string }>();
+
+  /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
+  recordTls(name: string, info: TlsInfo): void {
+    if (this.tls.has(name)) return;
+    this.tls.set(name, { info, server: name.startsWith('uwebsockets') ? 'uWS.SSLApp (native TLS)' : 'https.createServer (node:tls)' });
+  }
+
+  private tlsFacts(name: string): Settings {
+    const t = this.tls.get(name);
+    return t ? { tlsServer: t.server, tlsProtocol: t.info.protocol, tlsCipher: t.info.cipher, tlsKeyType: t.info.keyType } : {};
+  }
 
   record(name: string, server: ServerHandle, mode?: string): void {
     if (!mode) {
@@ -68,22 +85,22 @@ class LibraryFacts {
       // `name@folder` libraries report the version installed in their folder.
       version: a.libVersion ?? packageVersion(a.packageName),
       settings: this.settings(a.name),
-      facts: this.known.get(a.name)?.facts ?? {},
+      facts: { ...(this.known.get(a.name)?.facts ?? {}), ...this.tlsFacts(a.name) },
     }));
   }
 }
 
-async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
+async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts, tls?: TlsMaterial): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
-  const skip = ps.scenario.supports?.(lib.name, c);
+  const skip = transportSkip(ps.scenario.name, lib.name, c) ?? ps.scenario.supports?.(lib.name, c);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = decidePinning();
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
     const mode = ps.scenario.serverMode;
-    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}) };
+    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}), ...transportEnv(lib.name, c, tls) };
     server = await startServer({ adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env });
     facts.record(lib.name, server, mode);
     const s = server;
@@ -91,13 +108,14 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
       throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(s.exit, s.stderrTail())}`);
     });
     serverGone.catch(() => {});
+    let negotiated: TlsInfo | undefined;
     const ctx: RunContext = {
       library: lib.name,
       server: s,
       target: { host: plan.host, port: s.port, codecModule: lib.codecModule },
       measure: (job, hooks = {}) =>
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgen({ ...job, allowRemote: plan.allowRemote }, {
+        runLoadgen({ ...withJobTransport(job, lib.name, c, tls), allowRemote: plan.allowRemote }, {
           cpu: pin.clientCpu,
           serverPid: s.pid,
           serverGone,
@@ -105,10 +123,15 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
           nofile: hooks.nofile ?? nofile,
           onRamped: hooks.onRamped,
           onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+        }).then((x) => {
+          negotiated ??= x.result.tls;
+          return x;
         }),
     };
     const outcome = await ps.scenario.run(ctx, c, ps.options);
-    return { ...base, status: 'completed', stats: outcome.stats, warnings: outcome.warnings };
+    if (negotiated) facts.recordTls(lib.name, negotiated);
+    const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
+    return { ...base, status: 'completed', stats, warnings: [...outcome.warnings, ...transportWarnings(lib.name, c)] };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     let message = e.message ?? String(err);
@@ -127,6 +150,30 @@ function totalEstimate(plan: RunPlan): number {
   let ms = 0;
   for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options);
   return ms * plan.libraries.length * plan.runs;
+}
+
+/** Every run of the plan: repetitions, then scenarios and cases, then libraries in turn. */
+async function runAll(plan: RunPlan, progress: Progress, control: BenchControl, facts: LibraryFacts, runs: RunResult[], store: ResultsStore, report: () => Report, total: number, tls?: TlsMaterial): Promise<void> {
+  progress.start(total, totalEstimate(plan));
+  let index = 0;
+  outer: for (let rep = 0; rep < plan.runs; rep++) {
+    for (const ps of plan.scenarios) {
+      for (const c of ps.cases) {
+        for (const lib of plan.libraries) {
+          if (control.interrupted) break outer;
+          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
+          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
+          const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
+          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
+          if (control.interrupted) break outer;
+          runs.push(result);
+          store.appendRun(result);
+          store.write('report.json', `${JSON.stringify(report(), null, 2)}\n`);
+          progress.runEnd(info, result);
+        }
+      }
+    }
+  }
 }
 
 /** What a bench does besides its scenarios. */
@@ -161,6 +208,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
         quick: plan.quick,
         baselineLib: plan.baselineLib,
         params: plan.params,
+        transport: transportOptions(plan.transport),
       },
       environment: env,
       libraries: facts.list(plan.libraries),
@@ -170,25 +218,11 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
     return buildReport(meta, scenarios, runs, p99Max);
   };
   const total = plan.runs * plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length, 0);
-  progress.start(total, totalEstimate(plan));
-  let index = 0;
-  outer: for (let rep = 0; rep < plan.runs; rep++) {
-    for (const ps of plan.scenarios) {
-      for (const c of ps.cases) {
-        for (const lib of plan.libraries) {
-          if (control.interrupted) break outer;
-          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
-          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-          const result = await runOne(plan, lib, ps, c, rep, progress, facts);
-          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
-          if (control.interrupted) break outer;
-          runs.push(result);
-          store.appendRun(result);
-          store.write('report.json', `${JSON.stringify(report(), null, 2)}\n`);
-          progress.runEnd(info, result);
-        }
-      }
-    }
+  const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true)) ? tlsMaterial(plan.transport) : undefined;
+  try {
+    await runAll(plan, progress, control, facts, runs, store, report, total, tls);
+  } finally {
+    tls?.dispose();
   }
   if (extras.micro && !control.interrupted) {
     const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));

@@ -74,7 +74,7 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
   };
 }
 
-/** The echo job of a case: its connections and payload, the run's timing, binary frames. */
+/** The echo job of a case: its connections and payload, the run's timing, its frame type (text unless binary). */
 export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: { inflight: number; rate?: number }): EchoJob {
   return {
     kind: 'echo',
@@ -83,7 +83,7 @@ export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: 
     durationMs: o.durationMs,
     connections: c.params.connections as number,
     payloadBytes: c.params.payload as number,
-    binary: true,
+    binary: c.params.frames === 'binary',
     ...extra,
   };
 }
