@@ -1,6 +1,6 @@
 /** throughput: many connections, several messages in flight each, over a sweep of sizes. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
+import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 export const throughput: Scenario = {
   name: 'throughput',
@@ -16,6 +16,7 @@ export const throughput: Scenario = {
     m('mbPerSec', 'MB/s', 'MB/s', 'higher', true),
     ...latencyDefs('', ['p99']),
     ...CPU_DEFS,
+    ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
   ],
   headline: 'msgsPerSec',

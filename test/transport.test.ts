@@ -149,3 +149,9 @@ test('bad transport input: one line naming the fix, exit 2, before anything star
   }
   assert.throws(() => plan({ transport: { frames: 'text,utf16' } }), UsageError);
 });
+
+test('wire metrics: bytes on the wire per measured message and their ratio to the payload, only when counted', async () => {
+  const { wireMetrics } = await import('../scenarios/common.js');
+  assert.deepEqual(wireMetrics({ messages: 100, bytes: 102_400, measured: 100 }), {});
+  assert.deepEqual(wireMetrics({ messages: 100, bytes: 102_400, measured: 200, wireBytes: 60_000 }), { wireBytesPerMsg: 300, wireRatio: 300 / 1024 });
+});
