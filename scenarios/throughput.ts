@@ -9,7 +9,9 @@ export const throughput: Scenario = {
   params: [
     { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1 },
     { name: 'inflight', description: 'messages in flight per connection', kind: 'int', default: 16, min: 1 },
-    payloadParam([32, 1024, 16384, 65536], [32, 16384]),
+    // With the production case (1 KiB over TLS, compressed) the suite stays within its time budget;
+    // larger sizes: --payload 16KiB,64KiB.
+    payloadParam([32, 1024], [1024]),
   ],
   metrics: [
     m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),

@@ -41,8 +41,10 @@ test('the default suite: text frames, plus production cases in throughput and co
   assert.equal(prod.length, 1);
   assert.deepEqual([prod[0].params.payload, prod[0].params.tls, prod[0].params.compression], [1024, true, true]);
   assert.match(prod[0].label, /1 KiB, 50x16, text, TLS, deflate where supported \(production\)/);
-  const conn = p.scenarios.find((s) => s.scenario.name === 'connections')!.cases;
+  const conn = plan().scenarios.find((s) => s.scenario.name === 'connections')!.cases;
   assert.deepEqual(conn.map((x) => x.params.tls), [false, true]);
+  // --quick keeps within its 3 minutes: no second connections case.
+  assert.deepEqual(p.scenarios.find((s) => s.scenario.name === 'connections')!.cases.map((x) => x.params.tls), [false]);
   // Any transport flag means: exactly what was asked, no production case.
   assert.ok(!cases({ scenario: 'throughput', transport: { frames: 'text' } }, 'throughput').some((x) => x.params.production));
 });
