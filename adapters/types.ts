@@ -72,8 +72,10 @@ export interface WireCodec {
    * Frames that carry `payload` on `channel`. `payload` must be returned unchanged by decode on
    * the other side, at a fixed offset inside the last frame, so the sender can patch a sequence
    * number into the prebuilt frame: `payloadOffset` says where it starts in that frame.
+   * `echoed`: what decode will hand back for it when that differs from `payload` (a payload
+   * JSON-escaped inside a Socket.IO text event); its first 8 bytes must equal the payload's.
    */
-  encode(channel: Channel, payload: Buffer, binary: boolean): { frames: OutFrame[]; payloadOffset: number };
+  encode(channel: Channel, payload: Buffer, binary: boolean): { frames: OutFrame[]; payloadOffset: number; echoed?: Buffer };
   /**
    * Decodes one incoming message into the application payload, or null for a packet of the
    * library's own protocol (an Engine.IO ping, the placeholder half of a Socket.IO binary

@@ -72,6 +72,12 @@ function benchCommand(control: BenchControl): Command {
     .option('--out <dir>', 'results folder (default results)')
     .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
     .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
+    .option('--frames <types>', 'frame type of the messages: text (UTF-8 JSON-like, the default) or binary; text,binary gives both as cases')
+    .option('--tls [on|off]', 'over TLS (wss://, https://); --tls off,on gives both as cases, side by side (default off)')
+    .option('--compression [on|off]', 'permessage-deflate where the library supports it; off,on gives both as cases (default off)')
+    .option('--tls-cert <file>', 'with --tls: your own PEM certificate (default: a throwaway self-signed ECDSA P-256 one per bench)')
+    .option('--tls-key <file>', 'with --tls-cert: its PEM private key')
+    .option('--tls-resume', 'with --tls: resume TLS sessions after the first connection (default: every handshake is full)')
     .option('--json', 'print report.json to stdout instead of the table')
     .option('--micro', "micro-benchmarks (tinybench) of each library's framing, masking, UTF-8 and packet code; without --scenario, only those")
     .option('--export <format=file>', `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, (v: string, p: string[]) => [...p, v], [] as string[])
@@ -99,6 +105,14 @@ function benchCommand(control: BenchControl): Command {
       host: opts.host as string | undefined,
       allowRemote: opts.allowRemote === true,
       params,
+      transport: {
+        frames: opts.frames as string | undefined,
+        tls: opts.tls as string | boolean | undefined,
+        compression: opts.compression as string | boolean | undefined,
+        tlsCert: opts.tlsCert as string | undefined,
+        tlsKey: opts.tlsKey as string | undefined,
+        tlsResume: opts.tlsResume === true,
+      },
     };
     const plan = makePlan(raw);
     if (opts.micro === true && raw.scenario === undefined) plan.scenarios = [];

@@ -19,6 +19,10 @@ import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js
 import { describeExit, startServer, type ServerHandle } from './process/server-process.js';
 import { ResultsStore } from './store.js';
 import { renderJson } from './report/json.js';
+import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
+import { transportEnv, transportSkip, transportWarnings, withJobTransport } from './transport-run.js';
+import { transportOptions } from './transport.js';
+import type { TlsInfo } from './loadgen/jobs.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -35,6 +39,19 @@ class LibraryFacts {
   private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
   /** Settings of servers started in a scenario's server mode, by library, then mode. */
   private readonly modes = new Map<string, Map<string, Settings>>();
+
+  private readonly tls = new Map<string, { info: TlsInfo; server: string }>();
+
+  /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
+  recordTls(name: string, info: TlsInfo): void {
+    if (this.tls.has(name)) return;
+    this.tls.set(name, { info, server: name.startsWith('uwebsockets') ? 'uWS.SSLApp (native TLS)' : 'https.createServer (node:tls)' });
+  }
+
+  private tlsFacts(name: string): Settings {
+    const t = this.tls.get(name);
+    return t ? { tlsServer: t.server, tlsProtocol: t.info.protocol, tlsCipher: t.info.cipher, tlsKeyType: t.info.keyType } : {};
+  }
 
   record(name: string, server: ServerHandle, mode?: string): void {
     if (!mode) {
@@ -69,22 +86,22 @@ class LibraryFacts {
       // `name@folder` libraries report the version installed in their folder.
       version: a.libVersion ?? packageVersion(a.packageName),
       settings: this.settings(a.name),
-      facts: this.known.get(a.name)?.facts ?? {},
+      facts: { ...(this.known.get(a.name)?.facts ?? {}), ...this.tlsFacts(a.name) },
     }));
   }
 }
 
-async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts): Promise<RunResult> {
+async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts, tls?: TlsMaterial): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
-  const skip = ps.scenario.supports?.(lib.name, c);
+  const skip = transportSkip(ps.scenario.name, lib.name, c) ?? ps.scenario.supports?.(lib.name, c);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = decidePinning();
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
     const mode = ps.scenario.serverMode;
-    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}) };
+    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}), ...transportEnv(lib.name, c, tls) };
     const startOpts = { adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env };
     server = await startServer(startOpts);
     facts.record(lib.name, server, mode);
@@ -97,13 +114,14 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     };
     let s = server;
     let serverGone = goneOf(s);
+    let negotiated: TlsInfo | undefined;
     const ctx: RunContext = {
       library: lib.name,
       server: s,
       target: { host: plan.host, port: s.port, codecModule: lib.codecModule },
       measure: (job, hooks = {}) =>
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgen({ ...job, allowRemote: plan.allowRemote }, {
+        runLoadgen({ ...withJobTransport(job, lib.name, c, tls), allowRemote: plan.allowRemote }, {
           cpu: pin.clientCpu,
           serverPid: s.pid,
           serverGone,
@@ -111,6 +129,9 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
           nofile: hooks.nofile ?? nofile,
           onRamped: hooks.onRamped,
           onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+        }).then((x) => {
+          negotiated ??= x.result.tls;
+          return x;
         }),
     };
     // A fresh server of the same library, for scenarios that go on after a crash (conformance).
@@ -124,8 +145,10 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
       return { host: plan.host, port: s.port };
     };
     const outcome = await ps.scenario.run(ctx, c, ps.options);
+    if (negotiated) facts.recordTls(lib.name, negotiated);
+    const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
     const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
-    return { ...base, status: 'completed', stats: outcome.stats, warnings: outcome.warnings, ...conformance };
+    return { ...base, status: 'completed', stats, warnings: [...outcome.warnings, ...transportWarnings(lib.name, c)], ...conformance };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     let message = e.message ?? String(err);
@@ -144,6 +167,31 @@ function totalEstimate(plan: RunPlan): number {
   let ms = 0;
   for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
   return ms * plan.libraries.length;
+}
+
+/** Every run of the plan: repetitions, then scenarios and cases, then libraries in turn. */
+async function runAll(plan: RunPlan, progress: Progress, control: BenchControl, facts: LibraryFacts, runs: RunResult[], store: ResultsStore, report: () => Report, total: number, tls?: TlsMaterial): Promise<void> {
+  progress.start(total, totalEstimate(plan));
+  let index = 0;
+  outer: for (let rep = 0; rep < plan.runs; rep++) {
+    for (const ps of plan.scenarios) {
+      if (rep > 0 && ps.scenario.runsOnce) continue;
+      for (const c of ps.cases) {
+        for (const lib of plan.libraries) {
+          if (control.interrupted) break outer;
+          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
+          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
+          const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
+          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
+          if (control.interrupted) break outer;
+          runs.push(result);
+          store.appendRun(result);
+          store.write('report.json', renderJson(report()));
+          progress.runEnd(info, result);
+        }
+      }
+    }
+  }
 }
 
 /** What a bench does besides its scenarios. */
@@ -178,6 +226,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
         quick: plan.quick,
         baselineLib: plan.baselineLib,
         params: plan.params,
+        transport: transportOptions(plan.transport),
       },
       environment: env,
       libraries: facts.list(plan.libraries),
@@ -187,26 +236,11 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
     return buildReport(meta, scenarios, runs, p99Max);
   };
   const total = plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
-  progress.start(total, totalEstimate(plan));
-  let index = 0;
-  outer: for (let rep = 0; rep < plan.runs; rep++) {
-    for (const ps of plan.scenarios) {
-      if (rep > 0 && ps.scenario.runsOnce) continue;
-      for (const c of ps.cases) {
-        for (const lib of plan.libraries) {
-          if (control.interrupted) break outer;
-          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
-          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-          const result = await runOne(plan, lib, ps, c, rep, progress, facts);
-          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
-          if (control.interrupted) break outer;
-          runs.push(result);
-          store.appendRun(result);
-          store.write('report.json', renderJson(report()));
-          progress.runEnd(info, result);
-        }
-      }
-    }
+  const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true)) ? tlsMaterial(plan.transport) : undefined;
+  try {
+    await runAll(plan, progress, control, facts, runs, store, report, total, tls);
+  } finally {
+    tls?.dispose();
   }
   if (extras.micro && !control.interrupted) {
     const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));

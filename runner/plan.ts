@@ -11,6 +11,7 @@ import type { CaseRef } from './report/schema.js';
 import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
 import { isLoopback } from './loopback.js';
+import { expandCases, parseTransport, type RawTransport, type TransportPlan } from './transport.js';
 
 export interface RawOptions {
   lib?: string;
@@ -28,6 +29,8 @@ export interface RawOptions {
   allowRemote?: boolean;
   /** Scenario parameters by name, as typed. */
   params: Record<string, string | undefined>;
+  /** --frames, --tls, --compression and the TLS files, as typed. */
+  transport?: RawTransport;
 }
 
 export interface PlannedScenario {
@@ -65,6 +68,8 @@ export interface RunPlan {
   allowRemote: boolean;
   /** Parameters the user gave, for the report. */
   params: Record<string, string | number | boolean>;
+  /** Frame type, TLS and compression values (each a case), and the TLS files. */
+  transport: TransportPlan;
 }
 
 /** Every scenario parameter, by name (shared names like --connections appear once). */
@@ -180,6 +185,7 @@ export function makePlan(raw: RawOptions): RunPlan {
   if (!isLoopback(host) && !raw.allowRemote) {
     throw new UsageError(`--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`);
   }
+  const transport = parseTransport(raw.transport ?? {});
   const defs = allParams();
   const given: Record<string, ParamValue> = {};
   for (const [name, value] of Object.entries(raw.params)) {
@@ -191,11 +197,11 @@ export function makePlan(raw: RawOptions): RunPlan {
     const params: Record<string, ParamValue> = {};
     for (const p of scenario.params) params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
     const options: ScenarioOptions = { params, warmupMs, durationMs, quick };
-    return { scenario, options, cases: scenario.cases(options) };
+    return { scenario, options, cases: expandCases(scenario, options, scenario.cases(options), transport) };
   });
   const out = raw.out ?? 'results';
   checkWritable(out);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
-  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params };
+  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params, transport };
 }

@@ -48,7 +48,7 @@ export const broadcast: Scenario = {
       senders: c.params.senders as number,
       rate: c.params.rate as number,
       payloadBytes: c.params.payload as number,
-      binary: true,
+      binary: c.params.frames === 'binary',
     });
     const r = x.result;
     const cpu = cpuMetrics(x);

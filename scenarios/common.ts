@@ -27,6 +27,25 @@ export const CPU_DEFS: MetricDef[] = [
   m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
 ];
 
+/**
+ * Bytes on the wire per message and their ratio to the payload, with compression: present only
+ * when the load generator counted `wireBytes` (the measured messages' bytes on the wire).
+ */
+export const WIRE_DEFS: MetricDef[] = [
+  m('wireBytesPerMsg', 'wire bytes/msg', 'B', 'lower', true),
+  m('wireRatio', 'wire/payload', 'x', 'lower', true),
+];
+
+/** Wire metrics of an echo result, when it counted wireBytes. */
+export function wireMetrics(counts: Record<string, number>): Record<string, number> {
+  const wire = counts.wireBytes;
+  const messages = counts.measured ?? counts.messages;
+  if (wire === undefined || !messages) return {};
+  const perMsg = wire / messages;
+  const payload = counts.messages ? counts.bytes / counts.messages : 0;
+  return payload > 0 ? { wireBytesPerMsg: perMsg, wireRatio: perMsg / payload } : { wireBytesPerMsg: perMsg };
+}
+
 /** Per-run latency percentiles (µs) of an encoded histogram, for the run's metrics. */
 export function latencyMetrics(encoded: string, prefix = ''): Record<string, number> {
   return percentileMetrics(summarizeHistogram(decodeHistogram(encoded)), prefix);
@@ -64,6 +83,7 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
     mbPerSec: r.counts.bytes / seconds / 1e6,
     ...latencyMetrics(r.histograms.latency),
     ...cpu.metrics,
+    ...wireMetrics(r.counts),
     ...extra,
   };
   const perCpu = perServerCpuSecond(msgsPerSec, cpu.metrics.serverCpuPct);
@@ -74,7 +94,7 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
   };
 }
 
-/** The echo job of a case: its connections and payload, the run's timing, binary frames. */
+/** The echo job of a case: its connections and payload, the run's timing, its frame type (text unless binary). */
 export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: { inflight: number; rate?: number }): EchoJob {
   return {
     kind: 'echo',
@@ -83,7 +103,7 @@ export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: 
     durationMs: o.durationMs,
     connections: c.params.connections as number,
     payloadBytes: c.params.payload as number,
-    binary: true,
+    binary: c.params.frames === 'binary',
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 /** latency: ping-pong, one message in flight per connection; the round trip of each message. */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
+import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 export const latency: Scenario = {
   name: 'latency',
@@ -14,6 +14,7 @@ export const latency: Scenario = {
     ...latencyDefs('', ['p50', 'p99', 'p999']),
     m('msgsPerSec', 'msgs/s', 'msg/s', 'higher', true),
     ...CPU_DEFS,
+    ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher'),
   ],
   headline: 'p50Us',

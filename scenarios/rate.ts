@@ -4,7 +4,7 @@
  * is a sweep: a latency-versus-load curve.
  */
 import type { Scenario } from './types.js';
-import { CPU_DEFS, echoJob, echoOutcome, latencyDefs, m } from './common.js';
+import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, latencyDefs, m } from './common.js';
 
 export const rate: Scenario = {
   name: 'rate',
@@ -21,6 +21,7 @@ export const rate: Scenario = {
     m('achievedRate', 'achieved', 'msg/s', 'higher', true),
     ...latencyDefs('', ['p50', 'p99', 'max']),
     ...CPU_DEFS,
+    ...WIRE_DEFS,
   ],
   headline: 'p99Us',
   cases(o) {

@@ -102,8 +102,8 @@ test('bench --compare <baseline> --export: the fresh run is compared and exporte
   );
   Report.parse(JSON.parse(run.stdout)); // --json keeps stdout pure JSON: the Markdown goes to stderr
   assert.match(run.stderr, /## wsbench: base vs head/);
-  assert.match(readFileSync(summary, 'utf8'), /\| latency \| 1 conn, 32 B \| ws \|/);
-  assert.ok(Object.keys(JSON.parse(readFileSync(bmf, 'utf8')) as object).includes('latency/c1-p32/ws'));
+  assert.match(readFileSync(summary, 'utf8'), /\| latency \| 1 conn, 32 B, text \| ws \|/);
+  assert.ok(Object.keys(JSON.parse(readFileSync(bmf, 'utf8')) as object).includes('latency/c1-p32-text/ws'));
   // A bad baseline fails before anything is measured, naming the flag.
   const bad = await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'never'), '--compare', join(out, 'missing')], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
   assert.deepEqual([(bad as { code?: number }).code, readdirSync(out).includes('never')], [2, false]);

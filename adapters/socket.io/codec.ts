@@ -37,12 +37,14 @@ export const codec: WireCodec = {
         payloadOffset: 0,
       };
     }
-    // The payload is ASCII without quotes or backslashes (see makePayload), so it is its own
-    // JSON string body.
+    // A text event: the payload as a JSON string, escaped once here (the server parses it and
+    // stringifies it again the same way, so the echo carries these very bytes).
+    const escaped = Buffer.from(JSON.stringify(payload.toString('utf8')).slice(1, -1));
     const head = Buffer.from(`42["${channel}","`);
     return {
-      frames: [{ opcode: 1, payload: Buffer.concat([head, payload, Buffer.from('"]')]) }],
+      frames: [{ opcode: 1, payload: Buffer.concat([head, escaped, Buffer.from('"]')]) }],
       payloadOffset: head.length,
+      ...(escaped.equals(payload) ? {} : { echoed: escaped }),
     };
   },
   decode(opcode, data, reply) {

@@ -3,7 +3,7 @@
  * sender; broadcast by `socket.to(room).emit`, Socket.IO's own rooms. In the fallback scenario's
  * server mode (WSBENCH_SERVER_MODE=fallback) HTTP long-polling is allowed too, with upgrades.
  */
-import http from 'node:http';
+import { createHttpServer } from '../_shared/tls.js';
 import type { Server as IoServer } from 'socket.io';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
@@ -32,7 +32,7 @@ export const adapter: ServerAdapter = {
     httpEcho: 'POST /http-echo on the node:http server socket.io is attached to',
   },
   async start({ host, port }) {
-    const server = http.createServer(httpEchoListener);
+    const server = createHttpServer(httpEchoListener);
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
     const io = new Server(server, options);
     // Engine.IO reports refused handshakes and bad requests here (socket.io docs: listen for

@@ -2,7 +2,7 @@
  * sockjs: two SockJS servers on one http.Server, prefixes /echo and /broadcast; the load
  * generator uses their raw WebSocket endpoint. Broadcast by a loop over the room.
  */
-import http from 'node:http';
+import { createHttpServer } from '../_shared/tls.js';
 import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
@@ -29,7 +29,7 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const lib = loadLibrary<typeof sockjs>('sockjs');
-    const server = http.createServer(httpEchoListener);
+    const server = createHttpServer(httpEchoListener);
     const echo = lib.createServer({ prefix: '/echo', log: quiet, ...FAYE });
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake

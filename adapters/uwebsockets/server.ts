@@ -7,6 +7,7 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from './binding.js';
 import { loadedVersion } from '../_shared/load-library.js';
 import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
+import { tlsFiles } from '../_shared/tls.js';
 
 const MAX_BACKPRESSURE = 64 * 1024 * 1024;
 
@@ -21,7 +22,9 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const { uws, file } = loadUws();
-    const app = uws.App();
+    const tls = tlsFiles();
+    // Over TLS, uWS's own SSLApp (its native TLS), with the runner's certificate files.
+    const app = tls ? uws.SSLApp({ cert_file_name: tls.cert, key_file_name: tls.key }) : uws.App();
     const common = {
       compression: uws.DISABLED,
       maxPayloadLength: FAIR_SETTINGS.maxPayloadBytes,

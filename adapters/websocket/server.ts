@@ -2,7 +2,7 @@
  * websocket (websocket-node): an http.Server with its WebSocketServer; broadcast by a loop over
  * the room. Outgoing fragmentation is off, so every library sends one frame per message.
  */
-import http from 'node:http';
+import { createHttpServer } from '../_shared/tls.js';
 import type websocket from 'websocket';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
@@ -25,7 +25,7 @@ export const adapter: ServerAdapter = {
     httpEcho: 'POST /http-echo on the node:http server websocket is attached to',
   },
   async start({ host, port }) {
-    const server = http.createServer(httpEchoListener);
+    const server = createHttpServer(httpEchoListener);
     const lib = loadLibrary<typeof websocket>('websocket');
     const wss = new lib.server({
       httpServer: server,

@@ -3,7 +3,7 @@
  * an http.Server of ours (as it would do internally) so that server can also answer
  * POST /http-echo.
  */
-import http from 'node:http';
+import { createHttpServer } from '../_shared/tls.js';
 import type { WebSocket } from 'ws';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
@@ -22,7 +22,7 @@ export const adapter: ServerAdapter = {
   async start({ host, port }) {
     const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
     const room = new Set<WebSocket>();
-    const server = http.createServer(httpEchoListener);
+    const server = createHttpServer(httpEchoListener);
     const wss = new WebSocketServer({
       server,
       perMessageDeflate: FAIR_SETTINGS.compression,

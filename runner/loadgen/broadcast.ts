@@ -6,7 +6,8 @@
  */
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError } from './connection.js';
-import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
+import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
+import { payloadFor } from './payload.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
@@ -30,9 +31,9 @@ class Sender {
 export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const n = job.clients;
   const others = n - 1;
-  const template = new MessageTemplate(codec, 'broadcast', makePayload(job.payloadBytes), job.binary);
+  const template = new MessageTemplate(codec, 'broadcast', payloadFor(job.binary && codec.binary, job.payloadBytes), job.binary);
   const payload = template.payload;
-  const size = job.payloadBytes;
+  const size = template.payload.length;
   const conns = await openConnections(job, codec, 'broadcast', n);
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
@@ -116,7 +117,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       duplicates: c.duplicates + c.self,
       clients: n,
       messages: c.deliveries,
-      bytes: c.deliveries * size,
+      bytes: c.deliveries * job.payloadBytes,
     },
     histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout) },
     timeline: phases.timeline,

@@ -3,11 +3,13 @@
  * checked, incremental parsing into a shared read buffer (net's `onread`), ping answered with
  * pong, close handshake, and writes batched per incoming chunk.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CodecConnection, WireCodec, Channel } from '../../adapters/types.js';
 import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 import type { MessageTemplate } from './template.js';
+import type { TlsJobOptions } from './jobs.js';
+import { connectSocket } from './tls-socket.js';
 import { FrameParser, buildFrame, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -27,6 +29,8 @@ export interface ConnectOptions {
   /** Source address, to spread many connections over 127.0.0.x. */
   localAddress?: string;
   timeoutMs?: number;
+  /** Over TLS (wss://): how to trust the server. */
+  tls?: TlsJobOptions;
 }
 
 export type DataHandler = (opcode: number, data: Buffer) => void;
@@ -68,21 +72,24 @@ export class RawConnection implements CodecConnection {
       (op, data) => this.control(op, data),
       (msg) => this.fail(new ClientError('EPROTOCOL', msg)),
     );
-    this.socket = net.connect({
-      host: opts.host,
-      port: opts.port,
-      localAddress: opts.localAddress,
-      noDelay: true,
-      onread: { buffer: SHARED_READ, callback: (n: number, buf: Uint8Array) => this.read(n, buf as Buffer) },
-    } as net.NetConnectOpts);
     this.upgradeDone = onUpgrade;
-    this.socket.on('connect', () => {
+    const upgrade = (): void => {
       this.socket.write(
         `GET ${opts.codec.path(opts.channel)} HTTP/1.1\r\nHost: ${opts.host}:${opts.port}\r\n` +
           `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
           `Sec-WebSocket-Version: 13\r\n\r\n`,
       );
-    });
+    };
+    this.socket = connectSocket(
+      {
+        host: opts.host,
+        port: opts.port,
+        localAddress: opts.localAddress,
+        tls: opts.tls,
+        onread: { buffer: SHARED_READ, callback: (n: number, buf: Uint8Array) => this.read(n, buf as Buffer) },
+      },
+      upgrade,
+    );
     this.socket.on('error', (e: NodeJS.ErrnoException) =>
       this.fail(new ClientError(e.code ?? 'ESOCKET', `connection error: ${e.message}`)),
     );

@@ -5,7 +5,8 @@
  */
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, type RawConnection } from './connection.js';
-import { makePayload, readSeq } from './frame.js';
+import { readSeq } from './frame.js';
+import { makeTextPayload } from './payload.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { ConnectionsJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
@@ -38,6 +39,7 @@ export async function runConnections(
         port: job.port,
         concurrency: job.concurrency,
         perAddress: job.perAddress,
+        tls: job.tls,
         onOpen: (ms) => {
           handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
           opened++;
@@ -78,7 +80,7 @@ export async function runConnections(
 
 /** Every open connection sends one message; all must come back intact. */
 async function echoCheck(conns: RawConnection[], codec: WireCodec, timeoutMs = 60_000): Promise<number> {
-  const template = new MessageTemplate(codec, 'echo', makePayload(32), false);
+  const template = new MessageTemplate(codec, 'echo', makeTextPayload(32), false);
   let echoed = 0;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(

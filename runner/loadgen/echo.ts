@@ -6,7 +6,8 @@
  */
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
-import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
+import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
+import { payloadFor } from './payload.js';
 import { encodeHistogram, newHistogram, Recorder } from './histogram.js';
 import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
@@ -39,8 +40,9 @@ class EchoConn {
 
 export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const binary = job.binary && codec.binary;
-  const template = new MessageTemplate(codec, 'echo', makePayload(job.payloadBytes), binary);
-  const size = job.payloadBytes;
+  const template = new MessageTemplate(codec, 'echo', payloadFor(binary, job.payloadBytes), binary);
+  // The echo as it comes back (a codec may escape the payload, e.g. inside a JSON string).
+  const size = template.payload.length;
   const expectedPayload = template.payload;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   const phases = new Phases(send);
@@ -105,7 +107,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   return {
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
-    counts: { messages: answeredInWindow, bytes: answeredInWindow * size, measured: received, sent, connections: conns.length },
+    counts: { messages: answeredInWindow, bytes: answeredInWindow * job.payloadBytes, measured: received, sent, connections: conns.length },
     histograms: { latency: encodeHistogram(latency.done()) },
     timeline: phases.timeline,
     warnings,

@@ -29,11 +29,11 @@ export async function runHandshake(job: HandshakeJob, codec: WireCodec, send: Se
   const loop = async (): Promise<void> => {
     while (running) {
       const t0 = performance.now();
-      const conn = await RawConnection.open({ host: job.host, port: job.port, codec, channel: 'echo' });
+      const conn = await RawConnection.open({ host: job.host, port: job.port, codec, channel: 'echo', tls: job.tls });
       const t1 = performance.now();
       await conn.close();
       const t2 = performance.now();
-      const echoed = await postOnFreshConnection({ host: job.host, port: job.port, path: HTTP_ECHO_PATH, body });
+      const echoed = await postOnFreshConnection({ host: job.host, port: job.port, path: HTTP_ECHO_PATH, body, tls: job.tls });
       const t3 = performance.now();
       if (!echoed.equals(body)) throw new ClientError('EECHO', `POST ${HTTP_ECHO_PATH}: the response body differs from the request body`);
       if (!phases.measuring) continue;

@@ -4,6 +4,8 @@
  * body with `Connection: close`, read the status, headers and a Content-Length body, close.
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import type { TlsJobOptions } from './jobs.js';
 import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 
 export interface FreshRequest {
@@ -12,6 +14,8 @@ export interface FreshRequest {
   path: string;
   body: Buffer;
   timeoutMs?: number;
+  /** Over TLS (https://), trusted as the WebSocket connections are. */
+  tls?: TlsJobOptions;
 }
 
 /** Resolves with the response body once it is complete; rejects on a non-200 or a bad response. */
@@ -26,7 +30,10 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
     let received = 0;
     let bodyStart = -1;
     let length = -1;
-    const socket = net.connect({ host: r.host, port: r.port, noDelay: true });
+    const t = r.tls;
+    const socket = t
+      ? tls.connect({ host: r.host, port: r.port, servername: t.servername, ...(t.ca ? { ca: t.ca } : { rejectUnauthorized: false }) })
+      : net.connect({ host: r.host, port: r.port, noDelay: true });
     let settled = false;
     const finish = (err: ClientError | null, body?: Buffer): void => {
       if (settled) return;
@@ -38,7 +45,7 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
       else resolve(body!);
     };
     const timer = setTimeout(() => finish(new ClientError('ETIMEOUT', `no HTTP response within ${r.timeoutMs ?? 10_000} ms`)), r.timeoutMs ?? 10_000);
-    socket.on('connect', () => socket.write(Buffer.concat([head, r.body])));
+    socket.on(t ? 'secureConnect' : 'connect', () => socket.write(Buffer.concat([head, r.body])));
     socket.on('error', (e: NodeJS.ErrnoException) => finish(new ClientError(e.code ?? 'ECONNECT', `HTTP request failed: ${e.message}`)));
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);

@@ -48,7 +48,7 @@ export function freshConnections(counter: { opened: number }): (client: autocann
 
 function autocannonOptions(job: HttpJob, body: Buffer, fresh: { opened: number }): autocannon.Options {
   return {
-    url: `http://${job.host}:${job.port}${HTTP_ECHO_PATH}`,
+    url: `${job.tls ? 'https' : 'http'}://${job.host}:${job.port}${HTTP_ECHO_PATH}`,
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', ...(job.keepAlive ? {} : { connection: 'close' }) },
     body,

@@ -12,6 +12,32 @@ interface JobBase {
   codecModule: string;
   warmupMs: number;
   durationMs: number;
+  /** Frame type of the messages: text (UTF-8, validated by servers) or binary. Absent: text. */
+  frames?: 'text' | 'binary';
+  /** Speak TLS (wss://, https://) to the server. */
+  tls?: TlsJobOptions;
+  /** Negotiate permessage-deflate (RFC 7692). */
+  compression?: boolean;
+}
+
+/** What the client needs to speak TLS to a server with the run's certificate. */
+export interface TlsJobOptions {
+  /** PEM of the certificate to trust; absent: the certificate is accepted unverified. */
+  ca?: string;
+  /** Resume TLS sessions (tickets) after the first connection; off: every handshake is full. */
+  resume: boolean;
+  /** SNI name and the name the certificate is checked against. */
+  servername?: string;
+}
+
+/** What the first TLS connection negotiated. */
+export interface TlsInfo {
+  protocol: string;
+  cipher: string;
+  /** e.g. `ECDSA P-256`, `RSA 2048`. */
+  keyType: string;
+  /** Handshakes that resumed a session (0 unless resumption was on). */
+  resumed: number;
 }
 
 /**
@@ -89,6 +115,8 @@ export interface JobResult {
   /** Messages received per second of the measured window. */
   timeline: number[];
   warnings: string[];
+  /** Over TLS: what the connections negotiated. */
+  tls?: TlsInfo;
 }
 
 /** Load generator -> runner. */

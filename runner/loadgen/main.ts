@@ -13,6 +13,7 @@ import { runHttp } from './http.js';
 import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import { isLoopback } from '../loopback.js';
+import { tlsInfo } from './tls-socket.js';
 
 const send = (m: LoadgenMessage): void => {
   process.send?.(m);
@@ -56,6 +57,8 @@ process.once('message', (m: RunnerMessage) => {
   if (m.type !== 'job') return;
   run(m.job).then(
     (result) => {
+      const tls = tlsInfo();
+      if (tls) result.tls = tls;
       process.send?.({ type: 'result', result } satisfies LoadgenMessage, () => finish(0));
     },
     (err: { code?: string; message?: string }) => {

@@ -4,11 +4,14 @@
  */
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
+import type { TlsJobOptions } from './jobs.js';
 
 export interface OpenOptions {
   host: string;
   port: number;
   concurrency?: number;
+  /** Over TLS (wss://). */
+  tls?: TlsJobOptions;
   /** Connections per source address; 0 lets the kernel choose the source. */
   perAddress?: number;
   /** Called after each successful handshake with its duration in ms. */
@@ -44,6 +47,7 @@ export async function openConnections(
           codec,
           channel,
           localAddress: sourceAddress(index, opts.perAddress ?? 0),
+          tls: opts.tls,
         });
         opts.onOpen?.(performance.now() - started, index);
         conns.push(conn);

@@ -19,14 +19,14 @@ export class MessageTemplate {
   private readonly tail: Buffer;
   /** Small messages are copied whole into a batch buffer; large ones go out as head + tail. */
   readonly small: boolean;
-  /** The application payload as sent, for verifying echoes. */
+  /** The application payload as the echo carries it back (as sent, or as the codec escaped it). */
   readonly payload: Buffer;
 
   constructor(codec: WireCodec, channel: Channel, payload: Buffer, binary: boolean) {
     if (payload.length < SEQ_BYTES) throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
-    this.payload = payload;
     this.mask = randomBytes(4);
-    const { frames, payloadOffset } = codec.encode(channel, payload, binary && codec.binary);
+    const { frames, payloadOffset, echoed } = codec.encode(channel, payload, binary && codec.binary);
+    this.payload = echoed ?? payload;
     const built = frames.map((f) => buildFrame(f.opcode, f.payload, this.mask));
     // A memory block of its own, not a slice of Node's shared pool: copying between two views of
     // one ArrayBuffer (the pooled batch buffer and a pooled template) takes V8's slow path.

@@ -8,6 +8,7 @@ import { FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type
 import { findings, leadText, leaders } from './glance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText, type MicroRow } from './micro.js';
 import { relativeLegend, relativeLegendShort } from './relative.js';
+import { costText, transportCosts, transportText } from './transport-cost.js';
 
 /** Options of the console reporter. */
 export interface ConsoleOptions {
@@ -113,8 +114,16 @@ function headerLines(report: Report, paint: Paint): string[] {
     `wsbench run ${report.runId}  status: ${status}  (${report.startedAt} → ${report.finishedAt})`,
     isMicroOnly(report) ? runPlanText(report) : `${runPlanText(report)}; baseline ${o.baselineLib}`,
   ];
+  const transport = transportText(report);
+  if (transport) lines.push(transport);
   if (report.status === 'interrupted') lines.push(paint('The bench was interrupted before its plan finished: some rows are missing.', 31));
   return lines;
+}
+
+/** What TLS and compression cost each library, from cases that differ only by them. */
+function costLines(report: Report): string[] {
+  const costs = transportCosts(report);
+  return costs.length ? ['What TLS and compression cost (same case, same library, medians):', ...costs.map((c) => `${INDENT}${costText(c)}`)] : [];
 }
 
 function findingLines(report: Report): string[] {
@@ -157,7 +166,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   const paint = painter(options.color);
   const tables = reportTables(report);
   const blocks = [
-    headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), glanceLines(report),
+    headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), glanceLines(report), costLines(report),
     microLines(report, paint), fairnessLines(report), legendLines(report, tables.length > 0),
   ];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';

@@ -189,7 +189,9 @@ function compareRows(report: Report, table: Omit<ScenarioTable, 'cases'>, c: Cas
 export function scenarioTable(report: Report, scenarioName: string): ScenarioTable | undefined {
   const scenario = report.scenarios.find((s) => s.name === scenarioName);
   if (!scenario) return undefined;
-  const primary = scenario.metrics.filter((m) => m.primary);
+  // Columns only some cases have (bytes on the wire, with compression) show only when some do.
+  const present = (key: string): boolean => report.summaries.some((x) => x.scenario === scenarioName && x.metrics[key] !== undefined);
+  const primary = scenario.metrics.filter((m) => m.primary && (!OPTIONAL_COLUMNS.has(m.key) || present(m.key)));
   const columns = (primary.length > 0 ? primary : scenario.metrics).map((m) => ({
     key: m.key, label: m.label, unit: m.unit, better: m.better, headline: m.key === scenario.headline,
   }));
@@ -201,6 +203,9 @@ export function scenarioTable(report: Report, scenarioName: string): ScenarioTab
   });
   return { ...base, cases };
 }
+
+/** Primary metrics that are left out of a table when no case of it has them. */
+const OPTIONAL_COLUMNS = new Set(['wireBytesPerMsg', 'wireRatio']);
 
 /** Tables of every scenario of the report, in report order. */
 export function reportTables(report: Report): ScenarioTable[] {

@@ -13,6 +13,7 @@ import {
 } from './format.js';
 import { findings, leadText, leaders } from './glance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
+import { costText, transportCosts, transportText } from './transport-cost.js';
 import { relativeLegend } from './relative.js';
 import { buildChartSpecs, type ChartSpec } from './html-charts.js';
 import { CLIENT_SCRIPT } from './html-client.js';
@@ -128,8 +129,17 @@ function headerHtml(report: Report): SafeHtml {
 <p class="meta">Run <code>${report.runId}</code> · ${report.startedAt} → ${report.finishedAt} ·
 <span class="status status-${interrupted ? 'errored' : 'completed'}">${interrupted ? 'INTERRUPTED' : 'complete'}</span> ·
 ${runPlanText(report)}${microOnly ? '' : ` · baseline ${o.baselineLib}`}</p>
+${transportText(report) ? html`<p class="meta transport">${transportText(report)}</p>` : ''}
 ${interrupted ? html`<p class="banner">This bench was interrupted before its plan finished: rows marked “missing” have no result.</p>` : ''}
 ${microOnly ? '' : html`<p class="legend">Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => html`${flagBadges([f])} ${FLAG_LEGEND[f]}. `)}</p>`}</header>`;
+}
+
+/** What TLS and compression cost each library, from cases that differ only by them. */
+function costSection(report: Report): SafeHtml | '' {
+  const costs = transportCosts(report);
+  if (!costs.length) return '';
+  return html`<section id="transport-cost"><h2>What TLS and compression cost</h2><p>Same case, same library, medians.</p>
+<ul>${costs.map((c) => html`<li>${costText(c)}</li>`)}</ul></section>`;
 }
 
 /** Renders the Report as one self-contained, offline HTML document. */
@@ -141,6 +151,7 @@ export function renderHtml(report: Report): string {
 <body><main>
 ${headerHtml(report)}
 ${glanceSection(report)}
+${costSection(report)}
 ${reportTables(report).map((t) => scenarioSection(t, specs))}
 ${microSection(report, specs)}
 ${environmentSection(report)}

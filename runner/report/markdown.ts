@@ -9,6 +9,7 @@ import {
 } from './format.js';
 import { findings, leadText, leaders } from './glance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
+import { costText, transportCosts, transportText } from './transport-cost.js';
 import { relativeLegend } from './relative.js';
 
 /** Escapes text for a GFM table cell or paragraph. */
@@ -136,8 +137,12 @@ export function renderMarkdown(report: Report): string {
     `${report.status === 'interrupted' ? '**INTERRUPTED** — the bench stopped before its plan finished; missing rows have no result. ' : ''}` +
       `Status: ${report.status} · ${escapeMarkdown(report.startedAt)} → ${escapeMarkdown(report.finishedAt)} · ${escapeMarkdown(runPlanText(report))}${baseline}`,
   ];
+  const transport = transportText(report);
+  if (transport) title.push('', escapeMarkdown(transport));
+  const costs = transportCosts(report);
+  const costBlock = costs.length ? ['## What TLS and compression cost', '', 'Same case, same library, medians.', '', ...costs.map((c) => `- ${escapeMarkdown(costText(c))}`)] : [];
   const tables = reportTables(report);
   const legend = tables.length ? [`Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`] : [];
-  const blocks = [title, glanceBlock(report), ...tables.map(scenarioBlock), legend, microBlock(report), environmentBlock(report)];
+  const blocks = [title, glanceBlock(report), costBlock, ...tables.map(scenarioBlock), legend, microBlock(report), environmentBlock(report)];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
 }

@@ -38,6 +38,16 @@ export const RunStats = z.object({
   /** Messages per second over each second of the measured window. */
   timeline: z.array(z.number()).optional(),
   clientBound: z.boolean(),
+  /** Over TLS: what the load generator's connections negotiated (first connection). */
+  tls: z
+    .object({
+      protocol: z.string(),
+      cipher: z.string(),
+      keyType: z.string(),
+      /** Handshakes that resumed a session: 0 unless --tls-resume. */
+      resumed: z.number(),
+    })
+    .optional(),
 });
 export type RunStats = z.infer<typeof RunStats>;
 
@@ -223,6 +233,11 @@ export const Report = z.object({
     quick: z.boolean(),
     baselineLib: z.string(),
     params: z.record(z.string(), Scalar),
+    /**
+     * Frame type, TLS and compression of the cases (lists: each value a case), TLS resumption
+     * and certificate. Absent in reports written before they existed (binary frames, plain TCP).
+     */
+    transport: z.record(z.string(), Scalar).optional(),
   }),
   environment: Environment,
   libraries: z.array(LibraryInfo),

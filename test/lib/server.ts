@@ -2,12 +2,13 @@
 import { ADAPTERS, findAdapter } from '../../adapters/index.js';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { RawConnection } from '../../runner/loadgen/connection.js';
+import type { TlsJobOptions } from '../../runner/loadgen/jobs.js';
 import { startServer, type ServerHandle } from '../../runner/process/server-process.js';
 
-export async function start(name: string): Promise<ServerHandle> {
+export async function start(name: string, env?: Record<string, string>): Promise<ServerHandle> {
   const adapter = findAdapter(name, true);
   if (!adapter) throw new Error(`no adapter ${name}`);
-  return startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000 });
+  return startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000, ...(env ? { env } : {}) });
 }
 
 export async function codecOf(name: string): Promise<WireCodec> {
@@ -17,8 +18,8 @@ export async function codecOf(name: string): Promise<WireCodec> {
 }
 
 /** A client connection that collects every payload it receives. */
-export async function client(server: ServerHandle, codec: WireCodec, channel: Channel): Promise<{ conn: RawConnection; next(): Promise<Buffer> }> {
-  const conn = await RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel });
+export async function client(server: ServerHandle, codec: WireCodec, channel: Channel, tls?: TlsJobOptions): Promise<{ conn: RawConnection; next(): Promise<Buffer> }> {
+  const conn = await RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel, ...(tls ? { tls } : {}) });
   const queue: Buffer[] = [];
   const waiters: Array<(b: Buffer) => void> = [];
   conn.onData = (buf, s, e) => {

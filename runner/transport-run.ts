@@ -1,0 +1,63 @@
+/**
+ * The transport of one run: whether a library can run a case at all (binary frames,
+ * compression), the server's environment (certificate files, WSBENCH_COMPRESSION) and the
+ * transport fields of the load-generator job.
+ */
+import { binaryUnsupported, compressionUnsupported } from '../adapters/capabilities.js';
+import type { Job } from './loadgen/jobs.js';
+import type { CaseRef } from './report/schema.js';
+import type { TlsMaterial } from './tls-cert.js';
+
+/** Scenarios that drive a library's own client, which wsbench does not point at https:// yet. */
+const NO_TLS = new Set(['fallback']);
+
+/** Why `library` cannot run case `c` of `scenario` over its transport, or null if it can. */
+export function transportSkip(scenario: string, library: string, c: CaseRef): string | null {
+  if (c.params.frames === 'binary') {
+    const why = binaryUnsupported(library);
+    if (why) return why;
+  }
+  // The production case runs without compression where a library has none (and says so).
+  if (c.params.compression === true && c.params.production !== true) {
+    const why = compressionUnsupported(library);
+    if (why) return why;
+  }
+  if (c.params.tls === true && NO_TLS.has(scenario)) return `${scenario} drives the libraries' own clients, which are not run over TLS yet`;
+  return null;
+}
+
+/** Whether this run negotiates permessage-deflate. */
+export function compressionOn(library: string, c: CaseRef): boolean {
+  return c.params.compression === true && compressionUnsupported(library) === null;
+}
+
+/** A warning for a production case that ran without compression. */
+export function transportWarnings(library: string, c: CaseRef): string[] {
+  if (c.params.production !== true || c.params.compression !== true) return [];
+  const why = compressionUnsupported(library);
+  return why ? [`ran without compression in this production case: ${why}`] : [];
+}
+
+/** Server environment of a run: the certificate files over TLS, WSBENCH_COMPRESSION=1. */
+export function transportEnv(library: string, c: CaseRef, tls: TlsMaterial | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (c.params.tls === true && tls) {
+    env.WSBENCH_TLS_CERT = tls.certFile;
+    env.WSBENCH_TLS_KEY = tls.keyFile;
+  }
+  if (compressionOn(library, c)) env.WSBENCH_COMPRESSION = '1';
+  return env;
+}
+
+/** The job with the case's frame type, TLS and compression. */
+export function withJobTransport<J extends Job>(job: J, library: string, c: CaseRef, tls: TlsMaterial | undefined): J {
+  const frames = c.params.frames === 'binary' ? 'binary' : 'text';
+  return {
+    ...job,
+    frames,
+    // Echo and broadcast jobs carry the frame type as `binary` too.
+    ...('binary' in job ? { binary: frames === 'binary' } : {}),
+    ...(c.params.tls === true && tls ? { tls: tls.client } : {}),
+    ...(compressionOn(library, c) ? { compression: true } : {}),
+  };
+}

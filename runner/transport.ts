@@ -1,0 +1,168 @@
+/**
+ * The transport options of a bench, from the command line: frame type (`--frames text|binary`),
+ * TLS (`--tls`, `--tls off,on`, `--tls-cert/--tls-key`, `--tls-resume`) and permessage-deflate
+ * (`--compression`). Each value of a list becomes a case (crossed with the scenario's own
+ * cases), so one report shows, say, plain and TLS side by side. Validated before anything runs.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import tls from 'node:tls';
+import type { CaseRef } from './report/schema.js';
+import type { Scenario, ScenarioOptions } from '../scenarios/types.js';
+import { UsageError } from './errors.js';
+
+export type Frames = 'text' | 'binary';
+
+export interface RawTransport {
+  frames?: string;
+  /** `true` for a bare `--tls`, else the list as typed. */
+  tls?: string | boolean;
+  compression?: string | boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsResume?: boolean;
+}
+
+export interface TransportPlan {
+  frames: Frames[];
+  tls: boolean[];
+  compression: boolean[];
+  /** Your own certificate and key (else a throwaway one is made per run). */
+  cert?: { certFile: string; keyFile: string };
+  /** TLS session resumption after the first connection (off: every handshake is full). */
+  resume: boolean;
+  /** No transport flag was given: the default suite adds its "production" cases. */
+  defaults: boolean;
+}
+
+/** Scenarios whose messages have a frame type (the others only open connections or speak HTTP). */
+const FRAMED = new Set(['latency', 'throughput', 'rate', 'broadcast']);
+/** Scenarios where permessage-deflate changes what is measured. */
+const COMPRESSED = new Set(['latency', 'throughput', 'rate', 'broadcast', 'connections']);
+
+function items(value: string, flag: string): string[] {
+  const list = [...new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  if (list.length === 0) throw new UsageError(`${flag} needs at least one value`);
+  return list;
+}
+
+function onOff(value: string | boolean | undefined, flag: string): boolean[] {
+  if (value === undefined) return [false];
+  if (value === true) return [true];
+  if (value === false) return [false];
+  return items(value, flag).map((v) => {
+    if (v === 'on' || v === 'true') return true;
+    if (v === 'off' || v === 'false') return false;
+    throw new UsageError(`${flag} takes on, off or a list of them (e.g. ${flag} off,on), got '${v}'`);
+  });
+}
+
+function parseFrames(value: string | undefined): Frames[] {
+  if (value === undefined) return ['text'];
+  return items(value, '--frames').map((v) => {
+    if (v === 'text' || v === 'binary') return v;
+    throw new UsageError(`--frames takes text, binary or text,binary, got '${v}'`);
+  });
+}
+
+function readPem(file: string, flag: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}): pass a readable PEM file`);
+  }
+}
+
+/** Fails unless the two files are a PEM certificate and its own private key. */
+export function checkCertificate(certFile: string, keyFile: string): void {
+  const certPem = readPem(certFile, '--tls-cert');
+  const keyPem = readPem(keyFile, '--tls-key');
+  let cert: crypto.X509Certificate;
+  try {
+    cert = new crypto.X509Certificate(certPem);
+  } catch {
+    throw new UsageError(`--tls-cert ${certFile} is not a PEM certificate: pass the certificate file (BEGIN CERTIFICATE)`);
+  }
+  let key: crypto.KeyObject;
+  try {
+    key = crypto.createPrivateKey(keyPem);
+  } catch {
+    throw new UsageError(`--tls-key ${keyFile} is not a PEM private key (unencrypted): pass the key file (BEGIN PRIVATE KEY)`);
+  }
+  if (!cert.checkPrivateKey(key)) throw new UsageError(`--tls-key ${keyFile} does not match --tls-cert ${certFile}: pass the key the certificate was made for`);
+  try {
+    tls.createSecureContext({ cert: certPem, key: keyPem });
+  } catch (err) {
+    throw new UsageError(`--tls-cert/--tls-key: node:tls refuses them (${(err as Error).message.split('\n')[0]}): pass another certificate`);
+  }
+}
+
+export function parseTransport(raw: RawTransport): TransportPlan {
+  const frames = parseFrames(raw.frames);
+  const tlsValues = onOff(raw.tls, '--tls');
+  const compression = onOff(raw.compression, '--compression');
+  const usesTls = tlsValues.includes(true);
+  if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
+    throw new UsageError(`${raw.tlsCert === undefined ? '--tls-key' : '--tls-cert'} needs ${raw.tlsCert === undefined ? '--tls-cert' : '--tls-key'} too: pass both files`);
+  }
+  if ((raw.tlsCert !== undefined || raw.tlsResume) && !usesTls) {
+    throw new UsageError(`${raw.tlsCert !== undefined ? '--tls-cert' : '--tls-resume'} applies only over TLS: add --tls (or --tls off,on)`);
+  }
+  if (raw.tlsCert !== undefined) checkCertificate(raw.tlsCert, raw.tlsKey!);
+  const defaults = raw.frames === undefined && raw.tls === undefined && raw.compression === undefined;
+  return {
+    frames,
+    tls: tlsValues,
+    compression,
+    ...(raw.tlsCert !== undefined ? { cert: { certFile: raw.tlsCert, keyFile: raw.tlsKey! } } : {}),
+    resume: raw.tlsResume === true,
+    defaults,
+  };
+}
+
+/** The case `c` over one transport: params and a label and id that name it. */
+function withTransport(scenario: string, c: CaseRef, frames: Frames, tlsOn: boolean, compression: boolean, production = false): CaseRef {
+  const framed = FRAMED.has(scenario);
+  const label = [c.label, framed ? frames : '', tlsOn ? 'TLS' : '', compression ? (production ? 'deflate where supported' : 'deflate') : ''].filter(Boolean).join(', ');
+  const id = [c.id, framed ? frames : '', tlsOn ? 'tls' : '', compression ? 'deflate' : '', production ? 'prod' : ''].filter(Boolean).join('-');
+  return {
+    id,
+    label: production ? `${label} (production)` : label,
+    params: { ...c.params, frames, tls: tlsOn, compression, ...(production ? { production: true } : {}) },
+  };
+}
+
+/**
+ * The cases of a scenario crossed with every transport value that applies to it, and, for the
+ * default suite, its "production" case (throughput: 1 KiB over TLS with compression where the
+ * library supports it; connections: the handshake rate over TLS).
+ */
+export function expandCases(scenario: Scenario, options: ScenarioOptions, base: CaseRef[], t: TransportPlan): CaseRef[] {
+  const name = scenario.name;
+  const frames = FRAMED.has(name) ? t.frames : (['text'] as Frames[]);
+  const compression = COMPRESSED.has(name) ? t.compression : [false];
+  const out: CaseRef[] = [];
+  for (const c of base) for (const f of frames) for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z));
+  if (!t.defaults) return out;
+  if (name === 'throughput') {
+    const [c] = scenario.cases({ ...options, params: { ...options.params, payload: [1024] } });
+    if (c) out.push(withTransport(name, c, 'text', true, true, true));
+  } else if (name === 'connections' && !options.quick) {
+    // Not in --quick: one more connections case would take it past its 3 minutes.
+    const [c] = scenario.cases(options);
+    if (c) out.push(withTransport(name, c, 'text', true, false, true));
+  }
+  return out;
+}
+
+/** The transport settings of a bench, for report.json's options. */
+export function transportOptions(t: TransportPlan): Record<string, string | boolean> {
+  return {
+    frames: t.frames.join(','),
+    tls: t.tls.map((v) => (v ? 'on' : 'off')).join(','),
+    compression: t.compression.map((v) => (v ? 'on' : 'off')).join(','),
+    tlsResume: t.resume,
+    tlsCertificate: t.cert ? `given: ${t.cert.certFile}` : 'throwaway self-signed ECDSA P-256, made with the openssl CLI for this bench, deleted after',
+    productionCases: t.defaults,
+  };
+}
