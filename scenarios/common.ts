@@ -53,6 +53,18 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/**
+ * Bytes on the wire per measured message, server to client (frame headers included; with
+ * permessage-deflate, compressed), and their ratio to the payload: below 1 when compression works.
+ */
+export function wireMetrics(counts: Record<string, number>): Record<string, number> {
+  const { wireBytes, measured, messages, bytes } = counts;
+  if (wireBytes === undefined || !measured || !messages) return {};
+  const wireBytesPerMsg = wireBytes / measured;
+  const payload = bytes / messages;
+  return payload > 0 ? { wireBytesPerMsg, wireRatio: wireBytesPerMsg / payload } : { wireBytesPerMsg };
+}
+
 /** Metrics of an echo job: rate, bandwidth, latency, CPU. */
 export function echoOutcome(x: Measured, extra: Record<string, number> = {}): ScenarioOutcome {
   const r = x.result;
@@ -64,6 +76,7 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
     mbPerSec: r.counts.bytes / seconds / 1e6,
     ...latencyMetrics(r.histograms.latency),
     ...cpu.metrics,
+    ...wireMetrics(r.counts),
     ...extra,
   };
   const perCpu = perServerCpuSecond(msgsPerSec, cpu.metrics.serverCpuPct);
@@ -84,6 +97,9 @@ export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: 
     connections: c.params.connections as number,
     payloadBytes: c.params.payload as number,
     binary: true,
+    // Interim, until --compression (issue 10, part A) sets it: WSBENCH_COMPRESSION=1 in the
+    // runner's environment reaches the servers (inherited) and asks the client to negotiate it.
+    ...(process.env.WSBENCH_COMPRESSION === '1' ? { compression: true } : {}),
     ...extra,
   };
 }

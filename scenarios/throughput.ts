@@ -17,6 +17,8 @@ export const throughput: Scenario = {
     ...latencyDefs('', ['p99']),
     ...CPU_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
+    m('wireBytesPerMsg', 'wire bytes per message (server to client)', 'B', 'none'),
+    m('wireRatio', 'wire / payload bytes', 'ratio', 'none'),
   ],
   headline: 'msgsPerSec',
   cases(o) {

@@ -9,12 +9,13 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
+import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
 const options = {
   transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
-  perMessageDeflate: FAIR_SETTINGS.compression,
+  perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
   httpCompression: false,
   maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
   serveClient: false,
@@ -23,7 +24,7 @@ const options = {
 export const adapter: ServerAdapter = {
   settings: {
     transports: options.transports.join(','),
-    perMessageDeflate: options.perMessageDeflate,
+    perMessageDeflate: WS_DEFLATE_SETTING,
     httpCompression: options.httpCompression,
     maxHttpBufferSize: options.maxHttpBufferSize,
     parser: 'default (socket.io-parser)',

@@ -9,10 +9,11 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
+import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 export const adapter: ServerAdapter = {
   settings: {
-    perMessageDeflate: FAIR_SETTINGS.compression,
+    perMessageDeflate: WS_DEFLATE_SETTING,
     maxPayload: FAIR_SETTINGS.maxPayloadBytes,
     clientTracking: false,
     broadcast: 'loop over a Set of room members',
@@ -24,7 +25,7 @@ export const adapter: ServerAdapter = {
     const server = http.createServer(httpEchoListener);
     const wss = new WebSocketServer({
       server,
-      perMessageDeflate: FAIR_SETTINGS.compression,
+      perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
       maxPayload: FAIR_SETTINGS.maxPayloadBytes,
       clientTracking: false,
     });

@@ -12,6 +12,11 @@ interface JobBase {
   codecModule: string;
   warmupMs: number;
   durationMs: number;
+  /**
+   * Negotiate permessage-deflate (RFC 7692) on every WebSocket; a server that answers without it
+   * fails the run (EDEFLATE): an uncompressed run is never measured as compressed.
+   */
+  compression?: boolean;
 }
 
 /**

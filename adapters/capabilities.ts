@@ -1,0 +1,25 @@
+/**
+ * What each library cannot do, with the reason a skipped row shows. Read by the runner without
+ * loading any library.
+ */
+
+const NO_COMPRESSION: Record<string, string> = {
+  websocket: 'websocket (websocket-node) has no permessage-deflate support',
+  sockjs:
+    "sockjs's faye-websocket layer takes extensions only through faye_server_options.extensions, " +
+    'and the permessage-deflate package it needs is not installed',
+};
+
+const NO_BINARY: Record<string, string> = {
+  sockjs: 'SockJS carries text messages only',
+};
+
+/** Why `library` cannot run with permessage-deflate, or null when it can. */
+export function compressionUnsupported(library: string): string | null {
+  return NO_COMPRESSION[library] ?? null;
+}
+
+/** Why `library` cannot carry binary messages, or null when it can. */
+export function binaryUnsupported(library: string): string | null {
+  return NO_BINARY[library] ?? null;
+}
