@@ -1,19 +1,25 @@
 /**
- * What each library can carry, known without loading it: the runner skips a case a library
- * cannot run (with this reason) instead of starting its server.
+ * What each library cannot do, with the reason a skipped row shows. Read by the runner without
+ * loading any library.
  */
 
-/** Why `library` cannot negotiate permessage-deflate on the server, or null if it can. */
+const NO_COMPRESSION: Record<string, string> = {
+  websocket: 'websocket (websocket-node) has no permessage-deflate support',
+  sockjs:
+    "sockjs's faye-websocket layer takes extensions only through faye_server_options.extensions, " +
+    'and the permessage-deflate package it needs is not installed',
+};
+
+const NO_BINARY: Record<string, string> = {
+  sockjs: 'SockJS carries text messages only',
+};
+
+/** Why `library` cannot run with permessage-deflate, or null when it can. */
 export function compressionUnsupported(library: string): string | null {
-  const base = library.split('@')[0];
-  if (base === 'websocket') return 'websocket (websocket-node) has no permessage-deflate on the server side';
-  if (base === 'sockjs') return 'sockjs: permessage-deflate is not enabled on its faye-websocket transport by this adapter';
-  return null;
+  return NO_COMPRESSION[library.split('@')[0]] ?? null;
 }
 
-/** Why `library` cannot carry binary messages, or null if it can. */
+/** Why `library` cannot carry binary messages, or null when it can. */
 export function binaryUnsupported(library: string): string | null {
-  const base = library.split('@')[0];
-  if (base === 'sockjs') return 'sockjs carries text messages only (SockJS messages are strings)';
-  return null;
+  return NO_BINARY[library.split('@')[0]] ?? null;
 }

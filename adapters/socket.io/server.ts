@@ -10,12 +10,13 @@ import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
 import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
 const options = {
   transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
-  perMessageDeflate: FAIR_SETTINGS.compression,
+  perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
   httpCompression: false,
   maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
   serveClient: false,
@@ -24,7 +25,7 @@ const options = {
 export const adapter: ServerAdapter = {
   settings: {
     transports: options.transports.join(','),
-    perMessageDeflate: options.perMessageDeflate,
+    perMessageDeflate: WS_DEFLATE_SETTING,
     httpCompression: options.httpCompression,
     maxHttpBufferSize: options.maxHttpBufferSize,
     parser: 'default (socket.io-parser)',

@@ -10,10 +10,11 @@ import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 export const adapter: ServerAdapter = {
   settings: {
-    perMessageDeflate: FAIR_SETTINGS.compression,
+    perMessageDeflate: WS_DEFLATE_SETTING,
     maxPayload: FAIR_SETTINGS.maxPayloadBytes,
     clientTracking: false,
     broadcast: 'loop over a Set of room members',
@@ -25,7 +26,7 @@ export const adapter: ServerAdapter = {
     const server = createHttpServer(httpEchoListener);
     const wss = new WebSocketServer({
       server,
-      perMessageDeflate: FAIR_SETTINGS.compression,
+      perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
       maxPayload: FAIR_SETTINGS.maxPayloadBytes,
       clientTracking: false,
     });

@@ -13,6 +13,7 @@ import type { BroadcastJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
+import { commonDeflate } from './deflate.js';
 
 const RING = 1 << 16;
 const RING_MASK = RING - 1;
@@ -31,22 +32,24 @@ class Sender {
 export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const n = job.clients;
   const others = n - 1;
-  const template = new MessageTemplate(codec, 'broadcast', payloadFor(job.binary && codec.binary, job.payloadBytes), job.binary);
+  const conns = await openConnections(job, codec, 'broadcast', n);
+  const template = new MessageTemplate(codec, 'broadcast', payloadFor(job.binary && codec.binary, job.payloadBytes), job.binary, commonDeflate(conns.map((c) => c.deflate)));
   const payload = template.payload;
   const size = template.payload.length;
-  const conns = await openConnections(job, codec, 'broadcast', n);
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
   const senders = Array.from({ length: job.senders }, () => new Sender());
   const phases = new Phases(send);
   const latency = newHistogram();
   const fanout = newHistogram();
-  const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0 };
+  // wireBytes: server-to-client bytes of the measured deliveries (frame headers included).
+  const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0, wireBytes: 0 };
   const latch = new FailureLatch<ClientError>();
   const { fail, failed } = latch;
 
   conns.forEach((conn, r) => {
     const expected = new Int32Array(job.senders);
+    let wireSeen = 0;
     conn.onFailure = (e) => fail(new ClientError(e.code, `client ${r}: ${e.message}`));
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
@@ -55,6 +58,8 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
+      const wire = conn.wireIn - wireSeen;
+      wireSeen += wire;
       if (s === r) return void c.self++;
       if (post < expected[s]) return void c.duplicates++;
       expected[s] = post + 1;
@@ -65,6 +70,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       const ns = Math.max(1, Math.round((conn.readAt - sender.sentAt[slot]) * 1e6));
       latency.recordValue(ns);
       c.deliveries++;
+      c.wireBytes += wire;
       if (++sender.received[slot] === others) {
         fanout.recordValue(ns);
         c.complete++;
@@ -118,6 +124,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       clients: n,
       messages: c.deliveries,
       bytes: c.deliveries * job.payloadBytes,
+      wireBytes: c.wireBytes,
     },
     histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout) },
     timeline: phases.timeline,

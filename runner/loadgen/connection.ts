@@ -10,7 +10,8 @@ import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 import type { MessageTemplate } from './template.js';
 import type { TlsJobOptions } from './jobs.js';
 import { connectSocket } from './tls-socket.js';
-import { FrameParser, buildFrame, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
+import { FrameParser, buildFrame, COMPRESSED, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
+import { acceptResponse, deflateMessage, Inflater, offerHeader, type DeflateOffer, type DeflateParams } from './deflate.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Batches up to this size are copied into one buffer and written with one call. */
@@ -31,6 +32,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Over TLS (wss://): how to trust the server. */
   tls?: TlsJobOptions;
+  /** Offer permessage-deflate; the connection fails (EDEFLATE) if the server does not accept it. */
+  deflate?: DeflateOffer;
 }
 
 export type DataHandler = (opcode: number, data: Buffer) => void;
@@ -61,6 +64,11 @@ export class RawConnection implements CodecConnection {
   private closing = false;
   private failed = false;
   private readonly reply = (text: string): void => this.sendText(text);
+  /** permessage-deflate as negotiated; null when not offered. */
+  deflate: DeflateParams | null = null;
+  private inflater: Inflater | null = null;
+  /** Data messages that came without RSV1 although permessage-deflate was negotiated. */
+  uncompressedIn = 0;
 
   private constructor(
     readonly opts: ConnectOptions,
@@ -77,7 +85,9 @@ export class RawConnection implements CodecConnection {
       this.socket.write(
         `GET ${opts.codec.path(opts.channel)} HTTP/1.1\r\nHost: ${opts.host}:${opts.port}\r\n` +
           `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n` +
-          `Sec-WebSocket-Version: 13\r\n\r\n`,
+          `Sec-WebSocket-Version: 13\r\n` +
+          (opts.deflate ? `Sec-WebSocket-Extensions: ${offerHeader(opts.deflate)}\r\n` : '') +
+          '\r\n',
       );
     };
     this.socket = connectSocket(
@@ -155,13 +165,47 @@ export class RawConnection implements CodecConnection {
       this.fail(new ClientError('EUPGRADE', 'wrong or missing Sec-WebSocket-Accept'));
       return;
     }
+    if (!this.negotiate(head)) return;
     this.upgraded = true;
     this.upgradeDone();
     const rest = all.subarray(end + 4);
     if (rest.length > 0) this.parser.feed(rest);
   }
 
+  /** Checks the extensions the server answered against what was offered; false once failed. */
+  private negotiate(head: string): boolean {
+    const lines = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)].map((m) => m[1].trim()).filter(Boolean);
+    if (!this.opts.deflate) {
+      if (lines.length === 0) return true;
+      this.fail(new ClientError('EPROTOCOL', `the server answered extensions that were not offered: ${lines.join(', ')}`));
+      return false;
+    }
+    try {
+      this.deflate = acceptResponse(this.opts.deflate, lines.join(', '));
+    } catch (err) {
+      this.fail(err as ClientError);
+      return false;
+    }
+    this.parser.allowRsv1 = true;
+    return true;
+  }
+
+  /** Bytes of every frame received so far (headers included). */
+  get wireIn(): number {
+    return this.parser.wireBytes;
+  }
+
   private message(opcode: number, buf: Buffer, start: number, end: number): void {
+    if (opcode & COMPRESSED) {
+      try {
+        buf = (this.inflater ??= new Inflater()).inflate(buf, start, end);
+      } catch (err) {
+        return this.fail(err as ClientError);
+      }
+      start = 0;
+      end = buf.length;
+      opcode &= 0x0f;
+    } else if (this.deflate) this.uncompressedIn++;
     if (this.raw) return this.onData(buf, start, end);
     if (this.handshaking) {
       const copy = { opcode, payload: Buffer.from(buf.subarray(start, end)) };
@@ -258,7 +302,15 @@ export class RawConnection implements CodecConnection {
   /** Sends one application message through the codec (not the hot path: it builds frames). */
   sendPayload(payload: Buffer, binary: boolean): void {
     const { frames } = this.opts.codec.encode(this.opts.channel, payload, binary && this.opts.codec.binary);
-    for (const f of frames) this.send(buildFrame(f.opcode, f.payload).bytes);
+    for (const f of frames) {
+      if (!this.deflate) {
+        this.send(buildFrame(f.opcode, f.payload).bytes);
+        continue;
+      }
+      const frame = buildFrame(f.opcode, deflateMessage(f.payload, -1, this.deflate.clientMaxWindowBits).data).bytes;
+      frame[0] |= COMPRESSED;
+      this.send(frame);
+    }
   }
 
   nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {
@@ -280,6 +332,7 @@ export class RawConnection implements CodecConnection {
   private fail(err: ClientError): void {
     if (this.failed) return;
     this.failed = true;
+    this.inflater?.close();
     if (!this.upgraded) this.upgradeDone(err);
     this.onFailure(err);
     if (!this.socket.destroyed && err.code !== 'ECLOSED') this.socket.destroy();

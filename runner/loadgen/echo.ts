@@ -13,6 +13,7 @@ import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
+import { commonDeflate } from './deflate.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -27,6 +28,8 @@ class EchoConn {
   readonly times = new Float64Array(RING);
   /** Open loop: when the next message is due. */
   due = 0;
+  /** The connection's received wire bytes up to the last message handled. */
+  wireSeen = 0;
 
   constructor(
     readonly conn: RawConnection,
@@ -40,17 +43,22 @@ class EchoConn {
 
 export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const binary = job.binary && codec.binary;
-  const template = new MessageTemplate(codec, 'echo', payloadFor(binary, job.payloadBytes), binary);
+  const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
+  // Built once the connections are open: with compression, as negotiated.
+  const template = new MessageTemplate(codec, 'echo', payloadFor(binary, job.payloadBytes), binary, commonDeflate(conns.map((c) => c.conn.deflate)));
   // The echo as it comes back (a codec may escape the payload, e.g. inside a JSON string).
   const size = template.payload.length;
   const expectedPayload = template.payload;
-  const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   const phases = new Phases(send);
   const latency = new Recorder(newHistogram());
   // The measured messages are those sent (or due) inside the window, whenever their echo comes:
   // the slowest answers, which arrive after the window, count too, and a warm-up backlog does not.
   const win = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
   let received = 0;
+  // Bytes on the wire, server to client, of the measured echoes (frame headers included; with
+  // compression, as compressed; TLS records not counted); protocol frames of the library (an
+  // Engine.IO ping, a Socket.IO attachment header) count towards the message that follows them.
+  let wireBytes = 0;
   let answeredInWindow = 0;
   let sending = true;
   const warnings: string[] = [];
@@ -78,11 +86,14 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
       c.expected++;
       phases.perSecond++; // progress and the timeline (Phases resets it when measuring starts)
       const sentAt = c.times[seq & RING_MASK];
+      const wire = c.conn.wireIn;
       if (sentAt >= win.start && sentAt < win.end) {
         latency.record(Math.max(1, Math.round((now - sentAt) * 1e6)));
         received++;
+        wireBytes += wire - c.wireSeen;
         if (now < win.end) answeredInWindow++;
       }
+      c.wireSeen = wire;
       if (job.rate === undefined && sending) sendOne(c, now);
     };
   }
@@ -104,10 +115,21 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
     const achieved = (answeredInWindow * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
   }
+  const uncompressed = conns.reduce((n, c) => n + c.conn.uncompressedIn, 0);
+  if (job.compression && uncompressed > 0) warnings.push(`${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`);
   return {
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
-    counts: { messages: answeredInWindow, bytes: answeredInWindow * job.payloadBytes, measured: received, sent, connections: conns.length },
+    // wireBytes: server-to-client bytes of the measured messages; wireBytesOut: client-to-server.
+    counts: {
+      messages: answeredInWindow,
+      bytes: answeredInWindow * job.payloadBytes,
+      measured: received,
+      sent,
+      connections: conns.length,
+      wireBytes,
+      wireBytesOut: received * template.bytes.length,
+    },
     histograms: { latency: encodeHistogram(latency.done()) },
     timeline: phases.timeline,
     warnings,

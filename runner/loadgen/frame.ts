@@ -83,6 +83,11 @@ export function makePayload(size: number, seed = 0): Buffer {
  * `buf[start, end)`. Offsets instead of a subarray: no allocation per message on the hot path.
  */
 export type MessageHandler = (opcode: number, buf: Buffer, start: number, end: number) => void;
+/**
+ * Set in the opcode handed to a MessageHandler when the message's first frame had RSV1 set
+ * (permessage-deflate: the payload is compressed).
+ */
+export const COMPRESSED = 0x40;
 /** Called for control frames. */
 export type ControlHandler = (opcode: number, data: Buffer) => void;
 
@@ -110,6 +115,11 @@ export class FrameParser {
   private largeB0 = 0;
   private fragments: Buffer[] = [];
   private fragOpcode = 0;
+  private largeHdr = 0;
+  /** RSV1 is accepted only once permessage-deflate was negotiated (set by the connection). */
+  allowRsv1 = false;
+  /** Bytes of every complete frame received (headers included): bytes on the wire. */
+  wireBytes = 0;
 
   constructor(
     private readonly onMessage: MessageHandler,
@@ -127,6 +137,7 @@ export class FrameParser {
       if (this.largeFilled < this.large.length) return;
       const done = this.large;
       this.large = null;
+      this.wireBytes += this.largeHdr + done.length;
       if (!this.frame(this.largeB0, done)) return;
       off = n;
     } else if (this.carry) {
@@ -146,6 +157,7 @@ export class FrameParser {
       const b0 = buf[off];
       const b1 = buf[off + 1];
       if (b1 & 0x80) return this.onError('server sent a masked frame');
+      if (b0 & 0x70 && !this.reservedOk(b0)) return this.onError(reservedError(b0, this.allowRsv1));
       let len = b1 & 0x7f;
       let hdr = 2;
       if (len === 126) {
@@ -161,18 +173,26 @@ export class FrameParser {
       if (avail >= len) {
         const start = off + hdr;
         off = start + len;
+        this.wireBytes += hdr + len;
         // The common case, a whole final data frame, goes straight to the handler.
-        if ((b0 & 0x8f) > 0x80 && (b0 & 0x0f) < 8 && this.fragments.length === 0) this.onMessage(b0 & 0x0f, buf, start, off);
+        if ((b0 & 0x8f) > 0x80 && (b0 & 0x0f) < 8 && this.fragments.length === 0) this.onMessage(b0 & 0x4f, buf, start, off);
         else if (!this.frame(b0, buf.subarray(start, off))) return;
       } else if (len > LARGE) {
         this.large = Buffer.allocUnsafe(len);
         buf.copy(this.large, 0, off + hdr, end);
         this.largeFilled = avail;
         this.largeB0 = b0;
+        this.largeHdr = hdr;
         return;
       } else break;
     }
     if (off < end) this.carry = Buffer.from(buf.subarray(off, end));
+  }
+
+  /** RSV1 alone, on the first frame of a data message, once permessage-deflate was negotiated. */
+  private reservedOk(b0: number): boolean {
+    const opcode = b0 & 0x0f;
+    return this.allowRsv1 && (b0 & 0x70) === 0x40 && (opcode === OP_TEXT || opcode === OP_BINARY);
   }
 
   /** Handles one complete frame; false when parsing must stop (protocol error). */
@@ -200,9 +220,9 @@ export class FrameParser {
       this.onError('new data frame inside a fragmented message');
       return false;
     }
-    if (fin) this.onMessage(opcode, data, 0, data.length);
+    if (fin) this.onMessage(b0 & 0x4f, data, 0, data.length);
     else {
-      this.fragOpcode = opcode;
+      this.fragOpcode = b0 & 0x4f;
       this.fragments.push(Buffer.from(data));
     }
     return true;
@@ -217,4 +237,10 @@ export function sameBytes(expected: Buffer, data: Buffer, start: number, from: n
   if (size - from > 128) return expected.compare(data, start + from, start + size, from, size) === 0;
   for (let i = from; i < size; i++) if (expected[i] !== data[start + i]) return false;
   return true;
+}
+
+function reservedError(b0: number, deflate: boolean): string {
+  const bits = ((b0 >> 4) & 7).toString(2).padStart(3, '0');
+  if (!deflate) return `server set reserved bits (RSV1-3 = ${bits}) and no extension was negotiated`;
+  return `server set reserved bits (RSV1-3 = ${bits}) on an opcode ${b0 & 0x0f} frame: only RSV1, on a message's first frame, is allowed with permessage-deflate`;
 }

@@ -16,7 +16,10 @@ interface JobBase {
   frames?: 'text' | 'binary';
   /** Speak TLS (wss://, https://) to the server. */
   tls?: TlsJobOptions;
-  /** Negotiate permessage-deflate (RFC 7692). */
+  /**
+   * Negotiate permessage-deflate (RFC 7692) on every WebSocket; a server that answers without it
+   * fails the run (EDEFLATE): an uncompressed run is never measured as compressed.
+   */
   compression?: boolean;
 }
 

@@ -5,6 +5,7 @@
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
 import type { TlsJobOptions } from './jobs.js';
+import { DEFAULT_OFFER } from './deflate.js';
 
 export interface OpenOptions {
   host: string;
@@ -14,6 +15,8 @@ export interface OpenOptions {
   tls?: TlsJobOptions;
   /** Connections per source address; 0 lets the kernel choose the source. */
   perAddress?: number;
+  /** Offer permessage-deflate on every connection (a job's `compression`); required, not optional. */
+  compression?: boolean;
   /** Called after each successful handshake with its duration in ms. */
   onOpen?: (ms: number, index: number) => void;
   /** Called for a failed handshake; return true to go on (count it) instead of failing. */
@@ -48,6 +51,7 @@ export async function openConnections(
           channel,
           localAddress: sourceAddress(index, opts.perAddress ?? 0),
           tls: opts.tls,
+          ...(opts.compression ? { deflate: DEFAULT_OFFER } : {}),
         });
         opts.onOpen?.(performance.now() - started, index);
         conns.push(conn);

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Channel, WireCodec } from '../../adapters/types.js';
-import { buildFrame, SEQ_BYTES, writeMaskedSeq } from './frame.js';
+import { buildFrame, COMPRESSED, SEQ_BYTES, writeMaskedSeq } from './frame.js';
+import { deflateMessage, type DeflateParams } from './deflate.js';
 
 /** Messages up to this size are copied whole per send: one buffer, one write. */
 const COPY_WHOLE = 2048;
@@ -22,20 +23,32 @@ export class MessageTemplate {
   /** The application payload as the echo carries it back (as sent, or as the codec escaped it). */
   readonly payload: Buffer;
 
-  constructor(codec: WireCodec, channel: Channel, payload: Buffer, binary: boolean) {
+  /**
+   * With `deflate`, every frame is a permessage-deflate message compressed here, once; the
+   * sequence number sits in a stored block, raw, so it is still patched through the mask.
+   */
+  constructor(codec: WireCodec, channel: Channel, payload: Buffer, binary: boolean, deflate: DeflateParams | null = null) {
     if (payload.length < SEQ_BYTES) throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
     this.mask = randomBytes(4);
     const { frames, payloadOffset, echoed } = codec.encode(channel, payload, binary && codec.binary);
     this.payload = echoed ?? payload;
-    const built = frames.map((f) => buildFrame(f.opcode, f.payload, this.mask));
+    let seqOffset = payloadOffset;
+    const built = frames.map((f, i) => {
+      if (!deflate) return buildFrame(f.opcode, f.payload, this.mask);
+      const d = deflateMessage(f.payload, i === frames.length - 1 ? payloadOffset : -1, deflate.clientMaxWindowBits);
+      if (d.seqAt >= 0) seqOffset = d.seqAt;
+      const b = buildFrame(f.opcode, d.data, this.mask);
+      b.bytes[0] |= COMPRESSED;
+      return b;
+    });
     // A memory block of its own, not a slice of Node's shared pool: copying between two views of
     // one ArrayBuffer (the pooled batch buffer and a pooled template) takes V8's slow path.
     this.bytes = Buffer.alloc(built.reduce((n, b) => n + b.bytes.length, 0));
     let at = 0;
     for (const b of built) at += b.bytes.copy(this.bytes, at);
     const last = built[built.length - 1];
-    this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + payloadOffset;
-    this.maskPhase = payloadOffset;
+    this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + seqOffset;
+    this.maskPhase = seqOffset;
     this.tail = this.bytes.subarray(this.seqAt + SEQ_BYTES);
     this.small = this.bytes.length <= COPY_WHOLE;
   }
