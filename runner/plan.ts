@@ -133,6 +133,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
     if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`);
     if (at < 0) return a;
     if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
+    // The runtime's binary is found in this project (or WSBENCH_BUN / WSBENCH_DENO), never in a folder.
+    if (a.runtime) throw new UsageError(`--lib ${entry}: ${name} cannot be loaded from a folder; to run another ${name}, set WSBENCH_${name.toUpperCase()}=<path to its binary>`);
     return libraryFromFolder(a, entry, entry.slice(at + 1));
   });
   const seen = new Set<string>();

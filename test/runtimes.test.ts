@@ -70,6 +70,7 @@ test('--lib groups: node is the original five (the default), all is every librar
   assert.deepEqual(names('all'), [...LIBRARY_NAMES]);
   assert.equal(LIBRARY_NAMES.length, 10);
   assert.deepEqual(names('bun,node,bun'), ['bun', ...LIBRARY_GROUPS.node]);
+  assert.throws(() => names('bun@../other'), /--lib bun@\.\.\/other: bun cannot be loaded from a folder; .*WSBENCH_BUN=/);
 });
 
 test('fairness notes: a library\'s fairness setting is printed by the console and Markdown reporters', () => {
