@@ -145,7 +145,10 @@ test('decide: each rule in order, and the rule that decided is named', () => {
   const d = (b: number[], h: number[], o?: Partial<Evidence>) => decide(evidence(b, h, o));
   assert.deepEqual([d([100, 101, 99], [95.5, 96, 95]).verdict, d([100, 101, 99], [95.5, 96, 95]).rule], ['same', 'min-effect'], '-4 % is within 5 %');
   assert.deepEqual([d([100, 120, 90], [80, 110, 85]).verdict, d([100, 120, 90], [80, 110, 85]).rule], ['same', 'noise'], '-15 % within a 30 % spread');
-  const overlap = d([100, 101, 90], [80, 81, 95]);
+  const drift = d([100, 101, 99], [88, 89, 87]);
+  assert.deepEqual([drift.verdict, drift.rule], ['same', 'noise'], '-12 %: within 5 % plus 10 % assumed drift between two sessions');
+  assert.match(drift.why, /assumed 10\.0 % drift between two sessions/);
+  const overlap = d([80, 100, 100], [50, 50, 80]);
   assert.deepEqual([overlap.verdict, overlap.rule], ['same', 'separation'], 'beyond the spread, but the runs overlap');
   const worse = d([100, 102, 99], [80, 82, 79]);
   assert.deepEqual([worse.verdict, worse.rule], ['worse', 'separation']);
