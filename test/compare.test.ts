@@ -172,6 +172,12 @@ test('decide: rounds benched in turns must all agree beyond the bar', () => {
   const weak = rounds([[100, 90], [100, 96], [100, 89]]);
   assert.deepEqual([weak.verdict, weak.rule], ['same', 'rounds'], 'one round moved less than the 5 % bar');
   assert.match(weak.why, /not every round moved beyond 5\.0 %/);
+  // Same-code (A/A) changes between adjacent runs of one side bound every round.
+  const steady: Array<[number, number]> = [[100, 85], [100, 86], [100, 84]];
+  const withAa = (aa: number[]) => decide(evidence(steady.map((p) => p[0]), steady.map((p) => p[1]), { rounds: steady, sameCode: aa }));
+  assert.deepEqual([withAa([0.02, -0.03]).verdict, withAa([0.02, -0.03]).rule], ['worse', 'rounds'], 'A/A noise of 3 %: -15 % is called');
+  assert.deepEqual([withAa([0.2, -0.03]).verdict, withAa([0.2, -0.03]).rule], ['same', 'noise'], 'identical code moved 20 %: -15 % is not');
+  assert.equal(withAa([0.2, -0.03]).noise?.value, 0.2);
 });
 
 test('floors and minimum effects come from what is measured', () => {

@@ -30,6 +30,8 @@ export interface Evidence {
   headRuns: number[];
   /** [base, head] per round when the two sides were benched in turns, else null. */
   rounds: Array<[number, number]> | null;
+  /** Same-code (A/A) changes between adjacent runs of one side, when benched in turns (noise.ts). */
+  sameCode?: number[];
   /** The summaries' min and max, for reports without runs. */
   summary: { base: { min: number; max: number; runs: number }; head: { min: number; max: number; runs: number } };
   floor: Limit | null;
@@ -59,20 +61,29 @@ function direction(change: number, better: 'higher' | 'lower'): 'better' | 'wors
   return (better === 'higher') === change > 0 ? 'better' : 'worse';
 }
 
-/** Paired rounds: every round must agree, beyond the bar. */
+/**
+ * Paired rounds: the change must pass the minimum effect and the noise — the spread of the rounds'
+ * ratios and the largest same-code (A/A) change measured between adjacent runs of one side — and
+ * every round must move the same way beyond the effect and the A/A noise.
+ */
 function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
   const ratios = rounds.map(([b, h]) => h / b);
   const change = median(ratios) - 1;
   const n = ratios.length;
   const spread = relativeSpread(ratios) ?? 0;
-  const noise: Noise = { kind: 'paired', value: spread, runs: [n, n] };
-  const bar = Math.max(effect.value, spread);
+  const aa = Math.max(0, ...(e.sameCode ?? []).map(Math.abs));
+  const aaText = e.sameCode?.length ? ` and the ${pct(aa, false)} largest A/A change (${e.sameCode.map((x) => pct(x)).join(', ')})` : '';
+  const noise: Noise = { kind: 'paired', value: Math.max(spread, aa), runs: [n, n] };
+  const bar = Math.max(effect.value, spread, aa);
   const list = ratios.map((r) => pct(r - 1)).join(', ');
   if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
-  if (Math.abs(change) <= spread) return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`, change, noise, bar };
-  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > effect.value);
-  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`, change, noise, bar };
-  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why} and the ${pct(spread, false)} round spread`, change, noise, bar };
+  if (Math.abs(change) <= Math.max(spread, aa)) {
+    return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})${aaText}`, change, noise, bar };
+  }
+  const each = Math.max(effect.value, aa);
+  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > each);
+  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(each, false)} the same way (${list})`, change, noise, bar };
+  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why}, the ${pct(spread, false)} round spread${aaText}`, change, noise, bar };
 }
 
 /** Two separate sets of runs: beyond the bar and completely separated. */
