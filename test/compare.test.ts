@@ -145,7 +145,10 @@ test('decide: each rule in order, and the rule that decided is named', () => {
   const d = (b: number[], h: number[], o?: Partial<Evidence>) => decide(evidence(b, h, o));
   assert.deepEqual([d([100, 101, 99], [95.5, 96, 95]).verdict, d([100, 101, 99], [95.5, 96, 95]).rule], ['same', 'min-effect'], '-4 % is within 5 %');
   assert.deepEqual([d([100, 120, 90], [80, 110, 85]).verdict, d([100, 120, 90], [80, 110, 85]).rule], ['same', 'noise'], '-15 % within a 30 % spread');
-  const overlap = d([100, 101, 90], [80, 81, 95]);
+  const drift = d([100, 101, 99], [88, 89, 87]);
+  assert.deepEqual([drift.verdict, drift.rule], ['same', 'noise'], '-12 %: within 5 % plus 10 % assumed drift between two sessions');
+  assert.match(drift.why, /assumed 10\.0 % drift between two sessions/);
+  const overlap = d([80, 100, 100], [50, 50, 80]);
   assert.deepEqual([overlap.verdict, overlap.rule], ['same', 'separation'], 'beyond the spread, but the runs overlap');
   const worse = d([100, 102, 99], [80, 82, 79]);
   assert.deepEqual([worse.verdict, worse.rule], ['worse', 'separation']);
@@ -169,6 +172,12 @@ test('decide: rounds benched in turns must all agree beyond the bar', () => {
   const weak = rounds([[100, 90], [100, 96], [100, 89]]);
   assert.deepEqual([weak.verdict, weak.rule], ['same', 'rounds'], 'one round moved less than the 5 % bar');
   assert.match(weak.why, /not every round moved beyond 5\.0 %/);
+  // Same-code (A/A) changes between adjacent runs of one side bound every round.
+  const steady: Array<[number, number]> = [[100, 85], [100, 86], [100, 84]];
+  const withAa = (aa: number[]) => decide(evidence(steady.map((p) => p[0]), steady.map((p) => p[1]), { rounds: steady, sameCode: aa }));
+  assert.deepEqual([withAa([0.02, -0.03]).verdict, withAa([0.02, -0.03]).rule], ['worse', 'rounds'], 'A/A noise of 3 %: -15 % is called');
+  assert.deepEqual([withAa([0.2, -0.03]).verdict, withAa([0.2, -0.03]).rule], ['same', 'noise'], 'identical code moved 20 %: -15 % is not');
+  assert.equal(withAa([0.2, -0.03]).noise?.value, 0.2);
 });
 
 test('floors and minimum effects come from what is measured', () => {

@@ -45,17 +45,22 @@ test('merge: repetitions renumbered in order, summaries rebuilt, settings must m
 });
 
 test('benched in turns, compare pairs the rounds: drift cancels, a steady -12 % is called', () => {
-  // Rounds A B, B A, A B while the machine drifts: msgs/s x1.0, x1.25, x0.8 round by round.
-  const drift = [1, 1.25, 0.8];
-  const base = mergeReports([oneRound(0, 0, drift[0]), oneRound(1, 3, drift[1]), oneRound(2, 4, drift[2])]);
-  const head = mergeReports([oneRound(0, 1, drift[0] * 0.88), oneRound(1, 2, drift[1] * 0.88), oneRound(2, 5, drift[2] * 0.88)]);
+  // Rounds A B, B A, A B (one minute a slot) while the machine drifts 2 % a minute.
+  const at = (rep: number, minute: number, scale = 1): Report => oneRound(rep, minute, scale * (1 + 0.02 * minute));
+  const base = mergeReports([at(0, 0), at(1, 3), at(2, 4)]);
+  const head = mergeReports([at(0, 1, 0.88), at(1, 2, 0.88), at(2, 5, 0.88)]);
   const row = compareReports(base, head).rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'ws')!;
-  assert.deepEqual([row.verdict, row.rule, row.noise?.kind], ['worse', 'rounds', 'paired']);
-  // The same runs with the base benched all first: not in turns, so unpaired, and the drift hides it.
-  const late = mergeReports([oneRound(0, 10, drift[0] * 0.88), oneRound(1, 11, drift[1] * 0.88), oneRound(2, 12, drift[2] * 0.88)]);
+  assert.deepEqual([row.verdict, row.rule, row.noise?.kind], ['worse', 'rounds', 'paired'], row.why);
+  assert.match(row.why ?? '', /largest A\/A change/, 'the same-code changes between adjacent runs of one side count');
+  // The A/A changes (B B and A A side by side) bound every round: a round that moved less is not enough.
+  const shaky = mergeReports([at(0, 1, 0.88), at(1, 2, 0.7), at(2, 5, 0.88)]);
+  const aaRow = compareReports(base, shaky).rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'ws')!;
+  assert.deepEqual([aaRow.verdict, aaRow.rule], ['same', 'noise'], aaRow.why);
+  // The same head benched after the whole base: not in turns, so unpaired, and the drift (+20 % by then) hides the -12 %.
+  const late = mergeReports([at(0, 10, 0.88), at(1, 11, 0.88), at(2, 12, 0.88)]);
   const unpaired = compareReports(base, late).rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'ws')!;
   assert.deepEqual([unpaired.verdict, unpaired.noise?.kind], ['same', 'unpaired']);
-  const aa = compareReports(base, mergeReports([oneRound(0, 1, drift[0]), oneRound(1, 2, drift[1]), oneRound(2, 5, drift[2])]));
+  const aa = compareReports(base, mergeReports([at(0, 1), at(1, 2), at(2, 5)]));
   assert.ok(aa.rows.every((r) => r.verdict === 'same' || r.verdict === 'n/a'), 'A/A in turns: nothing called');
 });
 

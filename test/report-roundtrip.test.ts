@@ -112,7 +112,7 @@ test('a report with zero-median metrics round-trips through report and compare',
 
 test('a real bench of every scenario, with errored and skipped rows, reads back in report and compare', { timeout: 240_000 }, async () => {
   const out = tempDir('wsbench-every-');
-  const args = ['bench', '--quick', '--scenario', SCENARIO_NAMES.join(','), '--lib', 'ws,test-crash', '--duration', '0.3', '--warmup', '0', '--runs', '2', '--out', out];
+  const args = ['bench', '--quick', '--scenario', SCENARIO_NAMES.join(','), '--lib', 'ws,test-crash', '--duration', '0.3', '--warmup', '0', '--runs', '1', '--connections', '200', '--out', out];
   const bench = await cli(args, 200_000);
   assert.equal(bench.code, 2, `a library errored: exit 2\n${bench.stderr.slice(-2000)}`);
   const [dir] = readdirSync(out).map((d) => join(out, d));

@@ -9,7 +9,7 @@
  */
 import { EXIT, UsageError } from '../errors.js';
 import type { CaseSummary, MetricDef, Report, ScenarioInfo } from '../report/schema.js';
-import { benchedInTurns, pairedRounds, repValues, type Noise } from './noise.js';
+import { pairedRounds, repValues, sameCodeChanges, turnOrder, type Noise } from './noise.js';
 import { absoluteFloor, minEffect } from './floors.js';
 import { decide, type Rule } from './rules.js';
 
@@ -138,14 +138,17 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
       return { ...row, rule: 'missing', note: `no ${m.label} on ${row.base === null || !Number.isFinite(row.base) ? 'base' : 'head'}` };
     }
     const side = (s: CaseSummary) => ({ min: s.metrics[m.key]?.min ?? Number.NaN, max: s.metrics[m.key]?.max ?? Number.NaN, runs: s.runsCompleted });
-    const inTurns = p.paired || benchedInTurns(p.base, b, p.head, h);
+    const order = turnOrder(p.base, b, p.head, h);
+    const inTurns = p.paired || order !== null;
+    const values = { base: repValues(p.base, b, m.key), head: repValues(p.head, h, m.key) };
     const d = decide({
       base: row.base,
       head: row.head,
       better: m.better,
-      baseRuns: [...repValues(p.base, b, m.key).values()],
-      headRuns: [...repValues(p.head, h, m.key).values()],
+      baseRuns: [...values.base.values()],
+      headRuns: [...values.head.values()],
       rounds: inTurns ? pairedRounds(p.base, b, p.head, h, m.key) : null,
+      sameCode: order ? sameCodeChanges(order, (t) => values[t.side].get(t.rep)) : [],
       summary: { base: side(b), head: side(h) },
       floor: absoluteFloor(m, b.case, p.head),
       effect: minEffect(m, opts.threshold),

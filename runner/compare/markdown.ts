@@ -31,7 +31,7 @@ function noiseCell(r: CompareRow): string {
   if (!r.noise) return '–';
   if (r.noise.kind === 'unknown') return `unknown (${r.noise.runs.join('/')} runs), assumed ${formatPct(r.noise.value, false)}`;
   // The spread is the full max - min range over the median, not a ± half-width.
-  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} spread of ${r.noise.runs[0]} rounds`;
+  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} (${r.noise.runs[0]} rounds${r.why?.includes('A/A') ? ', A/A' : ''})`;
   return `${formatPct(r.noise.value, false)} spread (${r.noise.runs.join('/')} runs)`;
 }
 

@@ -65,21 +65,45 @@ export function pairedRounds(base: Report, b: CaseSummary, head: Report, h: Case
   return [...bv.keys()].sort((x, y) => x - y).flatMap((rep): Array<[number, number]> => (hv.has(rep) ? [[bv.get(rep)!, hv.get(rep)!]] : []));
 }
 
+/** One run in the time order of a comparison: which side, which repetition. */
+export interface Turn {
+  side: 'base' | 'head';
+  rep: number;
+}
+
 /**
- * True when two reports' runs of one case were benched in turns (`merge`d `--runs 1` benches in
- * the workflow: A B, B A, ...): ordered by start time, the runs come in adjacent pairs, each one
- * base and one head of the same repetition. Only then is a round's head/base ratio a like-for-like pair.
+ * The runs of one case of both sides in start-time order, when they were benched in turns
+ * (`merge`d `--runs 1` benches in the workflow: A B, B A, A B; or libraries interleaved in one
+ * run): ordered by time they come in adjacent pairs, each one base and one head of the same
+ * repetition, so each round's head/base ratio is a like-for-like pair. Null otherwise.
  */
-export function benchedInTurns(base: Report, b: CaseSummary, head: Report, h: CaseSummary): boolean {
+export function turnOrder(base: Report, b: CaseSummary, head: Report, h: CaseSummary): Turn[] | null {
   const br = runsOf(base, b);
   const hr = runsOf(head, h);
-  if (br.size < 2 || br.size !== hr.size) return false;
-  const all = [...[...br.values()].map((r) => ({ side: 'b', r })), ...[...hr.values()].map((r) => ({ side: 'h', r }))];
+  if (br.size < 2 || br.size !== hr.size) return null;
+  const all = [...[...br.values()].map((r) => ({ side: 'base' as const, r })), ...[...hr.values()].map((r) => ({ side: 'head' as const, r }))];
   all.sort((x, y) => Date.parse(x.r.startedAt) - Date.parse(y.r.startedAt));
   for (let i = 0; i < all.length; i += 2) {
     const [x, y] = [all[i], all[i + 1]];
     // Equal start times: not two runs of one machine in turn (a copied or hand-written report).
-    if (x.side === y.side || x.r.rep !== y.r.rep || x.r.startedAt === y.r.startedAt) return false;
+    if (x.side === y.side || x.r.rep !== y.r.rep || x.r.startedAt === y.r.startedAt) return null;
   }
-  return true;
+  return all.map((t) => ({ side: t.side, rep: t.r.rep }));
+}
+
+/**
+ * Same-code (A/A) changes inside a comparison benched in turns: where two runs of one side are
+ * adjacent in time (A B | B A | A B puts B B and A A side by side), the later over the earlier - 1.
+ * They are as far apart as a round's base and head, so they measure what a round's change would be
+ * with no change at all (uWebSockets.js's compare.js measures its noise the same way).
+ */
+export function sameCodeChanges(order: Turn[], value: (t: Turn) => number | undefined): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < order.length; i++) {
+    const [x, y] = [order[i - 1], order[i]];
+    if (x.side !== y.side) continue;
+    const [vx, vy] = [value(x), value(y)];
+    if (vx !== undefined && vy !== undefined && vx !== 0) out.push(vy / vx - 1);
+  }
+  return out;
 }

@@ -6,8 +6,9 @@
  *   noise          same: |change| is within the same-code noise measured in this comparison
  *   rounds         paired rounds (base and head benched in turns): better/worse only when every
  *                  round moved the same way beyond the bar, else same
- *   separation     two separate sets of runs: better/worse only when every head run lies beyond
- *                  every base run (a rank test at its extreme: Mann-Whitney U = 0), else same
+ *   separation     two separate sets of runs: better/worse only when the change passes the bar
+ *                  plus an assumed drift between the sessions (SESSION_DRIFT) and every head run
+ *                  lies beyond every base run (a rank test at its extreme: Mann-Whitney U = 0)
  *   assumed-noise  one run on a side: noise unknown, the bar is the effect plus an assumed 10 %
  *
  * A pure function of the numbers; compare.ts gathers them, markdown.ts shows `rule` and `why`.
@@ -29,6 +30,8 @@ export interface Evidence {
   headRuns: number[];
   /** [base, head] per round when the two sides were benched in turns, else null. */
   rounds: Array<[number, number]> | null;
+  /** Same-code (A/A) changes between adjacent runs of one side, when benched in turns (noise.ts). */
+  sameCode?: number[];
   /** The summaries' min and max, for reports without runs. */
   summary: { base: { min: number; max: number; runs: number }; head: { min: number; max: number; runs: number } };
   floor: Limit | null;
@@ -44,6 +47,13 @@ export interface Decision {
   bar: number | null;
 }
 
+/**
+ * Between two sessions that were not benched in turns the machine drifts by an amount no run of
+ * either session measures; it is assumed to be the project's "noisy" bar (stats.ts), as for an
+ * unknown noise, and added to the bar of unpaired comparisons.
+ */
+export const SESSION_DRIFT = UNKNOWN_NOISE;
+
 const pct = (x: number, signed = true): string => `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 const num = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
@@ -51,20 +61,29 @@ function direction(change: number, better: 'higher' | 'lower'): 'better' | 'wors
   return (better === 'higher') === change > 0 ? 'better' : 'worse';
 }
 
-/** Paired rounds: every round must agree, beyond the bar. */
+/**
+ * Paired rounds: the change must pass the minimum effect and the noise — the spread of the rounds'
+ * ratios and the largest same-code (A/A) change measured between adjacent runs of one side — and
+ * every round must move the same way beyond the effect and the A/A noise.
+ */
 function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
   const ratios = rounds.map(([b, h]) => h / b);
   const change = median(ratios) - 1;
   const n = ratios.length;
   const spread = relativeSpread(ratios) ?? 0;
-  const noise: Noise = { kind: 'paired', value: spread, runs: [n, n] };
-  const bar = Math.max(effect.value, spread);
+  const aa = Math.max(0, ...(e.sameCode ?? []).map(Math.abs));
+  const aaText = e.sameCode?.length ? ` and the ${pct(aa, false)} largest A/A change (${e.sameCode.map((x) => pct(x)).join(', ')})` : '';
+  const noise: Noise = { kind: 'paired', value: Math.max(spread, aa), runs: [n, n] };
+  const bar = Math.max(effect.value, spread, aa);
   const list = ratios.map((r) => pct(r - 1)).join(', ');
   if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
-  if (Math.abs(change) <= spread) return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`, change, noise, bar };
-  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > effect.value);
-  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`, change, noise, bar };
-  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why} and the ${pct(spread, false)} round spread`, change, noise, bar };
+  if (Math.abs(change) <= Math.max(spread, aa)) {
+    return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})${aaText}`, change, noise, bar };
+  }
+  const each = Math.max(effect.value, aa);
+  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > each);
+  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(each, false)} the same way (${list})`, change, noise, bar };
+  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why}, the ${pct(spread, false)} round spread${aaText}`, change, noise, bar };
 }
 
 /** Two separate sets of runs: beyond the bar and completely separated. */
@@ -85,15 +104,20 @@ function bySeparation(e: Evidence, change: number, effect: Limit): Decision {
   }
   const spread = Math.max(spreadB, spreadH);
   const noise: Noise = { kind: 'unpaired', value: spread, runs };
-  const bar = Math.max(effect.value, spread);
+  // Two sessions not benched in turns: the machine's drift between them is not measured, so it is assumed.
+  const bar = Math.max(effect.value, spread) + SESSION_DRIFT;
   if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
-  if (Math.abs(change) <= spread) return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} run-to-run spread`, change, noise, bar };
+  if (Math.abs(change) <= bar) {
+    const why = `${pct(change)} is within the ${pct(spread, false)} run-to-run spread (or ${effect.why}) plus an assumed ${pct(SESSION_DRIFT, false)} drift between two sessions not benched in turns`;
+    return { verdict: 'same', rule: 'noise', why, change, noise, bar };
+  }
   const [bMin, bMax] = withRuns ? [Math.min(...e.baseRuns), Math.max(...e.baseRuns)] : [sb.min, sb.max];
   const [hMin, hMax] = withRuns ? [Math.min(...e.headRuns), Math.max(...e.headRuns)] : [sh.min, sh.max];
   const separated = change > 0 ? hMin > bMax : hMax < bMin;
   const p = 1 / binomial(runs[0] + runs[1], runs[0]);
   if (!separated) return { verdict: 'same', rule: 'separation', why: `${pct(change)}, but the base and head runs overlap`, change, noise, bar };
-  return { verdict: direction(change, e.better), rule: 'separation', why: `every head run beyond every base run (one-sided p = ${p.toPrecision(2)}), ${pct(change)} beyond ${effect.why} and the ${pct(spread, false)} spread`, change, noise, bar };
+  const why = `every head run beyond every base run (one-sided p = ${p.toPrecision(2)}), ${pct(change)} beyond the ${pct(bar, false)} bar (spread or minimum effect, plus ${pct(SESSION_DRIFT, false)} session drift)`;
+  return { verdict: direction(change, e.better), rule: 'separation', why, change, noise, bar };
 }
 
 function binomial(n: number, k: number): number {
