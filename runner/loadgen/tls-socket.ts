@@ -16,6 +16,8 @@ export interface SocketOptions {
 }
 
 let info: TlsInfo | null = null;
+/** One secure context for every connection: building one per connect (parsing the CA) costs more than the handshake. */
+let context: { ca: string | undefined; ctx: tls.SecureContext } | null = null;
 let session: Buffer | undefined;
 let resumed = 0;
 
@@ -42,12 +44,14 @@ export function connectSocket(o: SocketOptions, onConnect: () => void): net.Sock
     return s;
   }
   const t = o.tls;
+  if (!context || context.ca !== t.ca) context = { ca: t.ca, ctx: tls.createSecureContext(t.ca ? { ca: t.ca } : {}) };
   const s = tls.connect({
     host: o.host,
     port: o.port,
     localAddress: o.localAddress,
     servername: t.servername,
-    ...(t.ca ? { ca: t.ca } : { rejectUnauthorized: false }),
+    secureContext: context.ctx,
+    ...(t.ca ? {} : { rejectUnauthorized: false }),
     ...(t.resume && session ? { session } : {}),
     onread: o.onread,
   } as unknown as tls.ConnectionOptions);
