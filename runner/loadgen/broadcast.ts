@@ -13,6 +13,7 @@ import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
+import { ringSize, variedPayloads } from './varied.js';
 
 const RING = 1 << 16;
 const RING_MASK = RING - 1;
@@ -33,8 +34,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   const others = n - 1;
   const size = job.payloadBytes;
   const conns = await openConnections(job, codec, 'broadcast', n);
-  const template = new MessageTemplate(codec, 'broadcast', makePayload(job.payloadBytes), job.binary, commonDeflate(conns.map((c) => c.deflate)));
-  const payload = template.payload;
+  // With compression, a ring of distinct payloads: post p uses template p % ring (varied.ts).
+  const deflate = commonDeflate(conns.map((c) => c.deflate));
+  const ring = deflate ? ringSize(size) : 1;
+  const payloads = deflate ? variedPayloads(size, ring) : [makePayload(size)];
+  const templates = payloads.map((p) => new MessageTemplate(codec, 'broadcast', p, job.binary, deflate));
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
   const senders = Array.from({ length: job.senders }, () => new Sender());
@@ -53,7 +57,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || !sameBytes(payload, buf, start, SEQ_BYTES, size)) {
+      if (id < 0 || s >= senders.length || !sameBytes(payloads[(id & ((1 << POST_BITS) - 1)) % ring], buf, start, SEQ_BYTES, size)) {
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
@@ -94,7 +98,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
         s.received[slot] = 0;
         s.inWindow[slot] = phases.measuring ? 1 : 0;
         if (phases.measuring) c.sent++;
-        conn.sendMessage(template, (i << POST_BITS) | s.next);
+        conn.sendMessage(templates[(s.next & ((1 << POST_BITS) - 1)) % ring], (i << POST_BITS) | s.next);
         s.next++;
         s.due += interval;
       }
