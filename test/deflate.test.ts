@@ -198,6 +198,25 @@ test('a server that ignores the offer fails the connection and the run, with the
   }
 });
 
+test('an echo run with compression: distinct payloads verified, wire bytes counted, ratio below 0.5', async () => {
+  const server = await wsServer({ threshold: 0 });
+  try {
+    const job = { kind: 'echo' as const, host: '127.0.0.1', port: server.port, codecModule: '', warmupMs: 100, durationMs: 400, connections: 4, inflight: 4, payloadBytes: 1024, binary: false, compression: true };
+    const r = await runEcho(job, codec, () => {});
+    const { messages, measured, wireBytes, wireBytesOut } = r.counts;
+    assert.ok(messages > 100 && measured >= messages, `${messages} messages`);
+    const ratio = wireBytes / (measured * 1024);
+    // Distinct JSON-like payloads (not one repeated): realistic, well above the 2 % of a repeat.
+    assert.ok(ratio > 0.1 && ratio < 0.5, `server-to-client wire/payload ${ratio.toFixed(3)}`);
+    assert.ok(wireBytesOut / measured < 1024 * 0.6, `client-to-server ${(wireBytesOut / measured).toFixed(0)} B per message`);
+    assert.deepEqual(r.warnings, []);
+    const plain = await runEcho({ ...job, compression: false }, codec, () => {});
+    assert.ok(plain.counts.wireBytes / plain.counts.measured >= 1024, 'uncompressed: the payload plus a frame header');
+  } finally {
+    await server.close();
+  }
+});
+
 /** A hand-made server: answers the upgrade with `extraHeaders`, then writes `frame`. */
 async function fakeServer(extraHeaders: string, frame: Buffer): Promise<{ port: number; close(): Promise<void> }> {
   const server = net.createServer((sock) => {

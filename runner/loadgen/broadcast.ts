@@ -14,6 +14,7 @@ import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
+import { ringSize, variedPayloads } from './varied.js';
 
 const RING = 1 << 16;
 const RING_MASK = RING - 1;
@@ -33,9 +34,15 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   const n = job.clients;
   const others = n - 1;
   const conns = await openConnections(job, codec, 'broadcast', n);
-  const template = new MessageTemplate(codec, 'broadcast', payloadFor(job.binary && codec.binary, job.payloadBytes), job.binary, commonDeflate(conns.map((c) => c.deflate)));
-  const payload = template.payload;
-  const size = template.payload.length;
+  // With compression, a ring of distinct payloads: post p uses template p % ring (varied.ts).
+  const deflate = commonDeflate(conns.map((c) => c.deflate));
+  const binary = job.binary && codec.binary;
+  const ring = deflate ? ringSize(job.payloadBytes) : 1;
+  const payloads = deflate ? variedPayloads(job.payloadBytes, ring) : [payloadFor(binary, job.payloadBytes)];
+  const templates = payloads.map((p) => new MessageTemplate(codec, 'broadcast', p, job.binary, deflate));
+  // As delivered (a codec may escape the payload); the ring's payloads need no escaping.
+  const delivered = templates.map((t) => t.payload);
+  const size = delivered[0].length;
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
   const senders = Array.from({ length: job.senders }, () => new Sender());
@@ -54,7 +61,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || !sameBytes(payload, buf, start, SEQ_BYTES, size)) {
+      if (id < 0 || s >= senders.length || !sameBytes(delivered[(id & ((1 << POST_BITS) - 1)) % ring], buf, start, SEQ_BYTES, size)) {
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
@@ -95,7 +102,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
         s.received[slot] = 0;
         s.inWindow[slot] = phases.measuring ? 1 : 0;
         if (phases.measuring) c.sent++;
-        conn.sendMessage(template, (i << POST_BITS) | s.next);
+        conn.sendMessage(templates[(s.next & ((1 << POST_BITS) - 1)) % ring], (i << POST_BITS) | s.next);
         s.next++;
         s.due += interval;
       }

@@ -14,6 +14,7 @@ import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
+import { ringSize, variedPayloads } from './varied.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -44,11 +45,16 @@ class EchoConn {
 export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
   const binary = job.binary && codec.binary;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
-  // Built once the connections are open: with compression, as negotiated.
-  const template = new MessageTemplate(codec, 'echo', payloadFor(binary, job.payloadBytes), binary, commonDeflate(conns.map((c) => c.conn.deflate)));
-  // The echo as it comes back (a codec may escape the payload, e.g. inside a JSON string).
-  const size = template.payload.length;
-  const expectedPayload = template.payload;
+  // Built once the connections are open: with compression, as negotiated, and a ring of
+  // distinct payloads (message `seq` uses template seq % ring), see varied.ts.
+  const deflate = commonDeflate(conns.map((c) => c.conn.deflate));
+  const ring = deflate ? ringSize(job.payloadBytes) : 1;
+  const payloads = deflate ? variedPayloads(job.payloadBytes, ring) : [payloadFor(binary, job.payloadBytes)];
+  const templates = payloads.map((p) => new MessageTemplate(codec, 'echo', p, binary, deflate));
+  // The echoes as they come back (a codec may escape the payload, e.g. inside a JSON string);
+  // the ring's payloads need no escaping, so every echo has the same length.
+  const expected = templates.map((t) => t.payload);
+  const size = expected[0].length;
   const phases = new Phases(send);
   const latency = new Recorder(newHistogram());
   // The measured messages are those sent (or due) inside the window, whenever their echo comes:
@@ -72,7 +78,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const sendOne = (c: EchoConn, at: number): void => {
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
-    c.conn.sendMessage(template, seq);
+    c.conn.sendMessage(templates[seq % ring], seq);
   };
 
   for (const c of conns) {
@@ -80,7 +86,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
     c.conn.onData = (buf, start, end) => {
       const now = c.conn.readAt;
       const seq = end - start === size ? readSeq(buf, start) : -2;
-      if (seq !== c.expected || !sameBytes(expectedPayload, buf, start, SEQ_BYTES, size)) {
+      if (seq !== c.expected || !sameBytes(expected[seq % ring], buf, start, SEQ_BYTES, size)) {
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
@@ -117,6 +123,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   }
   const uncompressed = conns.reduce((n, c) => n + c.conn.uncompressedIn, 0);
   if (job.compression && uncompressed > 0) warnings.push(`${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`);
+  const wireOut = templates.reduce((n, t) => n + t.bytes.length, 0) / ring;
   return {
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
@@ -128,7 +135,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
       sent,
       connections: conns.length,
       wireBytes,
-      wireBytesOut: received * template.bytes.length,
+      wireBytesOut: Math.round(received * wireOut),
     },
     histograms: { latency: encodeHistogram(latency.done()) },
     timeline: phases.timeline,
