@@ -5,7 +5,8 @@
  */
 import type { Report } from './schema.js';
 import { FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable } from './format.js';
-import { findings, leadText, leaders } from './glance.js';
+import { conformanceGlance, findings, leadText, leaders } from './glance.js';
+import { conformanceConsole } from './conformance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText, type MicroRow } from './micro.js';
 import { relativeLegend, relativeLegendShort } from './relative.js';
 import { costText, transportCosts, transportText } from './transport-cost.js';
@@ -134,7 +135,8 @@ function findingLines(report: Report): string[] {
 
 function glanceLines(report: Report): string[] {
   const leads = leaders(report);
-  if (leads.length === 0) return findingLines(report);
+  const conformance = conformanceGlance(report).map((c) => `${INDENT}conformance, ${c.library}: ${c.summary}`);
+  if (leads.length === 0) return conformance.length ? ['At a glance:', ...conformance, ...findingLines(report)] : findingLines(report);
   return [
     'At a glance (headline metric):',
     ...leads.map((l) => {
@@ -142,6 +144,7 @@ function glanceLines(report: Report): string[] {
       const over = l.runnerUp ? `, ${leadText(l)}` : '';
       return `${INDENT}${l.scenario} [${l.caseLabel}] ${l.metric.label}: ${lead}${over}`;
     }),
+    ...conformance,
     ...findingLines(report),
   ];
 }
@@ -166,7 +169,7 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   const paint = painter(options.color);
   const tables = reportTables(report);
   const blocks = [
-    headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), glanceLines(report), costLines(report),
+    headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), conformanceConsole(report), glanceLines(report), costLines(report),
     microLines(report, paint), fairnessLines(report), legendLines(report, tables.length > 0),
   ];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';

@@ -47,6 +47,11 @@ export function leaders(report: Report): Lead[] {
   return leads;
 }
 
+/** The conformance scenario's one-line summary per library, for "At a glance". */
+export function conformanceGlance(report: Report): { library: string; summary: string }[] {
+  return (report.conformance ?? []).map((c) => ({ library: c.library, summary: c.summary }));
+}
+
 /** One sweep finding (e.g. the highest rate with p99 under a bound) across libraries. */
 export interface Finding {
   scenario: string;

@@ -11,7 +11,8 @@ import type { Report } from './schema.js';
 import {
   FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
 } from './format.js';
-import { findings, leadText, leaders } from './glance.js';
+import { conformanceGlance, findings, leadText, leaders } from './glance.js';
+import { CONFORMANCE_CSS, conformanceHtml } from './conformance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
 import { costText, transportCosts, transportText } from './transport-cost.js';
 import { relativeLegend } from './relative.js';
@@ -96,12 +97,13 @@ function glanceSection(report: Report): SafeHtml {
 <td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}</td><td>${runner}</td></tr>`;
   });
   const found = findings(report).map((f) => html`<li><strong>${f.scenario}</strong>, ${f.label}: ${f.values.map((v, i) => html`${i ? ', ' : ''}${v.library} <strong>${v.text}</strong>`)}</li>`);
-  if (rows.length === 0 && found.length === 0) return html``;
+  const conformance = conformanceGlance(report).map((c) => html`<li><strong>conformance</strong>, ${c.library}: ${c.summary}</li>`);
+  if (rows.length === 0 && found.length === 0 && conformance.length === 0) return html``;
   return html`<section id="glance"><h2>At a glance</h2>
 ${rows.length ? html`<div class="table-wrap"><table class="glance">
 <thead><tr><th>Scenario</th><th>Case</th><th>Leader</th><th>Headline metric</th><th>Lead over runner-up</th></tr></thead>
 <tbody>${rows}</tbody></table></div>` : ''}
-${found.length ? html`<ul class="findings">${found}</ul>` : ''}</section>`;
+${found.length || conformance.length ? html`<ul class="findings">${conformance}${found}</ul>` : ''}</section>`;
 }
 
 function microSection(report: Report, specs: ChartSpec[]): SafeHtml {
@@ -147,12 +149,13 @@ export function renderHtml(report: Report): string {
   const specs = buildChartSpecs(report);
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>wsbench report ${report.runId}</title><style>${new SafeHtml(REPORT_CSS)}</style></head>
+<title>wsbench report ${report.runId}</title><style>${new SafeHtml(REPORT_CSS + CONFORMANCE_CSS)}</style></head>
 <body><main>
 ${headerHtml(report)}
 ${glanceSection(report)}
 ${costSection(report)}
 ${reportTables(report).map((t) => scenarioSection(t, specs))}
+${conformanceHtml(report)}
 ${microSection(report, specs)}
 ${environmentSection(report)}
 </main>

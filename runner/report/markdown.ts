@@ -7,7 +7,8 @@ import type { Report } from './schema.js';
 import {
   FLAG_LEGEND, columnTitle, escapeHtml, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
 } from './format.js';
-import { findings, leadText, leaders } from './glance.js';
+import { conformanceGlance, findings, leadText, leaders } from './glance.js';
+import { conformanceMarkdown } from './conformance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText } from './micro.js';
 import { costText, transportCosts, transportText } from './transport-cost.js';
 import { relativeLegend } from './relative.js';
@@ -80,11 +81,12 @@ function glanceBlock(report: Report): string[] {
   ]);
   const found = findings(report).map((f) =>
     `**${escapeMarkdown(f.scenario)}**, ${escapeMarkdown(f.label)}: ${f.values.map((v) => `${escapeMarkdown(v.library)} ${escapeMarkdown(v.text)}`).join(', ')}`);
-  if (rows.length === 0 && found.length === 0) return [];
+  const conformance = conformanceGlance(report).map((c) => `**conformance**, ${escapeMarkdown(c.library)}: ${escapeMarkdown(c.summary)}`);
+  if (rows.length === 0 && found.length === 0 && conformance.length === 0) return [];
   return [
     '## At a glance', '',
     ...(rows.length ? tableLines(['Scenario', 'Case', 'Leader', 'Headline metric', 'Lead over runner-up'], ['l', 'l', 'l', 'l', 'l'], rows) : []),
-    ...(found.length ? ['', ...found.map((f) => `- ${f}`)] : []),
+    ...(found.length || conformance.length ? [...(rows.length ? [''] : []), ...[...conformance, ...found].map((f) => `- ${f}`)] : []),
   ];
 }
 
@@ -143,6 +145,6 @@ export function renderMarkdown(report: Report): string {
   const costBlock = costs.length ? ['## What TLS and compression cost', '', 'Same case, same library, medians.', '', ...costs.map((c) => `- ${escapeMarkdown(costText(c))}`)] : [];
   const tables = reportTables(report);
   const legend = tables.length ? [`Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`] : [];
-  const blocks = [title, glanceBlock(report), costBlock, ...tables.map(scenarioBlock), legend, microBlock(report), environmentBlock(report)];
+  const blocks = [title, glanceBlock(report), costBlock, ...tables.map(scenarioBlock), conformanceMarkdown(report), legend, microBlock(report), environmentBlock(report)];
   return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
 }
