@@ -8,7 +8,7 @@ import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type R
 import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistogram } from './stats.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
-const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
+const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake', sendLag: 'sendLag', service: 'service' };
 
 /** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
 export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights'>;
@@ -65,6 +65,7 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     latency,
     ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
     clientBound: done.some((r) => r.stats.clientBound),
+    ...(done.some((r) => r.stats.pacingBound !== undefined) ? { pacingBound: done.some((r) => r.stats.pacingBound === true) } : {}),
     noisy: headline?.noisy ?? false,
     errors,
     ...(warnings.length ? { warnings } : {}),

@@ -9,9 +9,10 @@ import { ClientError } from './connection.js';
 import { makePayload, readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
-import { openConnections } from './open.js';
+import { openConnections, resetAll } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
+import { busyPct, Pacer } from './pacer.js';
 
 const RING = 1 << 16;
 const RING_MASK = RING - 1;
@@ -21,8 +22,9 @@ const DRAIN_MS = 5000;
 
 class Sender {
   next = 0;
-  due = 0;
+  /** Due time of each post (latency counts from it), and how late it actually left (ms). */
   readonly sentAt = new Float64Array(RING);
+  readonly lag = new Float32Array(RING);
   readonly inWindow = new Uint8Array(RING);
   readonly received = new Uint32Array(RING);
 }
@@ -40,6 +42,8 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   const phases = new Phases(send);
   const latency = newHistogram();
   const fanout = newHistogram();
+  // Fan-out counted from when each post actually left: the server's share without our lag.
+  const service = newHistogram();
   const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0 };
   const latch = new FailureLatch<ClientError>();
   const { fail, failed } = latch;
@@ -66,43 +70,43 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       c.deliveries++;
       if (++sender.received[slot] === others) {
         fanout.recordValue(ns);
+        service.recordValue(Math.max(1, Math.round((conn.readAt - sender.sentAt[slot] - sender.lag[slot]) * 1e6)));
         c.complete++;
       }
     };
   });
 
-  let sending = true;
-  const interval = (1000 * job.senders) / job.rate;
-  const t0 = performance.now();
-  senders.forEach((s, i) => (s.due = t0 + (interval * i) / job.senders));
-  let timer: NodeJS.Timeout | undefined;
-  const tick = (): void => {
-    if (!sending) return;
-    const now = performance.now();
-    senders.forEach((s, i) => {
-      const conn = conns[i];
-      conn.beginBatch();
-      while (s.due <= now) {
-        const slot = s.next & RING_MASK;
-        s.sentAt[slot] = s.due;
-        s.received[slot] = 0;
-        s.inWindow[slot] = phases.measuring ? 1 : 0;
-        if (phases.measuring) c.sent++;
-        conn.sendMessage(template, (i << POST_BITS) | s.next);
-        s.next++;
-        s.due += interval;
-      }
-      conn.flush();
-    });
-    timer = setTimeout(tick, 1);
-  };
-  tick();
-  await Promise.race([phases.run(job.warmupMs, job.durationMs, () => {}), failed]);
-  sending = false;
-  clearTimeout(timer);
+  const pacer = new Pacer(senders.length, job.rate, {
+    begin: (i) => conns[i].beginBatch(),
+    send: (i, due, now) => {
+      const s = senders[i];
+      const slot = s.next & RING_MASK;
+      s.sentAt[slot] = due;
+      s.lag[slot] = now - due;
+      s.received[slot] = 0;
+      s.inWindow[slot] = phases.measuring ? 1 : 0;
+      if (phases.measuring) c.sent++;
+      conns[i].sendMessage(template, (i << POST_BITS) | s.next);
+      s.next++;
+    },
+    flush: (i) => conns[i].flush(),
+    measured: () => phases.measuring,
+  });
+  const readBusy = (): number => conns.reduce((n, x) => n + x.busyMs, 0);
+  let busyMs = 0;
+  await Promise.race([
+    phases.run(job.warmupMs, job.durationMs, () => {
+      pacer.markWindow();
+      busyMs = -readBusy();
+    }),
+    failed,
+  ]);
+  busyMs += readBusy();
+  const sendLag = pacer.stop();
+  busyMs += pacer.busySendMs;
   await Promise.race([waitAll(() => c.complete >= c.sent), failed]);
   latch.check();
-  for (const conn of conns) conn.socket.destroy();
+  resetAll(conns);
   const expectedDeliveries = c.sent * others;
   const warnings: string[] = [];
   if (c.self > 0) warnings.push(`${c.self} posts came back to their own sender`);
@@ -117,8 +121,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       clients: n,
       messages: c.deliveries,
       bytes: c.deliveries * size,
+      busyMs,
+      idleMs: Math.max(0, phases.measuredMs - busyMs),
+      busyPct: busyPct(busyMs, phases.measuredMs),
     },
-    histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout) },
+    histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout), sendLag: encodeHistogram(sendLag), service: encodeHistogram(service) },
     timeline: phases.timeline,
     warnings,
   };

@@ -8,7 +8,7 @@ import { ClientError, type RawConnection } from './connection.js';
 import { makePayload, readSeq } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { ConnectionsJob, JobResult } from './jobs.js';
-import { openConnections } from './open.js';
+import { openConnections, resetAll } from './open.js';
 import type { Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 
@@ -64,7 +64,7 @@ export async function runConnections(
   await new Promise((r) => setTimeout(r, job.durationMs));
   send({ type: 'phase', phase: 'done' });
   const echoed = await echoCheck(conns, codec);
-  for (const c of conns) c.socket.destroy();
+  resetAll(conns);
   const warnings: string[] = [];
   if (failures > 0) warnings.push(`${failures} of ${job.connections} handshakes failed (first: ${(firstError as ClientError | null)?.message})`);
   return {

@@ -38,6 +38,11 @@ export const RunStats = z.object({
   /** Messages per second over each second of the measured window. */
   timeline: z.array(z.number()).optional(),
   clientBound: z.boolean(),
+  /**
+   * Open-loop runs: the load generator's sends left late (send-lag p99 above max(latency p50 / 10,
+   * 50 µs)), so the latency is partly ours. Absent for closed-loop runs and older reports.
+   */
+  pacingBound: z.boolean().optional(),
 });
 export type RunStats = z.infer<typeof RunStats>;
 
@@ -98,6 +103,8 @@ export const CaseSummary = z.object({
   /** Timeline of the median run (by the scenario's headline metric). */
   timeline: z.array(z.number()).optional(),
   clientBound: z.boolean(),
+  /** Some run was pacing-bound (see RunStats.pacingBound). Absent where no run said. */
+  pacingBound: z.boolean().optional(),
   noisy: z.boolean(),
   /** Why runs errored or were skipped. */
   errors: z.array(z.string()),
