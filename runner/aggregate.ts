@@ -66,6 +66,7 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
     clientBound: done.some((r) => r.stats.clientBound),
     ...(done.some((r) => r.stats.pacingBound !== undefined) ? { pacingBound: done.some((r) => r.stats.pacingBound === true) } : {}),
+    ...(done.some((r) => r.stats.probes) ? { probes: done.flatMap((r) => (r.stats.probes ?? []).map((p) => ({ ...p, rep: r.rep }))) } : {}),
     noisy: headline?.noisy ?? false,
     errors,
     ...(warnings.length ? { warnings } : {}),

@@ -69,7 +69,7 @@ export const broadcast: Scenario = {
     const perCpu = perServerCpuSecond(deliveriesPerSec, cpu.metrics.serverCpuPct);
     if (perCpu !== undefined) metrics.deliveriesPerServerCpuSec = perCpu;
     return {
-      stats: { metrics, histograms: { latency: r.histograms.latency, fanout: r.histograms.fanout }, timeline: r.timeline, clientBound: paced.clientBound, pacingBound: paced.pacingBound },
+      stats: { metrics, histograms: { latency: r.histograms.latency, fanout: r.histograms.fanout, sendLag: r.histograms.sendLag, service: r.histograms.service }, timeline: r.timeline, clientBound: paced.clientBound, pacingBound: paced.pacingBound },
       warnings: r.warnings,
     };
   },

@@ -7,9 +7,10 @@ import { connections } from './connections.js';
 import { broadcast } from './broadcast.js';
 import { httpVsWs } from './http-vs-ws.js';
 import { fallback } from './fallback.js';
+import { capacity } from './capacity.js';
 
 /** Every scenario; the ones outside DEFAULT_SCENARIOS run only when named with --scenario. */
-export const SCENARIOS = { latency, throughput, rate, connections, broadcast, 'http-vs-ws': httpVsWs, fallback } as const satisfies Record<string, Scenario>;
+export const SCENARIOS = { latency, throughput, rate, connections, broadcast, 'http-vs-ws': httpVsWs, fallback, capacity } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];

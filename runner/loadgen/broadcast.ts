@@ -14,8 +14,16 @@ import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { busyPct, Pacer } from './pacer.js';
 
-const RING = 1 << 16;
-const RING_MASK = RING - 1;
+/** Posts of one sender tracked at once, at most (a ring); fewer when each sender posts rarely. */
+const RING_MAX = 1 << 16;
+
+/** A ring that holds every post one sender can have in flight (its posts over the run, twice). */
+function ringSize(job: BroadcastJob): number {
+  const posts = ((job.rate / job.senders) * (job.warmupMs + job.durationMs + DRAIN_MS)) / 1000;
+  let size = 64;
+  while (size < 2 * posts && size < RING_MAX) size *= 2;
+  return size;
+}
 /** A post id is sender << 20 | post number, written as the payload's sequence number. */
 const POST_BITS = 20;
 const DRAIN_MS = 5000;
@@ -23,10 +31,17 @@ const DRAIN_MS = 5000;
 class Sender {
   next = 0;
   /** Due time of each post (latency counts from it), and how late it actually left (ms). */
-  readonly sentAt = new Float64Array(RING);
-  readonly lag = new Float32Array(RING);
-  readonly inWindow = new Uint8Array(RING);
-  readonly received = new Uint32Array(RING);
+  readonly sentAt: Float64Array;
+  readonly lag: Float32Array;
+  readonly inWindow: Uint8Array;
+  readonly received: Uint32Array;
+
+  constructor(ring: number) {
+    this.sentAt = new Float64Array(ring);
+    this.lag = new Float32Array(ring);
+    this.inWindow = new Uint8Array(ring);
+    this.received = new Uint32Array(ring);
+  }
 }
 
 export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Send): Promise<JobResult> {
@@ -38,7 +53,9 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   const conns = await openConnections(job, codec, 'broadcast', n);
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
-  const senders = Array.from({ length: job.senders }, () => new Sender());
+  const ring = ringSize(job);
+  const RING_MASK = ring - 1;
+  const senders = Array.from({ length: job.senders }, () => new Sender(ring));
   const phases = new Phases(send);
   const latency = newHistogram();
   const fanout = newHistogram();
