@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Report, type RunResult } from '../runner/report/schema.js';
 import { buildReport, type ReportMeta } from '../runner/aggregate.js';
-import { SCENARIOS } from '../scenarios/index.js';
+import { DEFAULT_SCENARIOS, SCENARIOS } from '../scenarios/index.js';
 import { renderConsole } from '../runner/report/console.js';
 import { renderMarkdown } from '../runner/report/markdown.js';
 import { renderHtml } from '../runner/report/html.js';
@@ -62,4 +62,9 @@ test('capacity: table, every probe in the report, a chart per library with the c
   const marker = chart.datasets[3]!.data as Array<{ x: number; y: number }>;
   assert.ok(marker.every((p) => p.x === 6169), 'the capacity is a vertical line at the found rate');
   assert.equal((chart.datasets[1]!.data as Array<{ x: number }>).map((p) => p.x).join(','), '2000,4000,5657,6169,6442,6727,8000', 'probes sorted by offered rate');
+});
+
+test('capacity runs only when named: it is not in the default suite (which it would push past 15 minutes)', () => {
+  assert.ok(!(DEFAULT_SCENARIOS as string[]).includes('capacity'));
+  assert.ok('capacity' in SCENARIOS);
 });

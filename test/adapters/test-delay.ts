@@ -1,8 +1,10 @@
 /**
  * Test-only: a ws echo server that answers every message exactly WSBENCH_DELAY_MS (default 2) ms
- * after it arrived: it sleeps on a timer until shortly before, then blocks in Atomics.wait (a
- * futex with a sub-millisecond timeout) for the rest, so the delay is held to microseconds
- * without a spinning core (which the scheduler would penalize). Meant for low rates. The open-loop pacer must report about that delay.
+ * after it arrived, held to microseconds: it spins on setImmediate the whole time (messages are
+ * still read between two checks), so its core never goes idle. On a VM whose idle vCPUs halt
+ * at once (this project's: haltpoll with guest_halt_poll_ns=0) a sleeping server pays a
+ * wake-up of a few hundred µs on every message; this server must show only its 2 ms.
+ * WSBENCH_DELAY_MODE=sleep sleeps between messages instead (timer, then Atomics.wait). The open-loop pacer must report about that delay.
  */
 import type { ServerAdapter } from '../../adapters/types.js';
 import type { WebSocket } from 'ws';
@@ -11,6 +13,7 @@ import { ECHO_SETTINGS, echo, startHookedEcho } from './misbehaving-echo.js';
 const DELAY_MS = Number(process.env.WSBENCH_DELAY_MS ?? 2);
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 const MODE = process.env.WSBENCH_DELAY_MODE ?? 'spin';
+const SPIN = MODE === 'spin';
 
 interface Held {
   at: number;
@@ -34,12 +37,14 @@ export const adapter: ServerAdapter = {
       if (head === queue.length) {
         queue.length = 0;
         head = 0;
-        armed = false;
+        if (SPIN) setImmediate(pump);
+        else armed = false;
         return;
       }
       const wait = queue[head].at - performance.now();
-      if (wait > 1.5) setTimeout(pump, Math.floor(wait - 1.2));
-      else if (MODE === 'wait') {
+      if (SPIN) setImmediate(pump);
+      else if (wait > 1.5) setTimeout(pump, Math.floor(wait - 1.2));
+      else if (MODE === 'sleep') {
         Atomics.wait(SLEEPER, 0, 0, Math.max(0, wait));
         setImmediate(pump);
       } else setImmediate(pump);
