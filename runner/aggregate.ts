@@ -10,7 +10,7 @@ import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistog
 import { conformanceSection } from './conformance/summary.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
-const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake' };
+const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake', sendLag: 'sendLag', service: 'service' };
 
 /** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
 export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights' | 'conformance'>;
@@ -71,6 +71,8 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     latency,
     ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
     clientBound: done.some((r) => r.stats.clientBound),
+    ...(done.some((r) => r.stats.pacingBound !== undefined) ? { pacingBound: done.some((r) => r.stats.pacingBound === true) } : {}),
+    ...(done.some((r) => r.stats.probes) ? { probes: done.flatMap((r) => (r.stats.probes ?? []).map((p) => ({ ...p, rep: r.rep }))) } : {}),
     noisy: headline?.noisy ?? false,
     errors,
     ...(warnings.length ? { warnings } : {}),

@@ -45,6 +45,7 @@ function outcome(result: RunResult): string {
   if (m.serverCpuPct !== undefined) parts.push(`server ${Math.round(m.serverCpuPct)}%`);
   if (m.clientCpuPct !== undefined) parts.push(`loadgen ${Math.round(m.clientCpuPct)}%`);
   if (result.stats.clientBound) parts.push('CLIENT-BOUND');
+  if (result.stats.pacingBound) parts.push('PACING-BOUND');
   return parts.join(', ');
 }
 

@@ -46,6 +46,19 @@ export function isClientBound(serverCpuPct: number | null, clientCpuPct: number 
   return clientCpuPct >= CLIENT_FULL_PCT && serverCpuPct < SERVER_NOT_FULL_PCT;
 }
 
+/** Send lag above which an open-loop run is pacing-bound, at the least (µs)... */
+export const PACING_LAG_FLOOR_US = 50;
+/** ...or above this share of its latency p50, whichever is larger. */
+export const PACING_LAG_SHARE = 0.1;
+
+/**
+ * True when the load generator's sends left so late that they, not the server, shape the
+ * latency: send-lag p99 above max(latency p50 / 10, 50 µs).
+ */
+export function isPacingBound(sendLagP99Us: number, latencyP50Us: number): boolean {
+  return sendLagP99Us > Math.max(latencyP50Us * PACING_LAG_SHARE, PACING_LAG_FLOOR_US);
+}
+
 /** The percentiles every latency histogram is reported at, as LatencySummary fields. */
 export const PERCENTILES = ['p50', 'p90', 'p99', 'p999', 'max'] as const;
 export type Percentile = (typeof PERCENTILES)[number];

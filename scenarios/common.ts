@@ -2,7 +2,7 @@
 import type { MetricDef } from '../runner/report/schema.js';
 import type { Measured } from '../runner/process/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
-import { isClientBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
+import { isClientBound, isPacingBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
 import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
 import type { CaseRef } from '../runner/report/schema.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
@@ -58,6 +58,38 @@ export function cpuMetrics(x: Measured): { metrics: Record<string, number>; clie
   if (x.clientCpu !== null) metrics.clientCpuPct = x.clientCpu;
   if (x.serverRss !== null) metrics.serverRssMiB = x.serverRss / 2 ** 20;
   return { metrics, clientBound: isClientBound(x.serverCpu, x.clientCpu) };
+}
+
+/** Metrics of the pacer (open loop): how late sends left, and the generator's busy share. */
+export const PACED_DEFS: MetricDef[] = [
+  m('sendLagP50Us', 'send lag p50', 'µs', 'lower', true),
+  m('sendLagP99Us', 'send lag p99', 'µs', 'lower', true),
+  m('sendLagMaxUs', 'send lag max', 'µs', 'lower', true),
+  m('serviceP50Us', 'service p50', 'µs', 'lower'),
+  m('serviceP99Us', 'service p99', 'µs', 'lower'),
+  m('clientBusyPct', 'loadgen busy', '%', 'none', true),
+];
+
+/** CPU metrics of a paced scenario: /proc CPU is kept but not primary (a spinning core reads 100 %). */
+export const PACED_CPU_DEFS: MetricDef[] = CPU_DEFS.map((d) => (d.key === 'clientCpuPct' ? m(d.key, 'loadgen CPU (spins)', d.unit, d.better) : d));
+
+/**
+ * Send lag and service time of an open-loop run, its pacing-bound flag (against `latencyP50Us`,
+ * the run's headline latency), and its client-bound flag from the generator's own busy share
+ * (its /proc CPU reads 100 % while it spins).
+ */
+export function pacedMetrics(x: Measured, latencyP50Us: number): { metrics: Record<string, number>; pacingBound: boolean; clientBound: boolean } {
+  const r = x.result;
+  const metrics: Record<string, number> = {};
+  if (r.histograms.sendLag) Object.assign(metrics, latencyMetrics(r.histograms.sendLag, 'sendLag'));
+  if (r.histograms.service) Object.assign(metrics, latencyMetrics(r.histograms.service, 'service'));
+  const busy = r.counts.busyPct;
+  if (busy !== undefined) metrics.clientBusyPct = busy;
+  return {
+    metrics,
+    pacingBound: metrics.sendLagP99Us !== undefined && isPacingBound(metrics.sendLagP99Us, latencyP50Us),
+    clientBound: busy !== undefined && isClientBound(x.serverCpu, busy),
+  };
 }
 
 /** Messages per CPU-second of the server: what a message costs the server, whatever the load. */

@@ -50,7 +50,9 @@ export const connections: Scenario = {
         durationMs: o.durationMs,
         connections: n,
         concurrency: c.params.concurrency as number,
-        perAddress: n > perAddress ? perAddress : 0,
+        // On loopback the client always binds its source address and an explicit port (see
+        // runner/loadgen/source-ports.ts): one address or several, the same cheap path.
+        perAddress: n > perAddress || ctx.target.host.startsWith('127.') ? perAddress : 0,
       },
       {
         onRamped: async () => {

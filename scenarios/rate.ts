@@ -3,13 +3,16 @@
  * server cannot hide its stalls (coordinated omission corrected, as wrk2 does). A list of rates
  * is a sweep: a latency-versus-load curve.
  */
-import type { Scenario } from './types.js';
-import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, latencyDefs, m } from './common.js';
+import type { Measured } from '../runner/process/loadgen-process.js';
+import type { Scenario, ScenarioOutcome } from './types.js';
+import { echoJob, echoOutcome, latencyDefs, m, PACED_CPU_DEFS, PACED_DEFS, pacedMetrics, WIRE_DEFS } from './common.js';
 
 export const rate: Scenario = {
   name: 'rate',
   description: 'Open loop: a fixed total rate spread over N connections; latency measured from each send\'s due time.',
-  pacing: 'open loop: a timer tick (about 1 ms) sends every message due by then; latency counts from the due time',
+  pacing:
+    'open loop: each message leaves at its due time (timer sleep, then a spin that still reads sockets); latency counts from the due time, ' +
+    'service time from the actual send; send lag = actual send − due',
   params: [
     { name: 'rates', description: 'offered rates in messages/s (a sweep)', kind: 'list', default: [5000, 20000], quick: [5000], min: 1 },
     { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
@@ -20,7 +23,8 @@ export const rate: Scenario = {
     m('offeredRate', 'offered', 'msg/s', 'none', true),
     m('achievedRate', 'achieved', 'msg/s', 'higher', true),
     ...latencyDefs('', ['p50', 'p99', 'max']),
-    ...CPU_DEFS,
+    ...PACED_DEFS,
+    ...PACED_CPU_DEFS,
     ...WIRE_DEFS,
   ],
   headline: 'p99Us',
@@ -38,7 +42,17 @@ export const rate: Scenario = {
     const x = await ctx.measure(echoJob(ctx, c, o, { inflight: 1, rate: offered }));
     const out = echoOutcome(x, { offeredRate: offered });
     out.stats.metrics.achievedRate = out.stats.metrics.msgsPerSec;
-    return out;
+    return withPacing(out, x);
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
 };
+
+/** Adds the pacer's metrics and flags to an open-loop echo outcome. */
+export function withPacing(out: ScenarioOutcome, x: Measured): ScenarioOutcome {
+  const paced = pacedMetrics(x, out.stats.metrics.p50Us ?? 0);
+  Object.assign(out.stats.metrics, paced.metrics);
+  out.stats.clientBound = paced.clientBound;
+  out.stats.pacingBound = paced.pacingBound;
+  for (const name of ['sendLag', 'service']) if (x.result.histograms[name]) out.stats.histograms[name] = x.result.histograms[name];
+  return out;
+}

@@ -10,24 +10,41 @@ import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { payloadFor } from './payload.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
-import { openConnections } from './open.js';
+import { openConnections, resetAll } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
-import { ringSize, variedPayloads } from './varied.js';
+import { ringSize as payloadRingSize, variedPayloads } from './varied.js';
+import { busyPct, Pacer } from './pacer.js';
 
-const RING = 1 << 16;
-const RING_MASK = RING - 1;
+/** Posts of one sender tracked at once, at most (a ring); fewer when each sender posts rarely. */
+const RING_MAX = 1 << 16;
+
+/** A ring that holds every post one sender can have in flight (its posts over the run, twice). */
+function ringSize(job: BroadcastJob): number {
+  const posts = ((job.rate / job.senders) * (job.warmupMs + job.durationMs + DRAIN_MS)) / 1000;
+  let size = 64;
+  while (size < 2 * posts && size < RING_MAX) size *= 2;
+  return size;
+}
 /** A post id is sender << 20 | post number, written as the payload's sequence number. */
 const POST_BITS = 20;
 const DRAIN_MS = 5000;
 
 class Sender {
   next = 0;
-  due = 0;
-  readonly sentAt = new Float64Array(RING);
-  readonly inWindow = new Uint8Array(RING);
-  readonly received = new Uint32Array(RING);
+  /** Due time of each post (latency counts from it), and how late it actually left (ms). */
+  readonly sentAt: Float64Array;
+  readonly lag: Float32Array;
+  readonly inWindow: Uint8Array;
+  readonly received: Uint32Array;
+
+  constructor(ring: number) {
+    this.sentAt = new Float64Array(ring);
+    this.lag = new Float32Array(ring);
+    this.inWindow = new Uint8Array(ring);
+    this.received = new Uint32Array(ring);
+  }
 }
 
 export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Send): Promise<JobResult> {
@@ -37,19 +54,23 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   // With compression, a ring of distinct payloads: post p uses template p % ring (varied.ts).
   const deflate = commonDeflate(conns.map((c) => c.deflate));
   const binary = job.binary && codec.binary;
-  const ring = deflate ? ringSize(job.payloadBytes) : 1;
-  const payloads = deflate ? variedPayloads(job.payloadBytes, ring) : [payloadFor(binary, job.payloadBytes)];
+  const payloadRing = deflate ? payloadRingSize(job.payloadBytes) : 1;
+  const payloads = deflate ? variedPayloads(job.payloadBytes, payloadRing) : [payloadFor(binary, job.payloadBytes)];
   const templates = payloads.map((p) => new MessageTemplate(codec, 'broadcast', p, job.binary, deflate));
   // As delivered (a codec may escape the payload); the ring's payloads need no escaping.
   const delivered = templates.map((t) => t.payload);
   const size = delivered[0].length;
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
-  const senders = Array.from({ length: job.senders }, () => new Sender());
+  const ring = ringSize(job);
+  const RING_MASK = ring - 1;
+  const senders = Array.from({ length: job.senders }, () => new Sender(ring));
   const phases = new Phases(send);
   const latency = newHistogram();
   const fanout = newHistogram();
   // wireBytes: server-to-client bytes of the measured deliveries (frame headers included).
+  // Fan-out counted from when each post actually left: the server's share without our lag.
+  const service = newHistogram();
   const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0, wireBytes: 0 };
   const latch = new FailureLatch<ClientError>();
   const { fail, failed } = latch;
@@ -61,7 +82,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || !sameBytes(delivered[(id & ((1 << POST_BITS) - 1)) % ring], buf, start, SEQ_BYTES, size)) {
+      if (id < 0 || s >= senders.length || !sameBytes(delivered[(id & ((1 << POST_BITS) - 1)) % payloadRing], buf, start, SEQ_BYTES, size)) {
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
@@ -80,43 +101,43 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       c.wireBytes += wire;
       if (++sender.received[slot] === others) {
         fanout.recordValue(ns);
+        service.recordValue(Math.max(1, Math.round((conn.readAt - sender.sentAt[slot] - sender.lag[slot]) * 1e6)));
         c.complete++;
       }
     };
   });
 
-  let sending = true;
-  const interval = (1000 * job.senders) / job.rate;
-  const t0 = performance.now();
-  senders.forEach((s, i) => (s.due = t0 + (interval * i) / job.senders));
-  let timer: NodeJS.Timeout | undefined;
-  const tick = (): void => {
-    if (!sending) return;
-    const now = performance.now();
-    senders.forEach((s, i) => {
-      const conn = conns[i];
-      conn.beginBatch();
-      while (s.due <= now) {
-        const slot = s.next & RING_MASK;
-        s.sentAt[slot] = s.due;
-        s.received[slot] = 0;
-        s.inWindow[slot] = phases.measuring ? 1 : 0;
-        if (phases.measuring) c.sent++;
-        conn.sendMessage(templates[(s.next & ((1 << POST_BITS) - 1)) % ring], (i << POST_BITS) | s.next);
-        s.next++;
-        s.due += interval;
-      }
-      conn.flush();
-    });
-    timer = setTimeout(tick, 1);
-  };
-  tick();
-  await Promise.race([phases.run(job.warmupMs, job.durationMs, () => {}), failed]);
-  sending = false;
-  clearTimeout(timer);
+  const pacer = new Pacer(senders.length, job.rate, {
+    begin: (i) => conns[i].beginBatch(),
+    send: (i, due, now) => {
+      const s = senders[i];
+      const slot = s.next & RING_MASK;
+      s.sentAt[slot] = due;
+      s.lag[slot] = now - due;
+      s.received[slot] = 0;
+      s.inWindow[slot] = phases.measuring ? 1 : 0;
+      if (phases.measuring) c.sent++;
+      conns[i].sendMessage(templates[(s.next & ((1 << POST_BITS) - 1)) % payloadRing], (i << POST_BITS) | s.next);
+      s.next++;
+    },
+    flush: (i) => conns[i].flush(),
+    measured: () => phases.measuring,
+  });
+  const readBusy = (): number => conns.reduce((n, x) => n + x.busyMs, 0);
+  let busyMs = 0;
+  await Promise.race([
+    phases.run(job.warmupMs, job.durationMs, () => {
+      pacer.markWindow();
+      busyMs = -readBusy();
+    }),
+    failed,
+  ]);
+  busyMs += readBusy();
+  const sendLag = pacer.stop();
+  busyMs += pacer.busySendMs;
   await Promise.race([waitAll(() => c.complete >= c.sent), failed]);
   latch.check();
-  for (const conn of conns) conn.socket.destroy();
+  resetAll(conns);
   const expectedDeliveries = c.sent * others;
   const warnings: string[] = [];
   if (c.self > 0) warnings.push(`${c.self} posts came back to their own sender`);
@@ -132,8 +153,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       messages: c.deliveries,
       bytes: c.deliveries * job.payloadBytes,
       wireBytes: c.wireBytes,
+      busyMs,
+      idleMs: Math.max(0, phases.measuredMs - busyMs),
+      busyPct: busyPct(busyMs, phases.measuredMs),
     },
-    histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout) },
+    histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout), sendLag: encodeHistogram(sendLag), service: encodeHistogram(service) },
     timeline: phases.timeline,
     warnings,
   };

@@ -29,6 +29,8 @@ export interface ConnectOptions {
   channel: Channel;
   /** Source address, to spread many connections over 127.0.0.x. */
   localAddress?: string;
+  /** Source port (with `localAddress`); absent lets the kernel choose. */
+  localPort?: number;
   timeoutMs?: number;
   /** Over TLS (wss://): how to trust the server. */
   tls?: TlsJobOptions;
@@ -46,6 +48,8 @@ export class RawConnection implements CodecConnection {
   onFailure: (err: ClientError) => void = () => {};
   /** performance.now() when the chunk being handled was read: one clock read per chunk. */
   readAt = 0;
+  /** Time spent handling incoming chunks (ms): the busy side of the pacer's idle account. */
+  busyMs = 0;
   private readonly parser: FrameParser;
   private upgraded = false;
   private headerBuf: Buffer | null = null;
@@ -95,6 +99,7 @@ export class RawConnection implements CodecConnection {
         host: opts.host,
         port: opts.port,
         localAddress: opts.localAddress,
+        localPort: opts.localPort,
         tls: opts.tls,
         onread: { buffer: SHARED_READ, callback: (n: number, buf: Uint8Array) => this.read(n, buf as Buffer) },
       },
@@ -140,6 +145,7 @@ export class RawConnection implements CodecConnection {
       else this.readUpgrade(chunk);
     } finally {
       this.flush();
+      this.busyMs += performance.now() - this.readAt;
     }
     return true;
   }

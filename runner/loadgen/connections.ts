@@ -9,7 +9,7 @@ import { readSeq } from './frame.js';
 import { makeTextPayload } from './payload.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { ConnectionsJob, JobResult } from './jobs.js';
-import { openConnections } from './open.js';
+import { openConnections, resetAll } from './open.js';
 import type { Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 
@@ -66,7 +66,7 @@ export async function runConnections(
   await new Promise((r) => setTimeout(r, job.durationMs));
   send({ type: 'phase', phase: 'done' });
   const echoed = await echoCheck(conns, codec);
-  for (const c of conns) c.socket.destroy();
+  resetAll(conns);
   const warnings: string[] = [];
   if (failures > 0) warnings.push(`${failures} of ${job.connections} handshakes failed (first: ${(firstError as ClientError | null)?.message})`);
   return {

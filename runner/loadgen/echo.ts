@@ -15,6 +15,7 @@ import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
 import { ringSize, variedPayloads } from './varied.js';
+import { busyPct, Pacer } from './pacer.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -27,10 +28,10 @@ class EchoConn {
   expected = 0;
   /** Send time (closed loop) or due time (open loop) of each outstanding message. */
   readonly times = new Float64Array(RING);
-  /** Open loop: when the next message is due. */
-  due = 0;
   /** The connection's received wire bytes up to the last message handled. */
   wireSeen = 0;
+  /** Open loop: how late each outstanding message left (ms), for its service time. */
+  lags: Float32Array | null = null;
 
   constructor(
     readonly conn: RawConnection,
@@ -57,6 +58,8 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
   const size = expected[0].length;
   const phases = new Phases(send);
   const latency = new Recorder(newHistogram());
+  // Open loop: the service time, counted from when each message actually left.
+  const service = new Recorder(newHistogram());
   // The measured messages are those sent (or due) inside the window, whenever their echo comes:
   // the slowest answers, which arrive after the window, count too, and a warm-up backlog does not.
   const win = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
@@ -75,9 +78,10 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
     latch.fail(e);
   };
 
-  const sendOne = (c: EchoConn, at: number): void => {
+  const sendOne = (c: EchoConn, at: number, lag = 0): void => {
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
+    if (c.lags) c.lags[seq & RING_MASK] = lag;
     c.conn.sendMessage(templates[seq % ring], seq);
   };
 
@@ -95,6 +99,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
       const wire = c.conn.wireIn;
       if (sentAt >= win.start && sentAt < win.end) {
         latency.record(Math.max(1, Math.round((now - sentAt) * 1e6)));
+        if (c.lags) service.record(Math.max(1, Math.round((now - sentAt - c.lags[seq & RING_MASK]) * 1e6)));
         received++;
         wireBytes += wire - c.wireSeen;
         if (now < win.end) answeredInWindow++;
@@ -104,22 +109,30 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
     };
   }
 
-  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, () => sending, fail);
+  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, win, fail);
+  let readBusy = 0;
   await Promise.race([
     phases.run(job.warmupMs, job.durationMs, () => {
       win.start = performance.now();
+      pacer.markWindow?.();
+      readBusy = -sumBusy(conns);
     }),
     failed,
   ]);
   win.end = phases.measureEnd;
+  readBusy += sumBusy(conns);
   sending = false;
   const sent = pacer.stop();
   await Promise.race([drain(conns, Math.max(DRAIN_MS, job.durationMs)), failed]);
   latch.check();
   await Promise.all(conns.map((c) => c.conn.close()));
+  const paced: { counts: Record<string, number>; histograms: Record<string, string> } = { counts: {}, histograms: {} };
   if (job.rate !== undefined) {
     const achieved = (answeredInWindow * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
+    const busyMs = readBusy + (pacer.busySendMs ?? 0);
+    paced.counts = { busyMs, idleMs: Math.max(0, phases.measuredMs - busyMs), busyPct: busyPct(busyMs, phases.measuredMs) };
+    paced.histograms = { sendLag: encodeHistogram(pacer.lag!.done()), service: encodeHistogram(service.done()) };
   }
   const uncompressed = conns.reduce((n, c) => n + c.conn.uncompressedIn, 0);
   if (job.compression && uncompressed > 0) warnings.push(`${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`);
@@ -136,8 +149,9 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promi
       connections: conns.length,
       wireBytes,
       wireBytesOut: Math.round(received * wireOut),
+      ...paced.counts,
     },
-    histograms: { latency: encodeHistogram(latency.done()) },
+    histograms: { latency: encodeHistogram(latency.done()), ...paced.histograms },
     timeline: phases.timeline,
     warnings,
   };
@@ -152,16 +166,24 @@ function echoMismatch(c: EchoConn, length: number, size: number, seq: number): C
   return new ClientError('EECHO', `wrong echo on ${where}: payload content altered`);
 }
 
-interface Pacer {
+interface Loop {
   /** Stops sending; returns how many messages were sent in all. */
   stop(): number;
+  markWindow?(): void;
+  /** Open loop: time spent sending in the window (ms), and the send-lag recorder. */
+  readonly busySendMs?: number;
+  readonly lag?: Recorder;
 }
 
 function totalSent(conns: EchoConn[]): number {
   return conns.reduce((n, c) => n + c.nextSeq, 0);
 }
 
-function startClosedLoop(conns: EchoConn[], inflight: number, sendOne: (c: EchoConn, at: number) => void): Pacer {
+function sumBusy(conns: EchoConn[]): number {
+  return conns.reduce((n, c) => n + c.conn.busyMs, 0);
+}
+
+function startClosedLoop(conns: EchoConn[], inflight: number, sendOne: (c: EchoConn, at: number) => void): Loop {
   const now = performance.now();
   for (const c of conns) {
     c.conn.beginBatch();
@@ -172,40 +194,40 @@ function startClosedLoop(conns: EchoConn[], inflight: number, sendOne: (c: EchoC
 }
 
 /**
- * Fixed schedule: connection i sends every `interval` ms, offset so the connections interleave.
- * A timer tick (about every millisecond) sends everything due by then, stamped with its due time.
+ * Fixed schedule (see pacer.ts): `rate` messages/s in total, round-robin over the connections,
+ * each sent within microseconds of its due time and stamped with it; its send lag is recorded.
  */
 function startOpenLoop(
   conns: EchoConn[],
   rate: number,
-  sendOne: (c: EchoConn, at: number) => void,
-  sending: () => boolean,
+  sendOne: (c: EchoConn, at: number, lag: number) => void,
+  win: { start: number; end: number },
   fail: (e: ClientError) => void,
-): Pacer {
-  const interval = (1000 * conns.length) / rate;
-  const t0 = performance.now();
-  conns.forEach((c, i) => (c.due = t0 + (interval * i) / conns.length));
-  let timer: NodeJS.Timeout | undefined;
-  const tick = (): void => {
-    if (!sending()) return;
-    const now = performance.now();
-    for (const c of conns) {
-      c.conn.beginBatch();
-      while (c.due <= now) {
-        if (c.outstanding >= RING - 1) return fail(new ClientError('EBACKLOG', `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`));
-        sendOne(c, c.due);
-        c.due += interval;
+): Loop {
+  for (const c of conns) c.lags = new Float32Array(RING);
+  const pacer: Pacer = new Pacer(conns.length, rate, {
+    begin: (i) => conns[i].conn.beginBatch(),
+    send: (i, due, now) => {
+      const c = conns[i];
+      if (c.outstanding >= RING - 1) {
+        pacer.stop();
+        return fail(new ClientError('EBACKLOG', `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`));
       }
-      c.conn.flush();
-    }
-    timer = setTimeout(tick, 1);
-  };
-  tick();
+      sendOne(c, due, now - due);
+    },
+    flush: (i) => conns[i].conn.flush(),
+    measured: (due) => due >= win.start && due < win.end,
+  });
   return {
     stop: () => {
-      clearTimeout(timer);
+      pacer.stop();
       return totalSent(conns);
     },
+    markWindow: () => pacer.markWindow(),
+    get busySendMs() {
+      return pacer.busySendMs;
+    },
+    lag: pacer.lag,
   };
 }
 

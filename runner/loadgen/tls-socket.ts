@@ -11,6 +11,8 @@ export interface SocketOptions {
   host: string;
   port: number;
   localAddress?: string;
+  /** Source port (with localAddress); absent lets the kernel choose. */
+  localPort?: number;
   tls?: TlsJobOptions;
   onread: { buffer: Buffer; callback: (n: number, buf: Uint8Array) => boolean };
 }
@@ -39,7 +41,7 @@ function keyType(cert: tls.PeerCertificate | tls.DetailedPeerCertificate): strin
  */
 export function connectSocket(o: SocketOptions, onConnect: () => void): net.Socket {
   if (!o.tls) {
-    const s = net.connect({ host: o.host, port: o.port, localAddress: o.localAddress, noDelay: true, onread: o.onread } as net.NetConnectOpts);
+    const s = net.connect({ host: o.host, port: o.port, localAddress: o.localAddress, localPort: o.localPort, noDelay: true, onread: o.onread } as net.NetConnectOpts);
     s.on('connect', onConnect);
     return s;
   }
@@ -49,6 +51,7 @@ export function connectSocket(o: SocketOptions, onConnect: () => void): net.Sock
     host: o.host,
     port: o.port,
     localAddress: o.localAddress,
+    localPort: o.localPort,
     servername: t.servername,
     secureContext: context.ctx,
     ...(t.ca ? {} : { rejectUnauthorized: false }),

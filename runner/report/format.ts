@@ -10,12 +10,14 @@ import { relativeText } from './relative.js';
 export { escapeHtml, formatPercent, formatRatio, formatRate, formatUs, formatValue, formatWithUnit, groupThousands } from './numbers.js';
 
 /** A row flag, shown in every format so a number is never read without its caveat. */
-export type Flag = 'client-bound' | 'noisy';
+export type Flag = 'client-bound' | 'pacing-bound' | 'noisy';
 
 /** One-line explanations of the flags, for legends. */
 export const FLAG_LEGEND: Record<Flag, string> = {
   'client-bound':
     'the load generator saturated its core before the server did: the value is a floor, not the server\'s limit',
+  'pacing-bound':
+    'the load generator\'s sends left late (send-lag p99 above a tenth of latency p50, or 50 µs): part of the latency is ours, not the server\'s',
   noisy: 'run-to-run spread above the noise threshold: treat small differences as uncertain',
 };
 
@@ -156,6 +158,7 @@ function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRe
     : [];
   const flags: Flag[] = [];
   if (summary?.clientBound) flags.push('client-bound');
+  if (summary?.pacingBound) flags.push('pacing-bound');
   if (summary?.noisy) flags.push('noisy');
   const interrupted = report.status === 'interrupted';
   const errors = summary ? summary.errors : [interrupted ? 'no result: the bench was interrupted first' : 'no result recorded'];

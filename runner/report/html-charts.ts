@@ -6,6 +6,7 @@
  */
 import type { CaseRef, CaseSummary, Report } from './schema.js';
 import { findSummary, libraryOrder, metricDef, metricMedian, scenarioCases } from './format.js';
+import { capacityCharts } from './html-capacity.js';
 
 /** Tableau 10: distinguishable, colour-blind-friendlier than Chart.js defaults. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
@@ -175,6 +176,8 @@ function scenarioCharts(report: Report, scenario: string): Draft[] {
       ];
     case 'rate':
       return rateCharts(report, scenario);
+    case 'capacity':
+      return capacityCharts(report, scenario);
     default:
       return [];
   }

@@ -41,6 +41,7 @@ tr.row-skipped td, tr.row-skipped th, tr.row-missing td, tr.row-missing th { bac
 td.reason { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.85rem; word-break: break-word; }
 .badge { display: inline-block; font-size: 0.75rem; padding: 0 6px; border-radius: 10px; border: 1px solid var(--line); white-space: nowrap; }
 .flag-client-bound { background: var(--warn); border-color: #d4a72c; }
+.flag-pacing-bound { background: var(--warn); border-color: #d4a72c; }
 .flag-noisy { background: #ddf4ff; border-color: #54aeff; }
 .baseline { background: var(--soft); }
 .status { font-weight: 600; }

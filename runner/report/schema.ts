@@ -29,6 +29,20 @@ export const CaseRef = z.object({
 });
 export type CaseRef = z.infer<typeof CaseRef>;
 
+/** One probe of a capacity search: the load offered, whether it passed, what was measured. */
+export const Probe = z.object({
+  /** msg/s for a rate search, clients for a room search. */
+  offered: z.number(),
+  pass: z.boolean(),
+  /** achieved, p50Us, p99Us, ... as measured. */
+  figures: z.record(z.string(), z.number()),
+  /** Why it failed. */
+  why: z.string().optional(),
+  /** Repetition index (in CaseSummary.probes, where the runs' probes are gathered). */
+  rep: z.number().int().optional(),
+});
+export type Probe = z.infer<typeof Probe>;
+
 /** What one completed run measured. */
 export const RunStats = z.object({
   /** Values keyed by the scenario's MetricDef keys. */
@@ -48,6 +62,13 @@ export const RunStats = z.object({
       resumed: z.number(),
     })
     .optional(),
+  /**
+   * Open-loop runs: the load generator's sends left late (send-lag p99 above max(latency p50 / 10,
+   * 50 µs)), so the latency is partly ours. Absent for closed-loop runs and older reports.
+   */
+  pacingBound: z.boolean().optional(),
+  /** Capacity searches: every probe, in the order run. */
+  probes: z.array(Probe).optional(),
 });
 export type RunStats = z.infer<typeof RunStats>;
 
@@ -155,6 +176,10 @@ export const CaseSummary = z.object({
   /** Timeline of the median run (by the scenario's headline metric). */
   timeline: z.array(z.number()).optional(),
   clientBound: z.boolean(),
+  /** Some run was pacing-bound (see RunStats.pacingBound). Absent where no run said. */
+  pacingBound: z.boolean().optional(),
+  /** Capacity searches: every probe of every completed run (each with its `rep`). */
+  probes: z.array(Probe).optional(),
   noisy: z.boolean(),
   /** Why runs errored or were skipped. */
   errors: z.array(z.string()),

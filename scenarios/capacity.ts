@@ -1,0 +1,156 @@
+/**
+ * capacity: how much load a library takes before its latency passes a bound, found by a search
+ * (geometric ramp, then bisection to within 5 %), each probe a short measured window against one
+ * server. Two cases: the highest echo rate whose p99 stays at or under --p99-max while at least
+ * 99 % of it is achieved, and the largest chat room (every member posting once per
+ * --post-interval seconds) whose fan-out p99 stays at or under --fanout-p99-max.
+ */
+import type { Measured } from '../runner/process/loadgen-process.js';
+import type { Probe } from '../runner/report/schema.js';
+import type { CaseRef } from '../runner/report/schema.js';
+import { echoJob, formatBytes, latencyMetrics, m, nofileFor, pacedMetrics } from './common.js';
+import { searchCapacity, type ProbeOutcome, type SearchResult } from './capacity-search.js';
+import type { RunContext, Scenario, ScenarioOptions, ScenarioOutcome } from './types.js';
+
+/** Probes stop bisecting at this relative width of the bracket. */
+const TOLERANCE = 0.05;
+/** At most this many probes per search: keeps the default within its time budget. */
+const MAX_PROBES = 14;
+/** A probe's warm-up before its window. */
+const PROBE_WARMUP_MS = 250;
+/** A probe passes only if this share of the offered rate (or of the deliveries) was achieved. */
+const ACHIEVED_MIN = 0.99;
+
+export const capacity: Scenario = {
+  name: 'capacity',
+  description:
+    'Capacity search: the highest echo rate with p99 ≤ --p99-max (≥ 99 % achieved), and the largest chat room (each member posting every --post-interval s) with fan-out p99 ≤ --fanout-p99-max.',
+  pacing: 'open loop, as in rate and broadcast; a geometric ramp (x2) then bisection to within 5 %, each probe a short window (--probe s) on one server',
+  params: [
+    { name: 'p99-max', description: 'p99 bound in ms for the highest sustainable rate', kind: 'number', default: 10, min: 0 },
+    { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
+    { name: 'payload', description: 'message size in bytes, at least 8 (the first of a list)', kind: 'list', default: [32], min: 8 },
+    { name: 'probe', description: 'measured seconds of each capacity probe (capacity)', kind: 'number', default: 1, quick: 0.5, min: 0 },
+    { name: 'start-rate', description: 'first rate the capacity search probes, msg/s (capacity)', kind: 'int', default: 2000, min: 1 },
+    { name: 'fanout-p99-max', description: 'fan-out p99 bound in ms for the largest room (capacity)', kind: 'number', default: 50, min: 0 },
+    { name: 'post-interval', description: 'seconds between two posts of one room member (capacity)', kind: 'number', default: 5, min: 0 },
+    { name: 'start-room', description: 'first room size the capacity search probes (capacity)', kind: 'int', default: 50, min: 2 },
+    { name: 'capacity-room', description: 'also search the largest chat room (capacity; false: the rate only)', kind: 'bool', default: true },
+    { name: 'room-max', description: 'largest room the capacity search may probe (capacity)', kind: 'int', default: 4000, min: 2 },
+  ],
+  metrics: [
+    m('maxRate', 'max rate', 'msg/s', 'higher', true),
+    m('maxClients', 'max room', 'conn', 'higher', true),
+    m('bracketLow', 'bracket low', '', 'none', true),
+    m('bracketHigh', 'bracket high', '', 'none', true),
+    m('p50AtUs', 'p50 there', 'µs', 'none', true),
+    m('p99AtUs', 'p99 there', 'µs', 'none', true),
+    m('probeCount', 'probes', 'count', 'none', true),
+    m('searchSec', 'search time', 's', 'none'),
+  ],
+  headline: 'maxRate',
+  cases(o): CaseRef[] {
+    const connections = o.params.connections as number;
+    const payload = (o.params.payload as number[])[0];
+    const bound = o.params['p99-max'] as number;
+    const fanoutBound = o.params['fanout-p99-max'] as number;
+    const every = o.params['post-interval'] as number;
+    const probe = o.params.probe as number;
+    const cases: CaseRef[] = [
+      {
+        id: `rate-p99-${bound}ms`,
+        label: `echo rate with p99 ≤ ${bound} ms, ${connections} conn, ${formatBytes(payload)}`,
+        params: { search: 'rate', bound, connections, payload, probe, start: o.params['start-rate'] as number },
+      },
+      {
+        id: `room-p99-${fanoutBound}ms`,
+        label: `room, 1 post per member every ${every} s, fan-out p99 ≤ ${fanoutBound} ms`,
+        params: { search: 'room', bound: fanoutBound, every, payload, probe, start: o.params['start-room'] as number, max: o.params['room-max'] as number },
+      },
+    ];
+    return o.params['capacity-room'] === false ? cases.slice(0, 1) : cases;
+  },
+  nofile: (c) => (c.params.search === 'room' ? nofileFor(c.params.max as number) : undefined),
+  async run(ctx, c, o) {
+    const t0 = performance.now();
+    const result = c.params.search === 'room' ? await roomSearch(ctx, c) : await rateSearch(ctx, c, o);
+    return outcome(result, c, (performance.now() - t0) / 1000);
+  },
+  estimateMs: (c) => 10 * ((c.params.probe as number) * 1000 + (c.params.search === 'room' ? 2500 : 1200)),
+};
+
+/** A failed measurement is a failed probe (an overloaded server may stop answering). */
+async function measured(ctx: RunContext, run: () => Promise<Measured>): Promise<Measured | { error: string; code: string }> {
+  try {
+    return await run();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    // A dead server fails every later probe too: the whole search is then an errored run.
+    if (e.code === 'ESERVER_EXIT') throw err;
+    return { error: e.message ?? String(err), code: e.code ?? 'ERUN' };
+  }
+}
+
+function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<SearchResult> {
+  const bound = (c.params.bound as number) * 1000;
+  const probeMs = (c.params.probe as number) * 1000;
+  return searchCapacity(
+    async (offered): Promise<ProbeOutcome> => {
+      const job = { ...echoJob(ctx, c, o, { inflight: 1, rate: offered }), warmupMs: PROBE_WARMUP_MS, durationMs: probeMs };
+      const x = await measured(ctx, () => ctx.measure(job, { timeoutMs: probeMs + 30_000 }));
+      if ('error' in x) return { offered, pass: false, figures: {}, why: `${x.error} [${x.code}]` };
+      const r = x.result;
+      const lat = latencyMetrics(r.histograms.latency);
+      const achieved = r.counts.messages / (r.measuredMs / 1000);
+      const paced = pacedMetrics(x, lat.p50Us);
+      const figures = { achieved, p50Us: lat.p50Us, p99Us: lat.p99Us, sendLagP99Us: paced.metrics.sendLagP99Us ?? 0, pacingBound: paced.pacingBound ? 1 : 0 };
+      const why = lat.p99Us > bound ? `p99 ${Math.round(lat.p99Us)} µs > ${bound} µs` : achieved < ACHIEVED_MIN * offered ? `achieved ${Math.round(achieved)} of ${offered} msg/s` : undefined;
+      return { offered, pass: why === undefined, figures, ...(why ? { why } : {}) };
+    },
+    { start: c.params.start as number, factor: 2, tolerance: TOLERANCE, max: 5_000_000, round: Math.round, maxProbes: MAX_PROBES },
+  );
+}
+
+function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
+  const bound = (c.params.bound as number) * 1000;
+  const probeMs = (c.params.probe as number) * 1000;
+  const every = c.params.every as number;
+  return searchCapacity(
+    async (clients): Promise<ProbeOutcome> => {
+      const job = {
+        kind: 'broadcast' as const, ...ctx.target, warmupMs: PROBE_WARMUP_MS, durationMs: Math.max(probeMs, 1000),
+        clients, senders: clients, rate: clients / every, payloadBytes: c.params.payload as number, binary: true,
+      };
+      const x = await measured(ctx, () => ctx.measure(job, { timeoutMs: probeMs + 60_000 + clients * 5 }));
+      if ('error' in x) return { offered: clients, pass: false, figures: {}, why: `${x.error} [${x.code}]` };
+      const r = x.result;
+      const fan = latencyMetrics(r.histograms.fanout, 'fanout');
+      const delivered = r.counts.expectedDeliveries ? r.counts.deliveries / r.counts.expectedDeliveries : 0;
+      const paced = pacedMetrics(x, fan.fanoutP50Us);
+      const figures = { posts: r.counts.sent, delivered: delivered * 100, p50Us: fan.fanoutP50Us, p99Us: fan.fanoutP99Us, pacingBound: paced.pacingBound ? 1 : 0 };
+      const why = r.counts.sent === 0 ? 'no post in the window' : fan.fanoutP99Us > bound ? `fan-out p99 ${Math.round(fan.fanoutP99Us)} µs > ${bound} µs` : delivered < ACHIEVED_MIN ? `delivered ${(delivered * 100).toFixed(1)} %` : undefined;
+      return { offered: clients, pass: why === undefined, figures, ...(why ? { why } : {}) };
+    },
+    { start: c.params.start as number, factor: 2, tolerance: TOLERANCE, max: c.params.max as number, round: Math.round, maxProbes: MAX_PROBES },
+  );
+}
+
+function outcome(s: SearchResult, c: CaseRef, searchSec: number): ScenarioOutcome {
+  const at = s.probes.find((p) => p.offered === s.found && p.pass);
+  const metrics: Record<string, number> = { probeCount: s.probes.length, searchSec };
+  if (s.found !== null) metrics[c.params.search === 'room' ? 'maxClients' : 'maxRate'] = s.found;
+  if (s.low !== null) metrics.bracketLow = s.low;
+  if (s.high !== null) metrics.bracketHigh = s.high;
+  if (at) {
+    metrics.p50AtUs = at.figures.p50Us;
+    metrics.p99AtUs = at.figures.p99Us;
+  }
+  const warnings: string[] = [];
+  if (s.found === null) warnings.push(`even the first probe (${s.probes[0]?.offered}) failed: ${s.probes[0]?.why ?? 'unknown'}`);
+  if (s.high === null) warnings.push(`no probe failed up to ${s.low}: the capacity is at least that`);
+  else if (s.low !== null && s.high / s.low - 1 > TOLERANCE) warnings.push(`the search stopped after ${s.probes.length} probes with the bracket ${s.low}–${s.high} still wider than 5 %`);
+  // The bracket's ends decide the result: if the generator's sends were late there, so is it.
+  const pacingBound = s.probes.some((p) => (p.offered === s.low || p.offered === s.high) && p.figures.pacingBound === 1);
+  const probes: Probe[] = s.probes.map((p) => ({ offered: p.offered, pass: p.pass, figures: p.figures, ...(p.why ? { why: p.why } : {}) }));
+  return { stats: { metrics, histograms: {}, clientBound: false, pacingBound, probes }, warnings };
+}
