@@ -8,8 +8,10 @@ interface JobBase {
   /** Set by the runner when the user passed --allow-remote: else a non-loopback host is refused. */
   allowRemote?: boolean;
   port: number;
-  /** Codec module, relative to dist/adapters. */
+  /** Codec module, relative to dist/adapters, or an absolute path (`--lib <path>`). */
   codecModule: string;
+  /** Request paths that replace the codec's own, per channel (a `--target` names them). */
+  paths?: { echo?: string; broadcast?: string };
   warmupMs: number;
   durationMs: number;
 }
