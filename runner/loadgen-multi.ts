@@ -79,9 +79,18 @@ export async function runLoadgens(job: Job, hooks: LoadgenHooks, cpus: string[])
   aborted.catch(() => {});
   const gone = Promise.race([hooks.serverGone, aborted]);
   gone.catch(() => {});
+  // A barrier: every process has connected before any starts its warm-up and window.
+  let ramped = 0;
+  let allRamped!: () => void;
+  const together = new Promise<void>((resolve) => (allRamped = resolve));
+  const onRamped = (): Promise<void> => {
+    if (++ramped === jobs.length) allRamped();
+    return together;
+  };
   const runs = jobs.map((j, i) =>
-    runLoadgen(j, {
+    runLoadgen({ ...j, barrier: true }, {
       ...hooks,
+      onRamped,
       cpu: cpus[i],
       serverGone: gone,
       // Only the first samples the server; the others report 0 as "no server to sample".

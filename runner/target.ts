@@ -145,7 +145,7 @@ export async function connectTarget(t: TargetInfo, codecModule: string, timeoutM
     pid: t.serverPid ?? 0,
     port: t.port,
     settings: targetSettings(t),
-    facts: {},
+    facts: { serverMeasured: t.serverPid !== undefined },
     exit: null,
     exited: new Promise<void>(() => {}),
     stderrTail: () => '',

@@ -37,12 +37,17 @@ class EchoConn {
   }
 }
 
-export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
+export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: () => Promise<void>): Promise<JobResult> {
   const binary = job.binary && codec.binary;
   const template = new MessageTemplate(codec, 'echo', makePayload(job.payloadBytes), binary);
   const size = job.payloadBytes;
   const expectedPayload = template.payload;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
+  // Several load-generator processes (--loadgen-procs) start their windows together.
+  if (job.barrier && go) {
+    send({ type: 'phase', phase: 'ramped' });
+    await go();
+  }
   const phases = new Phases(send);
   const latency = new Recorder(newHistogram());
   // The measured messages are those sent (or due) inside the window, whenever their echo comes:

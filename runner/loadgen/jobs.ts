@@ -28,6 +28,8 @@ export interface EchoJob extends JobBase {
   payloadBytes: number;
   binary: boolean;
   rate?: number;
+  /** Report `ramped` once connected and wait for `continue` (processes of one run start together). */
+  barrier?: boolean;
 }
 
 /** Ramp to `connections` idle connections, hold them, check echo still works, close. */

@@ -43,7 +43,7 @@ async function run(job: Job): Promise<JobResult> {
   const mod = (await import(adapterModuleUrl(job.codecModule))) as { codec: WireCodec };
   // A running target (--target) names its own request paths.
   const codec = withPaths(mod.codec, job.paths);
-  if (job.kind === 'echo') return runEcho(job, codec, send);
+  if (job.kind === 'echo') return runEcho(job, codec, send, nextContinue);
   if (job.kind === 'connections') return runConnections(job, codec, send, nextContinue);
   if (job.kind === 'handshake') return runHandshake(job, codec, send);
   return runBroadcast(job, codec, send);
