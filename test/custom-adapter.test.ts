@@ -80,3 +80,31 @@ test('--lib paths that are not adapters: one line naming what is missing, exit 2
   fs.mkdirSync(folder);
   await assertOneLine(['--lib', folder], /has no server\.js/);
 });
+
+test('the package exports the contract: the example type-checks against wsbench\u2019s ServerAdapter and WireCodec', { timeout: 60_000 }, async () => {
+  const { execFileSync } = await import('node:child_process');
+  const dir = path.join(tempDir('wsbench-types-'), 'chat-adapter');
+  fs.cpSync(EXAMPLE, dir, { recursive: true });
+  // As after `npm install ws` and `npm install --save-dev <this clone>` in the adapter's folder.
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(modules);
+  fs.symlinkSync(ROOT, path.join(modules, 'wsbench'), 'dir');
+  for (const dep of ['ws', '@types']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep), 'dir');
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const args = [tsc, '--allowJs', '--checkJs', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', 'server.js', 'codec.js'];
+  const check = (): string => {
+    try {
+      execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return '';
+    } catch (e) {
+      return String((e as { stdout?: string }).stdout ?? e);
+    }
+  };
+  assert.equal(check(), '', 'the example matches the exported types');
+  // The check can fail: a codec whose `binary` is not a boolean does not match WireCodec.
+  fs.writeFileSync(path.join(dir, 'codec.js'), fs.readFileSync(path.join(dir, 'codec.js'), 'utf8').replace('binary: false,', "binary: 'no',"));
+  assert.match(check(), /codec\.js.*Type 'string' is not assignable to type 'boolean'/);
+  // `import 'wsbench'` from the adapter's folder resolves through the package's exports.
+  const keys = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('wsbench'); process.stdout.write(Object.keys(m).join())"], { cwd: dir, encoding: 'utf8' });
+  assert.equal(keys, 'FAIR_SETTINGS');
+});

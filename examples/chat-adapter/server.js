@@ -34,7 +34,7 @@ export const adapter = {
     wss.on('connection', (socket, req) => onConnection(socket, req, rooms));
     await new Promise((resolve, reject) => {
       wss.once('error', reject);
-      server.listen(port, host, resolve);
+      server.listen(port, host, () => resolve(undefined));
     });
     const address = server.address();
     return {
