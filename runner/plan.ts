@@ -141,8 +141,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
     const at = entry.indexOf('@');
     const name = at > 0 ? entry.slice(0, at) : entry;
     const a = findAdapter(name);
-    // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project.
-    if (!(a && at > 0) && isPathEntry(entry)) return customLibrary(entry);
+    // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
+    if (!a && isPathEntry(entry)) return customLibrary(entry);
     if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}`);
     if (at < 0) return a;
     if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
