@@ -63,7 +63,7 @@ function paramDescription(name: string): string {
 function benchCommand(control: BenchControl): Command {
   const cmd = new Command('bench')
     .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
-    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules`)
+    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter`)
     .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
     .option('--quick', 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps')
     .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 2)')
@@ -83,8 +83,15 @@ function benchCommand(control: BenchControl): Command {
     .option('--export <format=file>', `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--compare <baseline>', 'then compare with a baseline report.json (or results folder); exit 1 on a regression')
     .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
+    .option('--target <url>', 'benchmark a running server at ws://host:port/path instead of starting one (loopback unless --allow-remote)')
+    .option('--protocol <name>', 'with --target: its wire protocol, raw, socket.io or sockjs (default raw)')
+    .option('--server-pid <pid>', "with --target: the server's process id, for its CPU and memory columns")
+    .option('--target-broadcast <path>', 'with --target: request path of its broadcast endpoint (else broadcast is skipped)')
+    .option('--allow-remote', 'allow a non-loopback --target (or --host)')
+    .option('--loadgen-procs <n>', 'load-generator processes per run, connections split among them (default 1)')
+    .option('--server-cpus <list>', 'CPUs the server is pinned to, e.g. 0 or 0-3 (default 0)')
+    .option('--loadgen-cpus <list>', 'CPUs for the load-generator processes, one each, round robin (default 1)')
     .addOption(new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp())
-    .addOption(new Option('--allow-remote', 'allow a non-loopback --host').hideHelp())
     .addOption(new Option('--run-timeout <s>', 'seconds a run may overrun warm-up + duration before it is errored as hung (default 30)').hideHelp());
   for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
   cmd.addHelpText('after', scenarioHelp());
@@ -104,6 +111,13 @@ function benchCommand(control: BenchControl): Command {
       runTimeout: opts.runTimeout as string | undefined,
       host: opts.host as string | undefined,
       allowRemote: opts.allowRemote === true,
+      target: opts.target as string | undefined,
+      protocol: opts.protocol as string | undefined,
+      serverPid: opts.serverPid as string | undefined,
+      targetBroadcast: opts.targetBroadcast as string | undefined,
+      loadgenProcs: opts.loadgenProcs as string | undefined,
+      serverCpus: opts.serverCpus as string | undefined,
+      loadgenCpus: opts.loadgenCpus as string | undefined,
       params,
       transport: {
         frames: opts.frames as string | undefined,

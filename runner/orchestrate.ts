@@ -9,9 +9,10 @@ import type { Settings } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
-import { decidePinning } from './process/pinning.js';
 import { environment, packageVersion } from './environment.js';
-import { runLoadgen } from './process/loadgen-process.js';
+import { runLoadgens } from './process/loadgen-multi.js';
+import { placement, reportedPinning } from './process/loadgen-placement.js';
+import { connectTarget, targetSkip, targetWarnings } from './target.js';
 import { runMicro, type MicroOptions } from './micro/index.js';
 import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
@@ -86,7 +87,8 @@ class LibraryFacts {
       // `name@folder` libraries report the version installed in their folder.
       version: a.libVersion ?? packageVersion(a.packageName),
       settings: this.settings(a.name),
-      facts: { ...(this.known.get(a.name)?.facts ?? {}), ...this.tlsFacts(a.name) },
+      // A --lib <path> adapter: where it came from and which codec drove it.
+      facts: { ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}), ...(this.known.get(a.name)?.facts ?? {}), ...this.tlsFacts(a.name) },
     }));
   }
 }
@@ -94,16 +96,17 @@ class LibraryFacts {
 async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts, tls?: TlsMaterial): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
-  const skip = transportSkip(ps.scenario.name, lib.name, c) ?? ps.scenario.supports?.(lib.name, c);
+  // A running target (--target) also skips what it does not declare.
+  const skip = transportSkip(ps.scenario.name, lib.name, c) ?? ps.scenario.supports?.(lib.name, c) ?? (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
   if (skip) return { ...base, status: 'skipped', reason: skip };
-  const pin = decidePinning();
+  const pin = placement(plan);
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
     const mode = ps.scenario.serverMode;
     const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}), ...transportEnv(lib.name, c, tls) };
     const startOpts = { adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env };
-    server = await startServer(startOpts);
+    server = lib.target ? await connectTarget(lib.target, lib.codecModule, plan.readyTimeoutMs) : await startServer(startOpts);
     facts.record(lib.name, server, mode);
     const goneOf = (h: ServerHandle): Promise<never> => {
       const gone = h.exited.then(() => {
@@ -118,24 +121,24 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     const ctx: RunContext = {
       library: lib.name,
       server: s,
-      target: { host: plan.host, port: s.port, codecModule: lib.codecModule },
+      target: { host: lib.target?.host ?? plan.host, port: s.port, codecModule: lib.codecModule, ...(lib.target?.paths ? { paths: lib.target.paths } : {}) },
       measure: (job, hooks = {}) =>
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgen({ ...withJobTransport(job, lib.name, c, tls), allowRemote: plan.allowRemote }, {
-          cpu: pin.clientCpu,
+        runLoadgens({ ...withJobTransport(job, lib.name, c, tls), allowRemote: plan.allowRemote }, {
+          cpu: pin.clientCpus[0],
           serverPid: s.pid,
           serverGone,
           timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
           nofile: hooks.nofile ?? nofile,
           onRamped: hooks.onRamped,
           onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
-        }).then((x) => {
+        }, pin.clientCpus).then((x) => {
           negotiated ??= x.result.tls;
           return x;
         }),
     };
     // A fresh server of the same library, for scenarios that go on after a crash (conformance).
-    ctx.restartServer = async () => {
+    if (!lib.target) ctx.restartServer = async () => {
       await s.stop();
       server = undefined;
       s = server = await startServer(startOpts);
@@ -148,7 +151,8 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     if (negotiated) facts.recordTls(lib.name, negotiated);
     const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
     const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
-    return { ...base, status: 'completed', stats, warnings: [...outcome.warnings, ...transportWarnings(lib.name, c)], ...conformance };
+    const warnings = [...outcome.warnings, ...transportWarnings(lib.name, c), ...(lib.target ? targetWarnings(lib.target) : [])];
+    return { ...base, status: 'completed', stats, warnings, ...conformance };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     let message = e.message ?? String(err);
@@ -204,7 +208,7 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
   const store = new ResultsStore(plan.outDir);
   const runId = store.runId;
   const startedAt = new Date().toISOString();
-  const env = environment(decidePinning(), argv);
+  const env = environment(reportedPinning(plan), argv);
   const facts = new LibraryFacts();
   const runs: RunResult[] = [];
   const scenarios: Scenario[] = plan.scenarios.map((p) => p.scenario);

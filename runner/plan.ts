@@ -12,6 +12,9 @@ import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenari
 import { UsageError } from './errors.js';
 import { isLoopback } from './loopback.js';
 import { expandCases, parseTransport, type RawTransport, type TransportPlan } from './transport.js';
+import { customLibrary, isPathEntry } from './custom-lib.js';
+import { planTarget, type TargetInfo } from './target.js';
+import { planLoadgen, type LoadgenPlacement } from './process/loadgen-placement.js';
 
 export interface RawOptions {
   lib?: string;
@@ -27,6 +30,14 @@ export interface RawOptions {
   runTimeout?: string;
   host?: string;
   allowRemote?: boolean;
+  /** `--target ws://host:port/path`: a running server, benchmarked without starting one. */
+  target?: string;
+  protocol?: string;
+  serverPid?: string;
+  targetBroadcast?: string;
+  loadgenProcs?: string;
+  serverCpus?: string;
+  loadgenCpus?: string;
   /** Scenario parameters by name, as typed. */
   params: Record<string, string | undefined>;
   /** --frames, --tls, --compression and the TLS files, as typed. */
@@ -49,6 +60,10 @@ export interface PlannedLibrary extends AdapterInfo {
   libDir?: string;
   /** Version installed in libDir. */
   libVersion?: string;
+  /** `--lib <path>` entries: the adapter's path and its codec (a module, or raw RFC 6455). */
+  custom?: { path: string; codec: string };
+  /** The `--target` entry: no server is started for it. */
+  target?: TargetInfo;
 }
 
 export interface RunPlan {
@@ -70,6 +85,8 @@ export interface RunPlan {
   params: Record<string, string | number | boolean>;
   /** Frame type, TLS and compression values (each a case), and the TLS files. */
   transport: TransportPlan;
+  /** Load-generator processes and CPU placement (--loadgen-procs, --server-cpus, --loadgen-cpus); absent: as before. */
+  loadgen?: LoadgenPlacement;
 }
 
 /** Every scenario parameter, by name (shared names like --connections appear once). */
@@ -130,6 +147,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
     const at = entry.indexOf('@');
     const name = at > 0 ? entry.slice(0, at) : entry;
     const a = findAdapter(name);
+    // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
+    if (!a && isPathEntry(entry)) return customLibrary(entry);
     if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`);
     if (at < 0) return a;
     if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
@@ -172,7 +191,9 @@ export function checkWritable(dir: string): void {
 
 export function makePlan(raw: RawOptions): RunPlan {
   const quick = raw.quick === true;
-  const libraries = pickLibraries(raw.lib);
+  const target = planTarget(raw);
+  // With --target alone only the target runs; --lib adds libraries beside it.
+  const libraries = [...(target && raw.lib === undefined ? [] : pickLibraries(raw.lib)), ...(target ? [target] : [])];
   const scenarios = pickScenarios(raw.scenario);
   const runs = raw.runs === undefined ? (quick ? 2 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
   const durationMs = 1000 * (raw.duration === undefined ? (quick ? 1 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
@@ -205,5 +226,6 @@ export function makePlan(raw: RawOptions): RunPlan {
   checkWritable(out);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
-  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params, transport };
+  const loadgen = planLoadgen(raw);
+  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params, transport, ...(loadgen ? { loadgen } : {}) };
 }

@@ -2,7 +2,7 @@
 import type { MetricDef } from '../runner/report/schema.js';
 import type { Measured } from '../runner/process/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
-import { isClientBound, isPacingBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
+import { CLIENT_FULL_PCT, isClientBound, isPacingBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
 import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
 import type { CaseRef } from '../runner/report/schema.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
@@ -57,7 +57,18 @@ export function cpuMetrics(x: Measured): { metrics: Record<string, number>; clie
   if (x.serverCpu !== null) metrics.serverCpuPct = x.serverCpu;
   if (x.clientCpu !== null) metrics.clientCpuPct = x.clientCpu;
   if (x.serverRss !== null) metrics.serverRssMiB = x.serverRss / 2 ** 20;
-  return { metrics, clientBound: isClientBound(x.serverCpu, x.clientCpu) };
+  // Several load-generator processes (--loadgen-procs): each one's figures; bound when any is.
+  x.perProcess?.forEach((p, i) => {
+    if (p.cpu !== null) metrics[`loadgenCpuPct${i + 1}`] = p.cpu;
+    metrics[`loadgenMsgsPerSec${i + 1}`] = p.msgsPerSec;
+    metrics[`loadgenLatencyCount${i + 1}`] = p.latencyCount;
+  });
+  const clientCpus = x.perProcess ? x.perProcess.map((p) => p.cpu) : [x.clientCpu];
+  // No server to sample (a --target without --server-pid): the client side alone is checked.
+  const bound = x.serverUnmeasured
+    ? clientCpus.some((c) => c !== null && c >= CLIENT_FULL_PCT)
+    : clientCpus.some((c) => isClientBound(x.serverCpu, c));
+  return { metrics, clientBound: bound };
 }
 
 /** Metrics of the pacer (open loop): how late sends left, and the generator's busy share. */
@@ -104,6 +115,12 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/** What several load-generator processes each used, for the run's warnings (shown in every output). */
+function loadgenNote(parts: NonNullable<Measured['perProcess']>): string {
+  const cpu = parts.map((p) => (p.cpu === null ? '?' : `${Math.round(p.cpu)} %`)).join(' + ');
+  return `${parts.length} load-generator processes, CPU ${cpu} (the loadgen CPU column is their sum)`;
+}
+
 /** Metrics of an echo job: rate, bandwidth, latency, CPU. */
 export function echoOutcome(x: Measured, extra: Record<string, number> = {}): ScenarioOutcome {
   const r = x.result;
@@ -122,7 +139,7 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
   if (perCpu !== undefined) metrics.msgsPerServerCpuSec = perCpu;
   return {
     stats: { metrics, histograms: { latency: r.histograms.latency }, timeline: r.timeline, clientBound: cpu.clientBound },
-    warnings: r.warnings,
+    warnings: x.perProcess ? [...r.warnings, loadgenNote(x.perProcess)] : r.warnings,
   };
 }
 

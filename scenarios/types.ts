@@ -36,7 +36,7 @@ export interface RunContext {
   /** The library under test, as named in results (`name@folder` for another install). */
   library: string;
   server: ServerHandle;
-  target: { host: string; port: number; codecModule: string };
+  target: { host: string; port: number; codecModule: string; paths?: { echo?: string; broadcast?: string } };
   /** Runs one load-generator job against the server and samples both processes' CPU. */
   measure(job: Job, hooks?: Partial<Pick<LoadgenHooks, 'onRamped' | 'nofile' | 'timeoutMs'>>): Promise<Measured>;
   /**

@@ -43,9 +43,14 @@ class EchoConn {
   }
 }
 
-export async function runEcho(job: EchoJob, codec: WireCodec, send: Send): Promise<JobResult> {
+export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: () => Promise<void>): Promise<JobResult> {
   const binary = job.binary && codec.binary;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
+  // Several load-generator processes (--loadgen-procs) start their windows together.
+  if (job.barrier && go) {
+    send({ type: 'phase', phase: 'ramped' });
+    await go();
+  }
   // Built once the connections are open: with compression, as negotiated, and a ring of
   // distinct payloads (message `seq` uses template seq % ring), see varied.ts.
   const deflate = commonDeflate(conns.map((c) => c.conn.deflate));

@@ -8,8 +8,10 @@ interface JobBase {
   /** Set by the runner when the user passed --allow-remote: else a non-loopback host is refused. */
   allowRemote?: boolean;
   port: number;
-  /** Codec module, relative to dist/adapters. */
+  /** Codec module, relative to dist/adapters, or an absolute path (`--lib <path>`). */
   codecModule: string;
+  /** Request paths that replace the codec's own, per channel (a `--target` names them). */
+  paths?: { echo?: string; broadcast?: string };
   warmupMs: number;
   durationMs: number;
   /** Frame type of the messages: text (UTF-8, validated by servers) or binary. Absent: text. */
@@ -55,6 +57,8 @@ export interface EchoJob extends JobBase {
   payloadBytes: number;
   binary: boolean;
   rate?: number;
+  /** Report `ramped` once connected and wait for `continue` (processes of one run start together). */
+  barrier?: boolean;
 }
 
 /** Ramp to `connections` idle connections, hold them, check echo still works, close. */

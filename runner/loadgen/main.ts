@@ -14,6 +14,8 @@ import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import { isLoopback } from '../loopback.js';
 import { tlsInfo } from './tls-socket.js';
+import { adapterModuleUrl } from '../../adapters/_shared/module-url.js';
+import { withPaths } from './paths.js';
 
 const send = (m: LoadgenMessage): void => {
   process.send?.(m);
@@ -39,11 +41,13 @@ async function run(job: Job): Promise<JobResult> {
   // These two speak HTTP or drive a library's own client: no WebSocket codec involved.
   if (job.kind === 'http') return runHttp(job, send);
   if (job.kind === 'client-echo') return runClientEcho(job, send);
-  const mod = (await import(new URL(`../../adapters/${job.codecModule}`, import.meta.url).href)) as { codec: WireCodec };
-  if (job.kind === 'echo') return runEcho(job, mod.codec, send);
-  if (job.kind === 'connections') return runConnections(job, mod.codec, send, nextContinue);
-  if (job.kind === 'handshake') return runHandshake(job, mod.codec, send);
-  return runBroadcast(job, mod.codec, send);
+  const mod = (await import(adapterModuleUrl(job.codecModule))) as { codec: WireCodec };
+  // A running target (--target) names its own request paths.
+  const codec = withPaths(mod.codec, job.paths);
+  if (job.kind === 'echo') return runEcho(job, codec, send, nextContinue);
+  if (job.kind === 'connections') return runConnections(job, codec, send, nextContinue);
+  if (job.kind === 'handshake') return runHandshake(job, codec, send);
+  return runBroadcast(job, codec, send);
 }
 
 function finish(code: number): void {

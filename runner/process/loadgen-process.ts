@@ -18,6 +18,10 @@ export interface Measured {
   clientCpu: number | null;
   serverRss: number | null;
   clientRss: number | null;
+  /** True when no server process was given to sample (a --target without --server-pid). */
+  serverUnmeasured?: boolean;
+  /** With --loadgen-procs N > 1: what each load-generator process measured (runner/process/loadgen-multi.ts). */
+  perProcess?: Array<{ cpu: number | null; msgsPerSec: number; latencyCount: number }>;
 }
 
 export interface LoadgenHooks {
@@ -81,7 +85,8 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
       }),
     ]);
     const cpu = start && end ? cpuPercent(start, end) : { server: null, client: null };
-    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client };
+    const unmeasured = hooks.serverPid > 0 ? {} : { serverUnmeasured: true };
+    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client, ...unmeasured };
   } finally {
     clearTimeout(timer);
     // After a result the load generator exits by itself (its profile, if any, is written then).

@@ -4,6 +4,7 @@
  * It exits when its parent goes away, so a killed runner never leaves a server behind.
  */
 import type { ServerAdapter } from '../../adapters/types.js';
+import { adapterModuleUrl } from '../../adapters/_shared/module-url.js';
 
 type Inbound = { type: 'mem' } | { type: 'stop' };
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));
   try {
-    const mod = (await import(new URL(`../../adapters/${modulePath}`, import.meta.url).href)) as { adapter: ServerAdapter };
+    const mod = (await import(adapterModuleUrl(modulePath))) as { adapter: ServerAdapter };
     const host = process.env.WSBENCH_SERVER_HOST ?? '127.0.0.1';
     const server = await mod.adapter.start({ host, port: Number(process.env.WSBENCH_SERVER_PORT ?? 0) });
     process.on('message', (m: Inbound) => {

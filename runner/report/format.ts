@@ -150,10 +150,13 @@ function cellDetail(summary: CaseSummary, col: Column): string {
 function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, library: string): Row {
   const summary = findSummary(report, table.scenario.name, c.id, library);
   const completed = summary?.status === 'completed';
+  // A running target without --server-pid: its server columns were not measured, and say so.
+  const unmeasured = report.libraries.find((l) => l.name === library)?.facts.serverMeasured === false;
   const cells: Cell[] = completed
     ? table.columns.map((col) => {
         const value = metricMedian(summary, col.key);
-        return { value, text: value === null ? '–' : formatValue(value, col.unit), best: false, detail: cellDetail(summary, col) };
+        const empty = unmeasured && /^server|PerServer/.test(col.key) ? 'not measured' : '–';
+        return { value, text: value === null ? empty : formatValue(value, col.unit), best: false, detail: cellDetail(summary, col) };
       })
     : [];
   const flags: Flag[] = [];

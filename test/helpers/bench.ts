@@ -33,10 +33,12 @@ export interface BenchExit {
   timedOut: boolean;
 }
 
-export function startBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): BenchRun {
+export function startBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {}): BenchRun {
   const mark = randomBytes(6).toString('hex');
   const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // `prefix`: a command the CLI runs under, e.g. `ip netns exec <ns>`.
+  const [file, ...rest] = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
+  const child = spawn(file, rest, {
     cwd: ROOT,
     env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1', WSBENCH_TEST_MARK: mark, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +61,7 @@ export function startBench(args: string[], opts: { env?: Record<string, string>;
   return { child, mark, done };
 }
 
-export function runBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<BenchExit & { mark: string }> {
+export function runBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {}): Promise<BenchExit & { mark: string }> {
   const run = startBench(args, opts);
   return run.done.then((r) => ({ ...r, mark: run.mark }));
 }

@@ -1,0 +1,155 @@
+/**
+ * `--target ws://host:port/path`: a server wsbench did not start. The plan checks the URL and
+ * the flags that go with it; each run first checks, within the ready timeout, that the target
+ * upgrades and echoes one message, and skips what the target does not declare.
+ */
+import fs from 'node:fs';
+import type { Settings, WireCodec } from '../adapters/types.js';
+import { CodedError } from '../adapters/_shared/errors.js';
+import { adapterModuleUrl } from '../adapters/_shared/module-url.js';
+import { UsageError } from './errors.js';
+import { makePayload } from './loadgen/frame.js';
+import { RawConnection } from './loadgen/connection.js';
+import { withPaths } from './loadgen/paths.js';
+import { isLoopback } from './loopback.js';
+import type { PlannedLibrary, RawOptions } from './plan.js';
+import type { ServerHandle } from './process/server-process.js';
+
+/** Wire protocols a target may speak, and the codec module of each. */
+export const PROTOCOLS: Record<string, string> = { raw: 'ws/codec.js', 'socket.io': 'socket.io/codec.js', sockjs: 'sockjs/codec.js' };
+
+export interface TargetInfo {
+  url: string;
+  host: string;
+  port: number;
+  protocol: string;
+  /** Request paths replacing the codec's own; absent where the codec's defaults apply. */
+  paths?: { echo?: string; broadcast?: string };
+  serverPid?: number;
+  remote: boolean;
+}
+
+/** The library name a target has in every report. */
+export const TARGET_NAME = 'target';
+
+function parseUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new UsageError(`--target '${raw}' is not a URL: give one like ws://127.0.0.1:8080/echo`);
+  }
+}
+
+function parsePid(raw: string): number {
+  const pid = Number(raw);
+  if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`--server-pid must be a process id, got '${raw}'`);
+  if (!fs.existsSync(`/proc/${pid}/stat`)) throw new UsageError(`--server-pid ${pid}: no such process on this machine (give the pid of the target server)`);
+  return pid;
+}
+
+/** The target entry of a plan, or undefined without --target. */
+export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
+  if (raw.target === undefined) {
+    for (const [flag, v] of [['--protocol', raw.protocol], ['--server-pid', raw.serverPid], ['--target-broadcast', raw.targetBroadcast]] as const) {
+      if (v !== undefined) throw new UsageError(`${flag} goes with --target: add --target ws://host:port/path`);
+    }
+    return undefined;
+  }
+  const url = parseUrl(raw.target);
+  if (url.protocol === 'wss:') throw new UsageError(`--target ${raw.target}: wss:// (TLS) targets are not supported yet: give the server's ws:// endpoint`);
+  if (url.protocol !== 'ws:') throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
+  const protocol = raw.protocol ?? 'raw';
+  if (!Object.hasOwn(PROTOCOLS, protocol)) throw new UsageError(`unknown --protocol '${protocol}': choose from ${Object.keys(PROTOCOLS).join(', ')}`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = Number(url.port || 80);
+  const remote = !isLoopback(host);
+  if (remote && !raw.allowRemote) {
+    throw new UsageError(`--target ${raw.target}: ${host} is not a loopback address: pass --allow-remote to benchmark another machine on purpose`);
+  }
+  const own = `${url.pathname}${url.search}`;
+  // socket.io and sockjs have their own paths: a bare URL keeps them.
+  const echo = protocol !== 'raw' && own === '/' ? undefined : own;
+  if (raw.targetBroadcast !== undefined && !raw.targetBroadcast.startsWith('/')) {
+    throw new UsageError(`--target-broadcast must be a request path starting with /, got '${raw.targetBroadcast}'`);
+  }
+  const paths = echo || raw.targetBroadcast ? { ...(echo ? { echo } : {}), ...(raw.targetBroadcast ? { broadcast: raw.targetBroadcast } : {}) } : undefined;
+  const serverPid = raw.serverPid === undefined ? undefined : parsePid(raw.serverPid);
+  const target: TargetInfo = { url: url.href, host, port, protocol, remote, ...(paths ? { paths } : {}), ...(serverPid ? { serverPid } : {}) };
+  return { name: TARGET_NAME, packageName: TARGET_NAME, serverModule: '', codecModule: PROTOCOLS[protocol], libVersion: 'n/a', target };
+}
+
+/** Why a scenario cannot run against a target, or null when it can. */
+export function targetSkip(t: TargetInfo, scenario: string): string | null {
+  if (scenario === 'broadcast' && !t.paths?.broadcast) return 'the target declares no broadcast endpoint (--target-broadcast <path>)';
+  if (scenario === 'connections') return 'needs a forced GC in the server for memory per connection, which a running target does not offer';
+  if (scenario === 'http-vs-ws') return "needs the server's POST /http-echo route, which a running target does not declare";
+  if (scenario === 'fallback') return "needs the server's long-polling mode, which wsbench cannot switch on in a running target";
+  return null;
+}
+
+/** What the report records about a target. */
+export function targetSettings(t: TargetInfo): Settings {
+  return {
+    target: t.url,
+    address: `${t.host}:${t.port}`,
+    remote: t.remote,
+    protocol: t.protocol,
+    ...(t.paths?.broadcast ? { broadcastPath: t.paths.broadcast } : {}),
+    serverPid: t.serverPid ?? 'not given: server CPU and memory not measured',
+  };
+}
+
+/** Warnings every completed run against a target carries. */
+export function targetWarnings(t: TargetInfo): string[] {
+  return t.serverPid ? [] : ['server CPU and memory not measured (no --server-pid): only the load generator was checked for saturation'];
+}
+
+/** Opens one connection, sends one message and waits for its echo, all within `timeoutMs`. */
+async function probe(t: TargetInfo, codec: WireCodec, timeoutMs: number): Promise<void> {
+  let conn: RawConnection | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const payload = makePayload(32);
+  const work = (async () => {
+    conn = await RawConnection.open({ host: t.host, port: t.port, codec, channel: 'echo', timeoutMs });
+    const c = conn;
+    await new Promise<void>((resolve, reject) => {
+      c.onFailure = reject;
+      c.onData = (buf, start, end) => {
+        const got = buf.subarray(start, end);
+        if (got.equals(payload)) resolve();
+        else reject(new CodedError('EECHO', `the echo of a ${payload.length}-byte message came back as ${got.length} different bytes`));
+      };
+      c.sendPayload(payload, true);
+    });
+  })();
+  work.catch(() => {});
+  try {
+    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CodedError('ETIMEOUT', `no echo within ${timeoutMs} ms (--ready-timeout)`)), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
+    const c = conn as RawConnection | undefined;
+    if (c) await c.close(500);
+  }
+}
+
+/** Checks the target and returns a stand-in server handle: nothing to stop, no memory to ask. */
+export async function connectTarget(t: TargetInfo, codecModule: string, timeoutMs: number): Promise<ServerHandle> {
+  const mod = (await import(adapterModuleUrl(codecModule))) as { codec: WireCodec };
+  try {
+    await probe(t, withPaths(mod.codec, t.paths), timeoutMs);
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    throw new CodedError(e.code ?? 'ETARGET', `the target ${t.url} failed its check: ${(e.message ?? String(err)).split('\n')[0]}`);
+  }
+  return {
+    pid: t.serverPid ?? 0,
+    port: t.port,
+    settings: targetSettings(t),
+    facts: { serverMeasured: t.serverPid !== undefined },
+    exit: null,
+    exited: new Promise<void>(() => {}),
+    stderrTail: () => '',
+    memory: () => Promise.reject(new CodedError('ETARGET', 'a running target cannot report its memory')),
+    stop: async () => {},
+  };
+}
