@@ -38,6 +38,7 @@ export async function runConnections(
         port: job.port,
         concurrency: job.concurrency,
         perAddress: job.perAddress,
+        compression: job.compression,
         onOpen: (ms) => {
           handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
           opened++;
