@@ -15,7 +15,9 @@ export const adapter: ServerAdapter = {
   settings: {
     // DEDICATED_COMPRESSOR_256KB: a sliding window per socket (context takeover), the memory zlib's
     // defaults take in ws (window 15 bits, memLevel 8); SHARED_COMPRESSOR would compress each
-    // message alone (server_no_context_takeover): less memory, a worse ratio, not the same work.
+    // message alone (server_no_context_takeover): less memory, not the same work. Measured on
+    // distinct 1 KiB JSON-like messages (varied.ts), uWS's dedicated compressors (3 KB to 256 KB
+    // alike) give 0.575 wire/payload, its shared one 0.484, zlib level 6 with context (ws) 0.33.
     compression: COMPRESSION ? 'DEDICATED_COMPRESSOR_256KB | DEDICATED_DECOMPRESSOR (32 KiB window), send/publish with compress=true' : 'DISABLED',
     maxPayloadLength: FAIR_SETTINGS.maxPayloadBytes,
     maxBackpressure: MAX_BACKPRESSURE,
