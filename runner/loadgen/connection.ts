@@ -11,7 +11,7 @@ import type { MessageTemplate } from './template.js';
 import type { TlsJobOptions } from './jobs.js';
 import { connectSocket } from './tls-socket.js';
 import { FrameParser, buildFrame, COMPRESSED, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
-import { acceptResponse, deflateMessage, Inflater, offerHeader, type DeflateOffer, type DeflateParams } from './deflate.js';
+import { deflatedFrame, Inflater, negotiate, offerHeader, type DeflateOffer, type DeflateParams } from './deflate.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Batches up to this size are copied into one buffer and written with one call. */
@@ -180,19 +180,13 @@ export class RawConnection implements CodecConnection {
 
   /** Checks the extensions the server answered against what was offered; false once failed. */
   private negotiate(head: string): boolean {
-    const lines = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)].map((m) => m[1].trim()).filter(Boolean);
-    if (!this.opts.deflate) {
-      if (lines.length === 0) return true;
-      this.fail(new ClientError('EPROTOCOL', `the server answered extensions that were not offered: ${lines.join(', ')}`));
-      return false;
-    }
     try {
-      this.deflate = acceptResponse(this.opts.deflate, lines.join(', '));
+      this.deflate = negotiate(this.opts.deflate, head);
     } catch (err) {
       this.fail(err as ClientError);
       return false;
     }
-    this.parser.allowRsv1 = true;
+    this.parser.allowRsv1 = this.deflate !== null;
     return true;
   }
 
@@ -308,15 +302,7 @@ export class RawConnection implements CodecConnection {
   /** Sends one application message through the codec (not the hot path: it builds frames). */
   sendPayload(payload: Buffer, binary: boolean): void {
     const { frames } = this.opts.codec.encode(this.opts.channel, payload, binary && this.opts.codec.binary);
-    for (const f of frames) {
-      if (!this.deflate) {
-        this.send(buildFrame(f.opcode, f.payload).bytes);
-        continue;
-      }
-      const frame = buildFrame(f.opcode, deflateMessage(f.payload, -1, this.deflate.clientMaxWindowBits).data).bytes;
-      frame[0] |= COMPRESSED;
-      this.send(frame);
-    }
+    for (const f of frames) this.send(this.deflate ? deflatedFrame(f.opcode, f.payload, this.deflate) : buildFrame(f.opcode, f.payload).bytes);
   }
 
   nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {

@@ -40,6 +40,7 @@ export async function runConnections(
         concurrency: job.concurrency,
         perAddress: job.perAddress,
         tls: job.tls,
+        compression: job.compression,
         onOpen: (ms) => {
           handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
           opened++;

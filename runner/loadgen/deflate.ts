@@ -19,7 +19,7 @@
  */
 import zlib from 'node:zlib';
 import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
-import { SEQ_BYTES } from './frame.js';
+import { buildFrame, COMPRESSED, SEQ_BYTES } from './frame.js';
 
 /** What we ask for. `true` for a window-bits parameter offers it without a value. */
 export interface DeflateOffer {
@@ -90,6 +90,25 @@ export function acceptResponse(offer: DeflateOffer, header: string | undefined):
   }
   if (offer.serverNoContextTakeover && !out.serverNoContextTakeover) throw bad('server_no_context_takeover was asked for, and the server did not accept it');
   return out;
+}
+
+/**
+ * The extensions of an upgrade response (`head`, its header block) checked against `offer`:
+ * the parameters, or null when nothing was offered; throws when the server answered an
+ * extension that was not offered (EPROTOCOL) or answered the offer wrongly (EDEFLATE).
+ */
+export function negotiate(offer: DeflateOffer | undefined, head: string): DeflateParams | null {
+  const lines = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)].map((m) => m[1].trim()).filter(Boolean);
+  if (offer) return acceptResponse(offer, lines.join(', '));
+  if (lines.length > 0) throw new ClientError('EPROTOCOL', `the server answered extensions that were not offered: ${lines.join(', ')}`);
+  return null;
+}
+
+/** One masked frame carrying `payload` as a permessage-deflate message (RSV1), compressed now. */
+export function deflatedFrame(opcode: number, payload: Buffer, params: DeflateParams): Buffer {
+  const bytes = buildFrame(opcode, deflateMessage(payload, -1, params.clientMaxWindowBits).data).bytes;
+  bytes[0] |= COMPRESSED;
+  return bytes;
 }
 
 /** The client window every connection allows: the smallest negotiated (all talk to one server). */
