@@ -2,6 +2,7 @@
  * Opens many connections with a bounded number of handshakes in flight, spreading them over
  * source addresses 127.0.0.1, .2, ... once one address would run out of ephemeral ports.
  */
+import tls from 'node:tls';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
 import type { TlsJobOptions } from './jobs.js';
@@ -91,5 +92,10 @@ async function openFromPort(open: (port: number) => Promise<RawConnection>, take
  * 60 s, and they slowed the next run's handshakes about sixfold).
  */
 export function resetAll(conns: RawConnection[]): void {
-  for (const c of conns) c.socket.resetAndDestroy();
+  // resetAndDestroy() needs a TCP handle; a TLS socket's handle is the TLS layer over one (Node
+  // throws ERR_INVALID_HANDLE_TYPE), so TLS connections close normally and leave TIME_WAIT.
+  for (const c of conns) {
+    if (c.socket instanceof tls.TLSSocket) c.socket.destroy();
+    else c.socket.resetAndDestroy();
+  }
 }
