@@ -22,7 +22,7 @@ export const LIBRARY_NAMES = Object.keys(ADAPTERS) as LibraryName[];
 
 /** Test-only servers, each a misbehaving ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready'].map((name) => [
+  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-fragile', 'test-lax'].map((name) => [
     name,
     {
       name,
