@@ -43,7 +43,7 @@ export const DEFAULT_LIBRARIES = LIBRARY_GROUPS.node;
 
 /** Test-only servers, each a misbehaving (or, test-slow, slowed) ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-slow', 'test-delay', 'test-ratecap'].map((name) => [
+  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-slow', 'test-delay', 'test-ratecap', 'test-fragile', 'test-lax'].map((name) => [
     name,
     {
       name,
