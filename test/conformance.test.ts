@@ -13,7 +13,7 @@ import { CASES } from '../runner/conformance/cases.js';
 import { runConformance } from '../runner/conformance/run.js';
 import { summaryLine } from '../runner/conformance/summary.js';
 import type { CaseResult, ConformanceCase } from '../runner/conformance/types.js';
-import { startServer, type ServerHandle } from '../runner/server-process.js';
+import { startServer, type ServerHandle } from '../runner/process/server-process.js';
 import { runBench, runFolder, tempDir } from './helpers/bench.js';
 import { codecOf } from './lib/server.js';
 
