@@ -12,7 +12,7 @@ const room = new Set();
 
 const settings = {
   perMessageDeflate: false,
-  maxPayload: 'not settable (Deno.upgradeWebSocket has no option; its own limit applies)',
+  maxPayload: 'not settable (Deno.upgradeWebSocket has no option: its own limit applies)',
   idleTimeout: 0,
   binaryType: 'arraybuffer',
   backpressure: 'none: socket.send queues without a limit (bufferedAmount)',
@@ -20,7 +20,7 @@ const settings = {
   httpEcho: 'POST /http-echo in the Deno.serve handler',
   fairness:
     'Deno defaults: idleTimeout 120 s with pings; wsbench sets idleTimeout 0 (no pings). The maximum message size cannot be set to ' +
-    `wsbench's ${MAX_PAYLOAD} B: Deno's own (larger) limit applies; HTTP bodies are bounded at ${MAX_PAYLOAD} B here`,
+    `wsbench's ${MAX_PAYLOAD} B (Deno.upgradeWebSocket has no option): Deno's own limit applies; HTTP bodies are bounded at ${MAX_PAYLOAD} B here`,
 };
 
 function line(type, body) {
