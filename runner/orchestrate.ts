@@ -12,7 +12,7 @@ import { buildReport, type ReportMeta } from './aggregate.js';
 import { environment, packageVersion } from './environment.js';
 import { runLoadgens } from './process/loadgen-multi.js';
 import { placement, reportedPinning } from './process/loadgen-placement.js';
-import { connectTarget, targetSkip, targetWarnings } from './target.js';
+import { connectTarget, targetSkip, targetTls, targetWarnings } from './target.js';
 import { runMicro, type MicroOptions } from './micro/index.js';
 import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
@@ -46,7 +46,7 @@ class LibraryFacts {
   /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
   recordTls(name: string, info: TlsInfo): void {
     if (this.tls.has(name)) return;
-    this.tls.set(name, { info, server: name.startsWith('uwebsockets') ? 'uWS.SSLApp (native TLS)' : 'https.createServer (node:tls)' });
+    this.tls.set(name, { info, server: name === 'target' ? "the target's own" : name.startsWith('uwebsockets') ? 'uWS.SSLApp (native TLS)' : 'https.createServer (node:tls)' });
   }
 
   private tlsFacts(name: string): Settings {
@@ -124,7 +124,7 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
       target: { host: lib.target?.host ?? plan.host, port: s.port, codecModule: lib.codecModule, ...(lib.target?.paths ? { paths: lib.target.paths } : {}) },
       measure: (job, hooks = {}) =>
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgens({ ...withJobTransport(job, lib.name, c, tls), allowRemote: plan.allowRemote }, {
+        runLoadgens({ ...withJobTransport(job, lib.name, c, tls), ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}), allowRemote: plan.allowRemote }, {
           cpu: pin.clientCpus[0],
           serverPid: s.pid,
           serverGone,

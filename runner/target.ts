@@ -4,11 +4,13 @@
  * upgrades and echoes one message, and skips what the target does not declare.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import type { Settings, WireCodec } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
 import { adapterModuleUrl } from '../adapters/_shared/module-url.js';
 import { UsageError } from './errors.js';
 import { makePayload } from './loadgen/frame.js';
+import type { TlsJobOptions } from './loadgen/jobs.js';
 import { RawConnection } from './loadgen/connection.js';
 import { withPaths } from './loadgen/paths.js';
 import { isLoopback } from './loopback.js';
@@ -27,6 +29,8 @@ export interface TargetInfo {
   paths?: { echo?: string; broadcast?: string };
   serverPid?: number;
   remote: boolean;
+  /** wss://: the load generator speaks TLS; the target's certificate is not verified. */
+  tls?: boolean;
 }
 
 /** The library name a target has in every report. */
@@ -56,12 +60,12 @@ export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
     return undefined;
   }
   const url = parseUrl(raw.target);
-  if (url.protocol === 'wss:') throw new UsageError(`--target ${raw.target}: wss:// (TLS) targets are not supported yet: give the server's ws:// endpoint`);
-  if (url.protocol !== 'ws:') throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
   const protocol = raw.protocol ?? 'raw';
   if (!Object.hasOwn(PROTOCOLS, protocol)) throw new UsageError(`unknown --protocol '${protocol}': choose from ${Object.keys(PROTOCOLS).join(', ')}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const port = Number(url.port || 80);
+  const tls = url.protocol === 'wss:';
+  const port = Number(url.port || (tls ? 443 : 80));
   const remote = !isLoopback(host);
   if (remote && !raw.allowRemote) {
     throw new UsageError(`--target ${raw.target}: ${host} is not a loopback address: pass --allow-remote to benchmark another machine on purpose`);
@@ -74,8 +78,17 @@ export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
   }
   const paths = echo || raw.targetBroadcast ? { ...(echo ? { echo } : {}), ...(raw.targetBroadcast ? { broadcast: raw.targetBroadcast } : {}) } : undefined;
   const serverPid = raw.serverPid === undefined ? undefined : parsePid(raw.serverPid);
-  const target: TargetInfo = { url: url.href, host, port, protocol, remote, ...(paths ? { paths } : {}), ...(serverPid ? { serverPid } : {}) };
+  const target: TargetInfo = { url: url.href, host, port, protocol, remote, ...(paths ? { paths } : {}), ...(serverPid ? { serverPid } : {}), ...(tls ? { tls } : {}) };
   return { name: TARGET_NAME, packageName: TARGET_NAME, serverModule: '', codecModule: PROTOCOLS[protocol], libVersion: 'n/a', target };
+}
+
+/**
+ * How the load generator speaks TLS to a wss:// target: the certificate is accepted unverified
+ * (wsbench measures the server, it does not authenticate it); SNI names the host unless it is an
+ * address.
+ */
+export function targetTls(t: TargetInfo, resume: boolean): TlsJobOptions {
+  return { resume, ...(net.isIP(t.host) ? {} : { servername: t.host }) };
 }
 
 /** Why a scenario cannot run against a target, or null when it can. */
@@ -94,6 +107,7 @@ export function targetSettings(t: TargetInfo): Settings {
     address: `${t.host}:${t.port}`,
     remote: t.remote,
     protocol: t.protocol,
+    tls: t.tls ? "wss://: TLS, the target's certificate not verified" : false,
     ...(t.paths?.broadcast ? { broadcastPath: t.paths.broadcast } : {}),
     serverPid: t.serverPid ?? 'not given: server CPU and memory not measured',
   };
@@ -110,7 +124,7 @@ async function probe(t: TargetInfo, codec: WireCodec, timeoutMs: number): Promis
   let timer: NodeJS.Timeout | undefined;
   const payload = makePayload(32);
   const work = (async () => {
-    conn = await RawConnection.open({ host: t.host, port: t.port, codec, channel: 'echo', timeoutMs });
+    conn = await RawConnection.open({ host: t.host, port: t.port, codec, channel: 'echo', timeoutMs, ...(t.tls ? { tls: targetTls(t, false) } : {}) });
     const c = conn;
     await new Promise<void>((resolve, reject) => {
       c.onFailure = reject;

@@ -9,6 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { readReport, runBench, runFolder, tempDir } from './helpers/bench.js';
 import { startPlainServer, type PlainServer } from './helpers/plain-server.js';
 
@@ -128,10 +129,27 @@ test('a target that answers wrongly (refuses the upgrade, or echoes other bytes)
   }
 });
 
-test('a remote target without --allow-remote, and wss://: one line, exit 2, nothing written', { timeout: 60_000 }, async () => {
+test('a wss:// target: completed rows over TLS, and the report says the certificate was not verified', { timeout: 120_000 }, async () => {
+  const dir = tempDir('wsbench-target-tls-');
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const tlsServer = await startPlainServer('127.0.0.1', [], { PLAIN_ECHO_CERT: cert, PLAIN_ECHO_KEY: key });
+  try {
+    const r = await bench(['--target', `wss://127.0.0.1:${tlsServer.port}/`, '--server-pid', String(tlsServer.pid), '--scenario', 'latency,throughput', ...SHORT]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.runs.map((x) => `${x.scenario}/${x.status}`), ['latency/completed', 'throughput/completed']);
+    const lib = (r.report.libraries as Array<{ name: string; settings: Record<string, unknown>; facts: Record<string, unknown> }>).find((l) => l.name === 'target');
+    assert.match(String(lib?.settings.tls), /certificate not verified/);
+    assert.match(String(lib?.facts.tlsProtocol), /^TLSv1\.[23]$/);
+  } finally {
+    await tlsServer.stop();
+  }
+});
+
+test('a remote target without --allow-remote, and a non-WebSocket scheme: one line, exit 2, nothing written', { timeout: 60_000 }, async () => {
   for (const [url, says] of [
     ['ws://192.0.2.7:8080/', /192\.0\.2\.7 is not a loopback address: pass --allow-remote/],
-    ['wss://127.0.0.1:8443/', /wss:\/\/ \(TLS\) targets are not supported yet/],
     ['http://127.0.0.1:80/', /the scheme must be ws:\/\//],
   ] as const) {
     const parent = tempDir('wsbench-target-bad-');
