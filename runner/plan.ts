@@ -148,7 +148,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
     const name = at > 0 ? entry.slice(0, at) : entry;
     const a = findAdapter(name);
     // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
-    if (!a && isPathEntry(entry)) return customLibrary(entry);
+    // `nope@/tmp` is the name@folder form of an unknown library, not a path.
+    if (!a && isPathEntry(at > 0 ? name : entry)) return customLibrary(entry);
     if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`);
     if (at < 0) return a;
     if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
