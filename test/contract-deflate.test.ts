@@ -66,8 +66,8 @@ async function client(server: ServerHandle, codec: WireCodec, channel: Channel) 
 
 const SUPPORTED = Object.keys(ADAPTERS).filter((lib) => !findAdapter(lib, true)?.testOnly && compressionUnsupported(lib) === null);
 
-test('compression is supported by ws, socket.io and uWebSockets.js; the others say why not', () => {
-  assert.deepEqual([...SUPPORTED].sort(), ['socket.io', 'uwebsockets', 'ws']);
+test('compression is supported by ws, socket.io, uWebSockets.js and fastify-websocket; the others say why not', () => {
+  assert.deepEqual([...SUPPORTED].sort(), ['fastify-websocket', 'socket.io', 'uwebsockets', 'ws']);
   assert.match(compressionUnsupported('websocket') ?? '', /no permessage-deflate/);
   assert.match(compressionUnsupported('sockjs') ?? '', /permessage-deflate package/);
 });
@@ -77,7 +77,7 @@ for (const lib of SUPPORTED) {
     const server = await start(lib);
     const codec = await codecOf(lib);
     try {
-      assert.match(JSON.stringify(server.settings), /DEDICATED_COMPRESSOR_256KB|threshold 0/, `${lib}: the settings name the compression applied`);
+      assert.match(JSON.stringify(server.settings), /SHARED_COMPRESSOR|threshold 0/, `${lib}: the settings name the compression applied`);
       const c = await client(server, codec, 'echo');
       assert.ok(c.conn.deflate, `${lib} negotiated permessage-deflate`);
       // Every non-empty answer is compressed (uWS sends an empty message uncompressed: allowed).

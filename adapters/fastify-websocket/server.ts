@@ -10,18 +10,19 @@ import { addonLoads } from '../_shared/facts.js';
 import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
+import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 type FastifyFactory = (opts: object) => FastifyInstance;
 
 const wsOptions = {
-  perMessageDeflate: FAIR_SETTINGS.compression,
+  perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
   maxPayload: FAIR_SETTINGS.maxPayloadBytes,
   clientTracking: false,
 };
 
 export const adapter: ServerAdapter = {
   settings: {
-    'options.perMessageDeflate': wsOptions.perMessageDeflate,
+    'options.perMessageDeflate': WS_DEFLATE_SETTING,
     'options.maxPayload': wsOptions.maxPayload,
     'options.clientTracking': wsOptions.clientTracking,
     logger: false,
