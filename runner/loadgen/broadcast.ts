@@ -33,6 +33,8 @@ const DRAIN_MS = 5000;
 
 class Sender {
   next = 0;
+  /** The first post of the batch being queued. */
+  batchFrom = 0;
   /** Due time of each post (latency counts from it), and how late it actually left (ms). */
   readonly sentAt: Float64Array;
   readonly lag: Float32Array;
@@ -108,19 +110,25 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   });
 
   const pacer = new Pacer(senders.length, job.rate, {
-    begin: (i) => conns[i].beginBatch(),
-    send: (i, due, now) => {
+    begin: (i) => {
+      senders[i].batchFrom = senders[i].next;
+      conns[i].beginBatch();
+    },
+    send: (i, due) => {
       const s = senders[i];
       const slot = s.next & RING_MASK;
       s.sentAt[slot] = due;
-      s.lag[slot] = now - due;
       s.received[slot] = 0;
       s.inWindow[slot] = phases.measuring ? 1 : 0;
       if (phases.measuring) c.sent++;
       conns[i].sendMessage(templates[(s.next & ((1 << POST_BITS) - 1)) % payloadRing], (i << POST_BITS) | s.next);
       s.next++;
     },
-    flush: (i) => conns[i].flush(),
+    flush: (i, at) => {
+      const s = senders[i];
+      for (let post = s.batchFrom; post < s.next; post++) s.lag[post & RING_MASK] = at - s.sentAt[post & RING_MASK];
+      conns[i].flush();
+    },
     measured: () => phases.measuring,
   });
   const readBusy = (): number => conns.reduce((n, x) => n + x.busyMs, 0);

@@ -32,6 +32,8 @@ class EchoConn {
   wireSeen = 0;
   /** Open loop: how late each outstanding message left (ms), for its service time. */
   lags: Float32Array | null = null;
+  /** Open loop: the first sequence number of the batch being queued. */
+  batchFrom = 0;
 
   constructor(
     readonly conn: RawConnection,
@@ -83,10 +85,9 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
     latch.fail(e);
   };
 
-  const sendOne = (c: EchoConn, at: number, lag = 0): void => {
+  const sendOne = (c: EchoConn, at: number): void => {
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
-    if (c.lags) c.lags[seq & RING_MASK] = lag;
     c.conn.sendMessage(templates[seq % ring], seq);
   };
 
@@ -205,22 +206,29 @@ function startClosedLoop(conns: EchoConn[], inflight: number, sendOne: (c: EchoC
 function startOpenLoop(
   conns: EchoConn[],
   rate: number,
-  sendOne: (c: EchoConn, at: number, lag: number) => void,
+  sendOne: (c: EchoConn, at: number) => void,
   win: { start: number; end: number },
   fail: (e: ClientError) => void,
 ): Loop {
   for (const c of conns) c.lags = new Float32Array(RING);
   const pacer: Pacer = new Pacer(conns.length, rate, {
-    begin: (i) => conns[i].conn.beginBatch(),
-    send: (i, due, now) => {
+    begin: (i) => {
+      conns[i].batchFrom = conns[i].nextSeq;
+      conns[i].conn.beginBatch();
+    },
+    send: (i, due) => {
       const c = conns[i];
       if (c.outstanding >= RING - 1) {
         pacer.stop();
         return fail(new ClientError('EBACKLOG', `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`));
       }
-      sendOne(c, due, now - due);
+      sendOne(c, due);
     },
-    flush: (i) => conns[i].conn.flush(),
+    flush: (i, at) => {
+      const c = conns[i];
+      for (let seq = c.batchFrom; seq < c.nextSeq; seq++) c.lags![seq & RING_MASK] = at - c.times[seq & RING_MASK];
+      c.conn.flush();
+    },
     measured: (due) => due >= win.start && due < win.end,
   });
   return {

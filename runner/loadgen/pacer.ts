@@ -23,9 +23,10 @@ const BURN_US = process.env.WSBENCH_TEST_ADAPTERS === '1' ? Number(process.env.W
 export interface PacerHooks {
   /** Stream `stream` begins a batch (every send until `flush` goes in one write). */
   begin(stream: number): void;
-  /** Sends one message of `stream`, due at `due`, leaving now (`now`, ms). */
-  send(stream: number, due: number, now: number): void;
-  flush(stream: number): void;
+  /** Queues one message of `stream`, due at `due` (it leaves at the stream's flush). */
+  send(stream: number, due: number): void;
+  /** Writes what the stream queued; `at` is the clock just before the write (its send time). */
+  flush(stream: number, at: number): void;
   /** Whether the message due at `due` is measured (its send lag recorded). */
   measured(due: number): boolean;
 }
@@ -91,9 +92,13 @@ export class Pacer {
     else this.immediate = setImmediate(this.step);
   };
 
-  /** Sends every message due by `now`, one write per stream. */
+  /**
+   * Sends every message due by `now`, one write per stream. A message's send lag is counted to
+   * the clock read just before its stream's write, so time spent queueing a long backlog counts.
+   */
   private sendDue(now: number): void {
     const { hooks, touched, list } = this;
+    const k0 = this.k;
     let due = this.dueOf(this.k);
     while (due <= now) {
       const s = this.k % this.streams;
@@ -102,16 +107,22 @@ export class Pacer {
         list.push(s);
         hooks.begin(s);
       }
-      hooks.send(s, due, now);
-      if (hooks.measured(due)) this.lag.record(Math.max(1, Math.round((now - due) * 1e6)));
+      hooks.send(s, due);
       if (BURN_US > 0) burn(BURN_US);
       this.k++;
       this.sent++;
       due = this.dueOf(this.k);
     }
+    const n = this.streams;
     for (const s of list) {
       touched[s] = 0;
-      hooks.flush(s);
+      const at = performance.now();
+      hooks.flush(s, at);
+      // This stream's messages of the step: k0 <= k < this.k with k % n === s.
+      for (let k = k0 + ((s - (k0 % n) + n) % n); k < this.k; k += n) {
+        const d = this.dueOf(k);
+        if (hooks.measured(d)) this.lag.record(Math.max(1, Math.round((at - d) * 1e6)));
+      }
     }
     list.length = 0;
     if (now >= this.windowStart) this.sendMs += performance.now() - now;

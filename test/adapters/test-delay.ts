@@ -1,10 +1,9 @@
 /**
  * Test-only: a ws echo server that answers every message exactly WSBENCH_DELAY_MS (default 2) ms
- * after it arrived, held to microseconds: it spins on setImmediate the whole time (messages are
- * still read between two checks), so its core never goes idle. On a VM whose idle vCPUs halt
- * at once (this project's: haltpoll with guest_halt_poll_ns=0) a sleeping server pays a
- * wake-up of a few hundred µs on every message; this server must show only its 2 ms.
- * WSBENCH_DELAY_MODE=sleep sleeps between messages instead (timer, then Atomics.wait). The open-loop pacer must report about that delay.
+ * after it arrived: it sleeps on a timer until shortly before, then blocks in Atomics.wait (a
+ * futex with a sub-millisecond timeout) for the rest. WSBENCH_DELAY_MODE=spin spins on
+ * setImmediate instead, so its core never idles (measured worse here: a spinning process loses
+ * its core to the other processes of a busy 2-core VM). The open-loop pacer must report about that delay.
  */
 import type { ServerAdapter } from '../../adapters/types.js';
 import type { WebSocket } from 'ws';
@@ -12,7 +11,7 @@ import { ECHO_SETTINGS, echo, startHookedEcho } from './misbehaving-echo.js';
 
 const DELAY_MS = Number(process.env.WSBENCH_DELAY_MS ?? 2);
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
-const MODE = process.env.WSBENCH_DELAY_MODE ?? 'spin';
+const MODE = process.env.WSBENCH_DELAY_MODE ?? 'sleep';
 const SPIN = MODE === 'spin';
 
 interface Held {
