@@ -35,6 +35,16 @@ export interface BenchOutcome {
   store: ResultsStore;
 }
 
+/** Which TLS stack a library's server ran on. */
+function tlsServerOf(name: string): string {
+  const base = name.split('@')[0];
+  if (base === 'target') return "the target's own";
+  if (base === 'uwebsockets' || base === 'socket.io-uws') return 'uWS.SSLApp (native TLS)';
+  if (base === 'bun') return "Bun.serve's tls (Bun's own TLS)";
+  if (base === 'deno') return "Deno.serve's cert/key (Deno's own TLS)";
+  return 'https.createServer (node:tls)';
+}
+
 /** What a server start told us about its library, for the report. */
 class LibraryFacts {
   private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
@@ -46,7 +56,7 @@ class LibraryFacts {
   /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
   recordTls(name: string, info: TlsInfo): void {
     if (this.tls.has(name)) return;
-    this.tls.set(name, { info, server: name === 'target' ? "the target's own" : name.startsWith('uwebsockets') ? 'uWS.SSLApp (native TLS)' : 'https.createServer (node:tls)' });
+    this.tls.set(name, { info, server: tlsServerOf(name) });
   }
 
   private tlsFacts(name: string): Settings {

@@ -35,9 +35,13 @@ async function httpEcho(req) {
 }
 
 function start(hostname, port) {
+  // Over TLS (the runner's WSBENCH_TLS_CERT / WSBENCH_TLS_KEY files): Bun.serve's own TLS.
+  const cert = process.env.WSBENCH_TLS_CERT;
+  const key = process.env.WSBENCH_TLS_KEY;
   return Bun.serve({
     hostname,
     port,
+    ...(cert && key ? { tls: { cert: Bun.file(cert), key: Bun.file(key) } } : {}),
     // Bun.serve's own body limit (default 128 MiB) bounds a runaway request body.
     maxRequestBodySize: MAX_PAYLOAD + 1024,
     fetch(req, server) {

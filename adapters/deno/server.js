@@ -97,8 +97,13 @@ async function serveRequests(server) {
 function main() {
   Deno.addSignalListener('SIGTERM', () => Deno.exit(0));
   try {
+    // Over TLS (the runner's WSBENCH_TLS_CERT / WSBENCH_TLS_KEY files): Deno.serve's own TLS.
+    const certFile = Deno.env.get('WSBENCH_TLS_CERT');
+    const keyFile = Deno.env.get('WSBENCH_TLS_KEY');
+    const tls = certFile && keyFile ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) } : {};
     const server = Deno.serve(
       {
+        ...tls,
         hostname: Deno.env.get('WSBENCH_SERVER_HOST') || '127.0.0.1',
         port: Number(Deno.env.get('WSBENCH_SERVER_PORT') || 0),
         onListen: () => {},

@@ -4,7 +4,9 @@
  * Set of room members (as for ws: the plugin has no rooms). fastify's own router answers
  * POST /http-echo, through a raw-buffer content-type parser.
  */
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { tlsFiles } from '../_shared/tls.js';
 import type { WebSocket } from 'ws';
 import { addonLoads } from '../_shared/facts.js';
 import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
@@ -35,7 +37,10 @@ export const adapter: ServerAdapter = {
     const fastify = loadLibrary<FastifyFactory | { default: FastifyFactory }>('fastify');
     const make = typeof fastify === 'function' ? fastify : fastify.default;
     const plugin = loadLibrary<{ default?: unknown }>('@fastify/websocket');
-    const app = make({ logger: false, bodyLimit: FAIR_SETTINGS.maxPayloadBytes });
+    const tls = tlsFiles();
+    // Over TLS, fastify's own https option (node:https underneath), with the runner's files.
+    const https = tls ? { https: { cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) } } : {};
+    const app = make({ logger: false, bodyLimit: FAIR_SETTINGS.maxPayloadBytes, ...https });
     await app.register((plugin.default ?? plugin) as never, { options: wsOptions });
     const room = new Set<WebSocket>();
     app.register(async (scope: FastifyInstance) => {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { httpEchoListener } from '../_shared/http-echo.js';
+import { createHttpServer } from '../_shared/tls.js';
 import { listen } from '../_shared/listen.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
@@ -35,7 +36,7 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const WebSocket = loadLibrary<Faye>('faye-websocket');
-    const server = http.createServer(httpEchoListener);
+    const server = createHttpServer(httpEchoListener);
     const room = new Set<FayeSocket>();
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, body: Buffer) => {
       // A broken or reset connection is that connection's problem only.

@@ -11,6 +11,7 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { serveUwsHttpEcho } from '../_shared/uws-http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from '../uwebsockets/binding.js';
+import { tlsFiles } from '../_shared/tls.js';
 
 const MAX_BACKPRESSURE = 64 * 1024 * 1024;
 
@@ -40,7 +41,9 @@ export const adapter: ServerAdapter = {
   async start({ host, port }) {
     const { uws, file } = loadUws();
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
-    const app = uws.App();
+    const tls = tlsFiles();
+    // Over TLS, uWS's own SSLApp, with the runner's certificate files.
+    const app = tls ? uws.SSLApp({ cert_file_name: tls.cert, key_file_name: tls.key }) : uws.App();
     const io = new Server(options);
     // Options Engine.IO's uServer hands to app.ws(); not in socket.io's own option types.
     io.attachApp(app, { compression: uws.DISABLED, maxBackpressure: MAX_BACKPRESSURE, idleTimeout: 0 } as never);
