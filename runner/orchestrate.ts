@@ -107,7 +107,7 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
   // A running target (--target) also skips what it does not declare.
-  const skip = transportSkip(ps.scenario.name, lib.name, c) ?? ps.scenario.supports?.(lib.name, c) ?? (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
+  const skip = transportSkip(ps.scenario.name, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ?? ps.scenario.supports?.(lib.name, c) ?? (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = placement(plan);
   const nofile = ps.scenario.nofile?.(c);

@@ -12,7 +12,10 @@ import type { TlsMaterial } from './tls-cert.js';
 const NO_TLS = new Set(['fallback']);
 
 /** Why `library` cannot run case `c` of `scenario` over its transport, or null if it can. */
-export function transportSkip(scenario: string, library: string, c: CaseRef): string | null {
+export function transportSkip(scenario: string, library: string, c: CaseRef, custom = false): string | null {
+  // Your own adapter serves TLS or compression only if it reads WSBENCH_TLS_CERT/KEY or
+  // WSBENCH_COMPRESSION: asked for by --tls / --compression, never by the default production cases.
+  if (custom && c.params.production === true) return 'the production case (TLS, compression) runs only for built-in adapters: pass --tls or --compression if your adapter serves them';
   if (c.params.frames === 'binary') {
     const why = binaryUnsupported(library);
     if (why) return why;

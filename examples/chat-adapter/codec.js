@@ -19,8 +19,11 @@ export const codec = {
     if (msg.type !== 'welcome') throw new Error(`the chat server answered hello with ${reply.payload.toString('utf8').slice(0, 80)}`);
   },
   encode(_channel, payload) {
-    // wsbench payloads are ASCII letters and digits: safe inside a JSON string as they are.
-    return { frames: [{ opcode: 1, payload: Buffer.concat([PREFIX, payload, SUFFIX]) }], payloadOffset: PREFIX.length };
+    // Text payloads are JSON-like UTF-8 (quotes included): escaped once here, as the server's
+    // JSON.stringify writes them back; `echoed` tells wsbench what decode will hand back. The
+    // sequence number (8 hex digits at the start) needs no escaping, so it stays at PREFIX.length.
+    const escaped = Buffer.from(JSON.stringify(payload.toString('utf8')).slice(1, -1), 'utf8');
+    return { frames: [{ opcode: 1, payload: Buffer.concat([PREFIX, escaped, SUFFIX]) }], payloadOffset: PREFIX.length, echoed: escaped };
   },
   decode(opcode, data) {
     if (opcode !== 1) return null;
