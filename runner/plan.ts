@@ -217,11 +217,13 @@ export function makePlan(raw: RawOptions): RunPlan {
     const def = defs.get(name)?.[0];
     if (def) given[name] = parseParam(def, value);
   }
+  // The production cases belong to the default suite: a sweep the user sized is run as given.
+  const sized = ['payload', 'connections', 'inflight', 'rates', 'clients', 'senders'].some((k) => given[k] !== undefined);
   const planned = scenarios.map((scenario) => {
     const params: Record<string, ParamValue> = {};
     for (const p of scenario.params) params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
     const options: ScenarioOptions = { params, warmupMs, durationMs, quick };
-    return { scenario, options, cases: expandCases(scenario, options, scenario.cases(options), transport) };
+    return { scenario, options, cases: expandCases(scenario, options, scenario.cases(options), sized ? { ...transport, defaults: false } : transport) };
   });
   const out = raw.out ?? 'results';
   checkWritable(out);
