@@ -47,11 +47,14 @@ test('the default suite: text frames, plus production cases in throughput and co
   assert.deepEqual(p.scenarios.find((s) => s.scenario.name === 'connections')!.cases.map((x) => x.params.tls), [false]);
   // Any transport flag means: exactly what was asked, no production case.
   assert.ok(!cases({ scenario: 'throughput', transport: { frames: 'text' } }, 'throughput').some((x) => x.params.production));
+  // So does a sweep the user sized (--payload, --connections...).
+  assert.ok(!cases({ scenario: 'throughput', params: { payload: '32' } }, 'throughput').some((x) => x.params.production));
+  assert.ok(!cases({ scenario: 'connections', params: { connections: '500' } }, 'connections').some((x) => x.params.production));
 });
 
 test('what a library cannot carry is skipped with its reason; production runs without compression', () => {
   const [bin] = cases({ scenario: 'throughput', params: { payload: '32' }, transport: { frames: 'binary' } }, 'throughput');
-  assert.match(transportSkip('throughput', 'sockjs', bin) ?? '', /sockjs carries text messages only/);
+  assert.match(transportSkip('throughput', 'sockjs', bin) ?? '', /SockJS carries text messages only/i);
   assert.equal(transportSkip('throughput', 'ws', bin), null);
   const [z] = cases({ scenario: 'throughput', params: { payload: '32' }, transport: { compression: 'on' } }, 'throughput');
   assert.match(transportSkip('throughput', 'websocket', z) ?? '', /no permessage-deflate/);
