@@ -21,7 +21,7 @@ import { describeExit, startServer, type ServerHandle } from './process/server-p
 import { ResultsStore } from './store.js';
 import { renderJson } from './report/json.js';
 import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
-import { transportEnv, transportSkip, transportWarnings, withJobTransport } from './transport-run.js';
+import { transportEnv, transportSkip, withJobTransport } from './transport-run.js';
 import { transportOptions } from './transport.js';
 import type { TlsInfo } from './loadgen/jobs.js';
 
@@ -161,7 +161,7 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     if (negotiated) facts.recordTls(lib.name, negotiated);
     const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
     const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
-    const warnings = [...outcome.warnings, ...transportWarnings(lib.name, c), ...(lib.target ? targetWarnings(lib.target) : [])];
+    const warnings = [...outcome.warnings, ...(lib.target ? targetWarnings(lib.target) : [])];
     return { ...base, status: 'completed', stats, warnings, ...conformance };
   } catch (err) {
     const e = err as { code?: string; message?: string };

@@ -20,8 +20,9 @@ export function transportSkip(scenario: string, library: string, c: CaseRef, cus
     const why = binaryUnsupported(library);
     if (why) return why;
   }
-  // The production case runs without compression where a library has none (and says so).
-  if (c.params.compression === true && c.params.production !== true) {
+  // The production case too: a library without compression is skipped there, not run without it,
+  // so its table only ranks libraries that did the same work.
+  if (c.params.compression === true) {
     const why = compressionUnsupported(library);
     if (why) return why;
   }
@@ -32,13 +33,6 @@ export function transportSkip(scenario: string, library: string, c: CaseRef, cus
 /** Whether this run negotiates permessage-deflate. */
 export function compressionOn(library: string, c: CaseRef): boolean {
   return c.params.compression === true && compressionUnsupported(library) === null;
-}
-
-/** A warning for a production case that ran without compression. */
-export function transportWarnings(library: string, c: CaseRef): string[] {
-  if (c.params.production !== true || c.params.compression !== true) return [];
-  const why = compressionUnsupported(library);
-  return why ? [`ran without compression in this production case: ${why}`] : [];
 }
 
 /** Server environment of a run: the certificate files over TLS, WSBENCH_COMPRESSION=1. */
