@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { LIBRARY_NAMES } from '../adapters/index.js';
 import { Probe, frame, upgradeRequest } from '../runner/conformance/probe.js';
 import { client, codecOf, start } from './lib/server.js';
@@ -42,6 +43,39 @@ for (const lib of LIBRARY_NAMES) {
         assert.equal((await c.next()).toString(), payload.toString(), `${lib}: no echo after '${what}'`);
         await c.conn.close();
       }
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+/** An upgrade request with thousands of headers, then a TCP reset once the server has answered. */
+async function headersThenReset(port: number, path: string): Promise<void> {
+  const junk = Array.from({ length: 3000 }, (_, i) => `X-Junk-${i}: ${i}\r\n`).join('');
+  const req = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${junk}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  const s = net.connect(port, '127.0.0.1');
+  s.on('error', () => {});
+  await new Promise<void>((resolve) => {
+    s.once('connect', () => s.write(req));
+    const done = (): void => resolve();
+    s.once('data', done);
+    s.once('close', done);
+    setTimeout(done, 1000);
+  });
+  s.resetAndDestroy();
+}
+
+for (const lib of LIBRARY_NAMES) {
+  test(`${lib}: a client that resets after a refused oversized handshake never crashes the server`, { timeout: 60_000 }, async () => {
+    const server = await start(lib);
+    const codec = await codecOf(lib);
+    try {
+      for (let i = 0; i < 3; i++) await headersThenReset(server.port, codec.path('echo'));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(server.exit, null, `${lib} server died after a reset following thousands of headers: ${server.stderrTail()}`);
+      const c = await client(server, codec, 'echo');
+      await c.conn.close();
     } finally {
       await server.stop();
     }

@@ -12,3 +12,14 @@ export function ignoreClientError(): void {}
 export function logServerError(err: Error): void {
   process.stderr.write(`server error (serving goes on): ${err.message}\n`);
 }
+
+/**
+ * Gives every socket an http.Server accepts an 'error' listener, before any library sees it: a
+ * client that resets a connection the library has already answered (sockjs after a 400 to a
+ * request with thousands of headers) would otherwise end the process with an unhandled error.
+ */
+export function guardSockets(server: import('node:net').Server): void {
+  server.on('connection', (socket: import('node:net').Socket) => socket.on('error', ignoreClientError));
+  // An https.Server hands the TLS socket to the request and upgrade handlers.
+  server.on('secureConnection', (socket: import('node:net').Socket) => socket.on('error', ignoreClientError));
+}

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { createHttpServer } from '../_shared/tls.js';
+import { guardSockets } from '../_shared/client-errors.js';
 import { listen } from '../_shared/listen.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
@@ -37,6 +38,7 @@ export const adapter: ServerAdapter = {
   async start({ host, port }) {
     const WebSocket = loadLibrary<Faye>('faye-websocket');
     const server = createHttpServer(httpEchoListener);
+    guardSockets(server);
     const room = new Set<FayeSocket>();
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, body: Buffer) => {
       // A broken or reset connection is that connection's problem only.

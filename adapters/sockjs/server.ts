@@ -7,7 +7,7 @@ import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
-import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 
 const quiet = (): void => {};
@@ -30,6 +30,7 @@ export const adapter: ServerAdapter = {
   async start({ host, port }) {
     const lib = loadLibrary<typeof sockjs>('sockjs');
     const server = createHttpServer(httpEchoListener);
+    guardSockets(server);
     const echo = lib.createServer({ prefix: '/echo', log: quiet, ...FAYE });
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake
