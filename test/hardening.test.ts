@@ -51,7 +51,8 @@ for (const lib of LIBRARY_NAMES) {
 
 /** An upgrade request with thousands of headers, then a TCP reset once the server has answered. */
 async function headersThenReset(port: number, path: string): Promise<void> {
-  const junk = Array.from({ length: 3000 }, (_, i) => `X-Junk-${i}: ${i}\r\n`).join('');
+  // About 15 KB: under Node's 16 KiB header limit, so the library itself answers it.
+  const junk = Array.from({ length: 3000 }, () => 'x:1\r\n').join('');
   const req = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${junk}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
     `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
   const s = net.connect(port, '127.0.0.1');
