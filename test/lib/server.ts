@@ -1,4 +1,5 @@
 /** Test helpers around real server processes and our raw client. */
+import assert from 'node:assert/strict';
 import { ADAPTERS, findAdapter } from '../../adapters/index.js';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { RawConnection } from '../../runner/loadgen/connection.js';
@@ -41,4 +42,23 @@ export async function client(server: ServerHandle, codec: WireCodec, channel: Ch
         });
       }),
   };
+}
+
+/** A member of the broadcast room, as the contract tests join it. */
+export interface Member {
+  conn: RawConnection;
+  next(): Promise<Buffer>;
+}
+
+/** One broadcast from the first of four members reaches the 3 others, and not its sender. */
+export async function checkBroadcast(lib: string, join: () => Promise<Member>, sent: Buffer): Promise<void> {
+  const members = await Promise.all([0, 1, 2, 3].map(join));
+  await new Promise((r) => setTimeout(r, 200)); // let the server put them in the room
+  members[0].conn.sendPayload(sent, false);
+  for (const m of members.slice(1)) assert.ok((await m.next()).equals(sent), `${lib}: broadcast content`);
+  let echoed = false;
+  members[0].next().then(() => (echoed = true), () => {});
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(echoed, false, `${lib}: the sender must not get its own broadcast`);
+  await Promise.all(members.map((m) => m.conn.close()));
 }
