@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { tlsFiles } from '../_shared/tls.js';
+import { guardSockets } from '../_shared/client-errors.js';
 import type { WebSocket } from 'ws';
 import { addonLoads } from '../_shared/facts.js';
 import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
@@ -64,6 +65,7 @@ export const adapter: ServerAdapter = {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       return reply.type('application/octet-stream').send(body);
     });
+    guardSockets(app.server);
     await app.listen({ host, port });
     const address = app.server.address();
     return {

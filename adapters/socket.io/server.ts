@@ -9,7 +9,7 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
-import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
@@ -34,6 +34,7 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const server = createHttpServer(httpEchoListener);
+    guardSockets(server);
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
     const io = new Server(server, options);
     // Engine.IO reports refused handshakes and bad requests here (socket.io docs: listen for

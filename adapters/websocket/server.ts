@@ -9,7 +9,7 @@ import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
-import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
 
 type Connection = websocket.connection;
 
@@ -26,6 +26,7 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port }) {
     const server = createHttpServer(httpEchoListener);
+    guardSockets(server);
     const lib = loadLibrary<typeof websocket>('websocket');
     const wss = new lib.server({
       httpServer: server,

@@ -9,7 +9,7 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
-import { ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 export const adapter: ServerAdapter = {
@@ -24,6 +24,7 @@ export const adapter: ServerAdapter = {
     const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
     const room = new Set<WebSocket>();
     const server = createHttpServer(httpEchoListener);
+    guardSockets(server);
     const wss = new WebSocketServer({
       server,
       perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
