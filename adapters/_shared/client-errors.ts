@@ -16,8 +16,8 @@ export function logServerError(err: Error): void {
 /**
  * Gives every socket an http.Server accepts an 'error' listener, before any library sees it: a
  * client that resets a connection the library has already answered (sockjs or websocket-node
- * after a 400 to a
- * request with thousands of headers) would otherwise end the process with an unhandled error.
+ * after a 400 to a request with thousands of headers) would otherwise end the process with an
+ * unhandled error.
  */
 export function guardSockets(server: import('node:net').Server): void {
   server.on('connection', (socket: import('node:net').Socket) => socket.on('error', ignoreClientError));
