@@ -55,10 +55,11 @@ export function benchTask(library: string, raw: MicroTask, timing: BenchTiming):
   return {
     library,
     task: task.name,
-    // tinybench's throughput statistics: the mean of per-sample rates, with its own margin.
-    opsPerSec: r.throughput.mean * task.reps,
+    // Operations over the time they took (1 / mean latency). tinybench's throughput.mean is the
+    // mean of per-sample rates, which a few preempted samples inflate (seen: 2.7x on a busy VM).
+    opsPerSec: (1e3 * task.reps) / r.latency.mean,
     meanNs: (r.latency.mean * 1e6) / task.reps,
-    marginPct: r.throughput.rme,
+    marginPct: r.latency.rme,
     samples: r.latency.samplesCount,
   };
 }
