@@ -4,12 +4,12 @@
 # `merge` per side and `compare`. Base and head are this same code; HEAD_ENV (e.g.
 # WSBENCH_SLOW_US=1.2 with --lib test-slow) is set for the head's benches only.
 # The machine lock is held for the benches of one pair at a time.
-#   scripts/gate-proof.sh <out-dir> <pairs> [bench args...]
-# env: ROUNDS (3), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-machine.lock)
+#   test/proof/gate-proof.sh <out-dir> <pairs> [bench args...]
+# env: ROUNDS (3), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-bench.lock: one benchmark at a time on this machine)
 set -euo pipefail
 out=$1; pairs=$2; shift 2
 rounds=${ROUNDS:-3}
-lock=${LOCK:-/tmp/wsbench-machine.lock}
+lock=${LOCK:-/tmp/wsbench-bench.lock}
 cli="node dist/runner/cli.js"
 bench() { # side round args...
   local side=$1 round=$2; shift 2
