@@ -10,7 +10,8 @@ const MAX_PAYLOAD = Number(process.env.WSBENCH_MAX_PAYLOAD || 16 * 1024 * 1024);
 const BACKPRESSURE_LIMIT = 64 * 1024 * 1024;
 const ROOM = 'room';
 
-const settings = {
+/** Bun.serve's websocket options as wsbench sets them; the report's settings list the same. */
+const WS_OPTIONS = {
   perMessageDeflate: false,
   maxPayloadLength: MAX_PAYLOAD,
   backpressureLimit: BACKPRESSURE_LIMIT,
@@ -18,6 +19,10 @@ const settings = {
   idleTimeout: 0,
   sendPings: false,
   publishToSelf: false,
+};
+
+const settings = {
+  ...WS_OPTIONS,
   broadcast: 'ws.subscribe + ws.publish',
   httpEcho: 'POST /http-echo in Bun.serve fetch',
   fairness:
@@ -56,13 +61,7 @@ function start(hostname, port) {
     // A handler that throws answers 500; it never takes the process down.
     error: () => new Response(null, { status: 500 }),
     websocket: {
-      perMessageDeflate: false,
-      maxPayloadLength: MAX_PAYLOAD,
-      backpressureLimit: BACKPRESSURE_LIMIT,
-      closeOnBackpressureLimit: true,
-      idleTimeout: 0,
-      sendPings: false,
-      publishToSelf: false,
+      ...WS_OPTIONS,
       open(ws) {
         if (ws.data.broadcast) ws.subscribe(ROOM);
       },
