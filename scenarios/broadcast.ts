@@ -8,7 +8,7 @@ import { cpuMetrics, formatBytes, latencyDefs, latencyMetrics, m, nofileFor, PAC
 export const broadcast: Scenario = {
   name: 'broadcast',
   description: 'A chat room: N clients, S senders posting at a fixed total rate; every post relayed to all other members.',
-  pacing: 'open loop: posts leave at their due time (timer sleep, then a spin that still reads sockets); latency counts from the due time, service (fan-out) from the actual send',
+  pacing: 'open loop: posts leave at their due time (a spin that still reads sockets, so deliveries are read as they arrive); latency counts from the due time, service (fan-out) from the actual send',
   params: [
     { name: 'clients', description: 'members of the room (broadcast)', kind: 'int', default: 100, quick: 50, min: 2 },
     { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1 },

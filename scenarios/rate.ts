@@ -11,7 +11,7 @@ export const rate: Scenario = {
   name: 'rate',
   description: 'Open loop: a fixed total rate spread over N connections; latency measured from each send\'s due time.',
   pacing:
-    'open loop: each message leaves at its due time (timer sleep, then a spin that still reads sockets); latency counts from the due time, ' +
+    'open loop: each message leaves at its due time (a spin that still reads sockets; a timer sleep only while no answer is awaited); latency counts from the due time, ' +
     'service time from the actual send; send lag = actual send − due',
   params: [
     { name: 'rates', description: 'offered rates in messages/s (a sweep)', kind: 'list', default: [5000, 20000], quick: [5000], min: 1 },

@@ -35,19 +35,16 @@ test('capacity search: ramp, then bisection to within 5 %, down from the start w
   assert.equal(none.found, 64);
 });
 
-// Issue 14 asks for 2 ms within 10 %; on this project's VM the p50 reads 2.30-2.52 ms: an idle
-// vCPU halts at once (haltpoll, guest_halt_poll_ns=0) and the server pays a wake-up of a few
-// hundred µs per message on top of its 2 ms (send lag p50 is about 0.03 µs, so it is not the
-// pacer), and it varies from run to run (2.75 ms seen on a clean-clone CI run). This test holds
-// what can be held here: never below the server's own delay (latency counts from the due time),
-// under twice it (a message period is 5 ms: a lost or doubled interval would show), and the send
-// lag p50 below 50 µs.
-test('a server answering 2 ms late reads at least 2 ms and under 4 ms at a low open-loop rate', { timeout: 120_000 }, async () => {
-  const report = await benchJson(['--lib', 'test-delay', '--scenario', 'rate', '--rates', '200', '--connections', '1', '--duration', '2', '--warmup', '0.5']);
+// At 1,000 msg/s over one connection (two messages held at a time, far below what the server can
+// take) the p50 must be the server's 2 ms within 10 %. Both sides stay awake: the test server
+// spins, and the pacer does not sleep while an answer is awaited, so neither pays an idle core's
+// wake-up (100-300 µs each on this project's VM). Measured here: 2.03-2.09 ms.
+test('a server answering 2 ms late reads 2 ms within 10 % at a low open-loop rate', { timeout: 120_000 }, async () => {
+  const report = await benchJson(['--lib', 'test-delay', '--scenario', 'rate', '--rates', '1000', '--connections', '1', '--duration', '2', '--warmup', '0.5']);
   const s = report.summaries.find((x) => x.scenario === 'rate');
   assert.equal(s?.status, 'completed', JSON.stringify(s?.errors));
   const p50 = s!.latency.latency.p50;
-  assert.ok(p50 >= 1990 && p50 < 4000, `p50 ${p50} µs, expected 2000 µs to 4000 µs`);
+  assert.ok(p50 >= 1990 && p50 <= 2200, `p50 ${p50} µs, expected 2000 µs within 10 %`);
   assert.ok(s!.latency.sendLag && s!.latency.sendLag.count > 0, 'send lag recorded');
   assert.ok(s!.latency.service.p50 <= p50, 'service time (from the actual send) is at most the latency from the due time');
   // The typical send leaves on time; the tail (p99, and so the pacing-bound flag) depends on

@@ -230,6 +230,7 @@ function startOpenLoop(
       c.conn.flush();
     },
     measured: (due) => due >= win.start && due < win.end,
+    awaiting: () => conns.some((c) => c.outstanding > 0),
   });
   return {
     stop: () => {

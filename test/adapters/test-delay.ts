@@ -1,9 +1,10 @@
 /**
  * Test-only: a ws echo server that answers every message exactly WSBENCH_DELAY_MS (default 2) ms
- * after it arrived: it sleeps on a timer until shortly before, then blocks in Atomics.wait (a
- * futex with a sub-millisecond timeout) for the rest. WSBENCH_DELAY_MODE=spin spins on
- * setImmediate instead, so its core never idles (measured worse here: a spinning process loses
- * its core to the other processes of a busy 2-core VM). The open-loop pacer must report about that delay.
+ * after it arrived. It spins on setImmediate (the event loop still reads its socket), so its core
+ * never idles and it pays no wake-up: on this project's VM, waking an idle core costs 100-300 µs
+ * per message, which read as 2.3-2.7 ms. WSBENCH_DELAY_MODE=sleep sleeps on a timer until shortly
+ * before and blocks in Atomics.wait (a futex with a sub-millisecond timeout) for the rest, paying
+ * that wake-up. The open-loop pacer must report about that delay.
  */
 import type { ServerAdapter } from '../../adapters/types.js';
 import type { WebSocket } from 'ws';
@@ -11,7 +12,7 @@ import { ECHO_SETTINGS, echo, startHookedEcho } from './misbehaving-echo.js';
 
 const DELAY_MS = Number(process.env.WSBENCH_DELAY_MS ?? 2);
 const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
-const MODE = process.env.WSBENCH_DELAY_MODE ?? 'sleep';
+const MODE = process.env.WSBENCH_DELAY_MODE ?? 'spin';
 const SPIN = MODE === 'spin';
 
 interface Held {
