@@ -5,6 +5,7 @@
  */
 import type { Scenario } from './types.js';
 import { cpuMetrics, latencyDefs, latencyMetrics, m, nofileFor } from './common.js';
+import { isClientBound } from '../runner/stats.js';
 
 /** Default connections per source address: below the ~28k ephemeral ports of one address. */
 const PER_ADDRESS = 20_000;
@@ -27,6 +28,8 @@ export const connections: Scenario = {
     m('kibPerConnHeap', 'heap per conn', 'KiB', 'lower', true),
     m('echoed', 'echo check', 'conn', 'higher'),
     m('sourceAddresses', 'source addresses', '', 'none'),
+    m('rampServerCpuPct', 'server CPU ramp', '%', 'none', true),
+    m('rampClientCpuPct', 'loadgen CPU ramp', '%', 'none', true),
     m('serverCpuPct', 'server CPU idle', '%', 'lower'),
     m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
   ],
@@ -74,13 +77,17 @@ export const connections: Scenario = {
       echoed: r.counts.echoed,
       sourceAddresses: n > perAddress ? Math.ceil(n / perAddress) : 1,
       ...cpu.metrics,
+      ...(x.rampServerCpu != null ? { rampServerCpuPct: x.rampServerCpu } : {}),
+      ...(x.rampClientCpu != null ? { rampClientCpuPct: x.rampClientCpu } : {}),
     };
+    // The handshake rate is the server's only if the load generator had CPU to spare meanwhile.
+    const clientBound = isClientBound(x.rampServerCpu ?? null, x.rampClientCpu ?? null);
     const warnings = [...r.warnings];
     if (!after.gc) warnings.push('the server ran without --expose-gc: memory was not measured after a forced GC');
     // A runtime other than Node says what its memory figures are not (Bun: JavaScriptCore's heap).
     if (after.note) warnings.push(after.note);
     return {
-      stats: { metrics, histograms: { handshake: r.histograms.handshake }, timeline: r.timeline, clientBound: false },
+      stats: { metrics, histograms: { handshake: r.histograms.handshake }, timeline: r.timeline, clientBound },
       warnings,
     };
   },

@@ -25,6 +25,8 @@ export async function runConnections(
   let failures = 0;
   let firstError: ClientError | null = null;
   let lastSecond = 0;
+  // The runner samples both processes' CPU from here to 'ramped': who limited the handshakes.
+  send({ type: 'phase', phase: 'ramp' });
   const t0 = performance.now();
   const ticker = setInterval(() => {
     timeline.push(opened - lastSecond);

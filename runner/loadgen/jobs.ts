@@ -128,7 +128,7 @@ export interface JobResult {
 
 /** Load generator -> runner. */
 export type LoadgenMessage =
-  | { type: 'phase'; phase: 'measure' | 'done' | 'ramped' }
+  | { type: 'phase'; phase: 'measure' | 'done' | 'ramp' | 'ramped' }
   | { type: 'tick'; phase: 'warmup' | 'measure' | 'ramp'; elapsedMs: number; totalMs: number; perSecond: number }
   | { type: 'result'; result: JobResult }
   | { type: 'error'; code: string; message: string };

@@ -18,6 +18,9 @@ export interface Measured {
   clientCpu: number | null;
   serverRss: number | null;
   clientRss: number | null;
+  /** CPU % of one core over a connections ramp (phases 'ramp' to 'ramped'), when there was one. */
+  rampServerCpu?: number | null;
+  rampClientCpu?: number | null;
   /** True when no server process was given to sample (a --target without --server-pid). */
   serverUnmeasured?: boolean;
   /** With --loadgen-procs N > 1: what each load-generator process measured (runner/process/loadgen-multi.ts). */
@@ -51,6 +54,8 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
   const pids = { server: hooks.serverPid, client: pid };
   let start: Snapshot | null = null;
   let end: Snapshot | null = null;
+  let rampStart: Snapshot | null = null;
+  let ramp: Record<string, number | null> | null = null;
   let rss = { server: null as number | null, client: null as number | null };
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -62,7 +67,9 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
           else if (m.type === 'phase' && m.phase === 'done') {
             end = snapshot(pids);
             rss = { server: rssBytes(pids.server), client: rssBytes(pids.client) };
-          } else if (m.type === 'phase' && m.phase === 'ramped') {
+          } else if (m.type === 'phase' && m.phase === 'ramp') rampStart = snapshot(pids);
+          else if (m.type === 'phase' && m.phase === 'ramped') {
+            if (rampStart) ramp = cpuPercent(rampStart, snapshot(pids));
             void (hooks.onRamped?.() ?? Promise.resolve()).then(
               () => child.sendMessage!({ type: 'continue' }),
               reject,
@@ -86,7 +93,9 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
     ]);
     const cpu = start && end ? cpuPercent(start, end) : { server: null, client: null };
     const unmeasured = hooks.serverPid > 0 ? {} : { serverUnmeasured: true };
-    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client, ...unmeasured };
+    const r = ramp as Record<string, number | null> | null;
+    const ramped = r ? { rampServerCpu: r.server ?? null, rampClientCpu: r.client ?? null } : {};
+    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client, ...unmeasured, ...ramped };
   } finally {
     clearTimeout(timer);
     // After a result the load generator exits by itself (its profile, if any, is written then).
