@@ -193,7 +193,7 @@ async function runAll(plan: RunPlan, progress: Progress, control: BenchControl, 
       for (const c of ps.cases) {
         for (const lib of plan.libraries) {
           if (control.interrupted) break outer;
-          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: plan.runs };
+          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: ps.scenario.runsOnce ? 1 : plan.runs };
           progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
           const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
           // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.

@@ -49,6 +49,9 @@ export const capacity: Scenario = {
     m('searchSec', 'search time', 's', 'none'),
   ],
   headline: 'maxRate',
+  // A search is many measured windows already; repeating it --runs times would take the default
+  // (five libraries, rate and room) from about 5 to about 14 minutes.
+  runsOnce: true,
   cases(o): CaseRef[] {
     const connections = o.params.connections as number;
     const payload = (o.params.payload as number[])[0];

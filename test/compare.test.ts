@@ -17,7 +17,7 @@ import { Report } from '../runner/report/schema.js';
 import { aggregate } from '../runner/stats.js';
 import { UsageError } from '../runner/errors.js';
 import { compareReports, compareWithin, gateExitCode, type CompareRow } from '../runner/compare/compare.js';
-import { decide, type Evidence } from '../runner/compare/rules.js';
+import { decide, roundsBeyondNoise, type Evidence } from '../runner/compare/rules.js';
 import { absoluteFloor, minEffect } from '../runner/compare/floors.js';
 import { UNKNOWN_NOISE } from '../runner/compare/noise.js';
 import { renderCompareMarkdown } from '../runner/compare/markdown.js';
@@ -178,6 +178,27 @@ test('decide: rounds benched in turns must all agree beyond the bar', () => {
   assert.deepEqual([withAa([0.02, -0.03]).verdict, withAa([0.02, -0.03]).rule], ['worse', 'rounds'], 'A/A noise of 3 %: -15 % is called');
   assert.deepEqual([withAa([0.2, -0.03]).verdict, withAa([0.2, -0.03]).rule], ['same', 'noise'], 'identical code moved 20 %: -15 % is not');
   assert.equal(withAa([0.2, -0.03]).noise?.value, 0.2);
+  assert.match(withAa([0.02, -0.03]).why, /chance of 2\.5 % \(over 1\.0 %: bench more rounds\)/, 'three rounds cannot promise 1 in 100');
+});
+
+test('decide: with five rounds, three beyond the largest A/A change are enough, and identical code does that under 1 % of the time', () => {
+  assert.deepEqual(roundsBeyondNoise(3, 2), { m: 3, bound: 1 / 40 });
+  const five = roundsBeyondNoise(5, 4);
+  assert.equal(five.m, 3);
+  assert.ok(Math.abs(five.bound - (1 / 16) * (10 / 84)) < 1e-12 && five.bound <= 0.01);
+  assert.ok(roundsBeyondNoise(7, 6).m === 1 && roundsBeyondNoise(7, 6).bound <= 0.01, 'seven rounds: one beyond every A/A change, all seven one way');
+  const run = (ratios: number[], aa: number[]) => {
+    const pairs = ratios.map((r): [number, number] => [100, 100 * (1 + r)]);
+    return decide(evidence(pairs.map((p) => p[0]), pairs.map((p) => p[1]), { rounds: pairs, sameCode: aa }));
+  };
+  const caught = run([-0.2, -0.25, -0.3, -0.08, -0.22], [0.1, -0.05, 0.12, 0.02]);
+  assert.deepEqual([caught.verdict, caught.rule], ['worse', 'rounds'], caught.why);
+  assert.match(caught.why, /4 of them beyond the 12\.0 % largest A\/A change .*chance of 0\.74 %$/);
+  const shy = run([-0.2, -0.25, -0.1, -0.08, -0.11], [0.1, -0.05, 0.12, 0.02]);
+  assert.deepEqual([shy.verdict, shy.rule], ['same', 'noise'], 'only two rounds beyond 12 %');
+  assert.match(shy.why, /2 of 5 rounds .* 3 needed/);
+  const against = run([-0.2, -0.25, -0.3, 0.01, -0.22], [0.1, -0.05, 0.12, 0.02]);
+  assert.deepEqual([against.verdict, against.rule], ['same', 'rounds'], 'one round moved the other way');
 });
 
 test('floors and minimum effects come from what is measured', () => {

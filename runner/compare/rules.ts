@@ -5,7 +5,9 @@
  *   min-effect     same: |change| is within --threshold or the metric's minimum effect
  *   noise          same: |change| is within the same-code noise measured in this comparison
  *   rounds         paired rounds (base and head benched in turns): better/worse only when every
- *                  round moved the same way beyond the bar, else same
+ *                  round moved the same way beyond the minimum effect and enough of them beyond
+ *                  the largest A/A change that identical code would do so at most 1 % of the
+ *                  time (roundsBeyondNoise), else same
  *   separation     two separate sets of runs: better/worse only when the change passes the bar
  *                  plus an assumed drift between the sessions (SESSION_DRIFT) and every head run
  *                  lies beyond every base run (a rank test at its extreme: Mann-Whitney U = 0)
@@ -61,29 +63,59 @@ function direction(change: number, better: 'higher' | 'lower'): 'better' | 'wors
   return (better === 'higher') === change > 0 ? 'better' : 'worse';
 }
 
+/** The most often a comparison in turns may call a change in a row of identical code. */
+export const FALSE_ALARM_GOAL = 0.01;
+
 /**
- * Paired rounds: the change must pass the minimum effect and the noise — the spread of the rounds'
- * ratios and the largest same-code (A/A) change measured between adjacent runs of one side — and
- * every round must move the same way beyond the effect and the A/A noise.
+ * With n rounds and k A/A changes whose noise is exchangeable and sign-symmetric (identical code
+ * on both sides), the chance that every round moves one way is 2^(1-n), and that at least m of
+ * them lie beyond every A/A change is C(n, m) / C(n + k, m) (the m largest of the n + k sizes are
+ * all rounds). The smallest m that keeps their product at or under FALSE_ALARM_GOAL, with that
+ * bound; m = n (the strictest) and its bound when none does (3 rounds: 2.5 %).
+ */
+export function roundsBeyondNoise(n: number, k: number): { m: number; bound: number } {
+  const sign = 2 ** (1 - n);
+  for (let m = 1; m <= n; m++) {
+    const bound = (sign * binomial(n, m)) / binomial(n + k, m);
+    if (bound <= FALSE_ALARM_GOAL) return { m, bound };
+  }
+  return { m: n, bound: sign / binomial(n + k, n) };
+}
+
+/**
+ * Paired rounds. Every round must move the same way beyond the minimum effect; then, where A/A
+ * changes were measured (benched in turns, A B | B A | ...), enough rounds must lie beyond the
+ * largest of them that identical code would do so at most FALSE_ALARM_GOAL of the time
+ * (roundsBeyondNoise). Without A/A changes (libraries interleaved in one run, --within), the
+ * spread of the rounds' ratios is the noise the change must pass.
  */
 function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
   const ratios = rounds.map(([b, h]) => h / b);
   const change = median(ratios) - 1;
   const n = ratios.length;
   const spread = relativeSpread(ratios) ?? 0;
-  const aa = Math.max(0, ...(e.sameCode ?? []).map(Math.abs));
-  const aaText = e.sameCode?.length ? ` and the ${pct(aa, false)} largest A/A change (${e.sameCode.map((x) => pct(x)).join(', ')})` : '';
-  const noise: Noise = { kind: 'paired', value: Math.max(spread, aa), runs: [n, n] };
-  const bar = Math.max(effect.value, spread, aa);
   const list = ratios.map((r) => pct(r - 1)).join(', ');
+  const aaList = e.sameCode ?? [];
+  const aa = Math.max(0, ...aaList.map(Math.abs));
+  const noise: Noise = { kind: 'paired', value: aaList.length ? aa : spread, runs: [n, n] };
+  const bar = Math.max(effect.value, aaList.length ? aa : spread);
   if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
-  if (Math.abs(change) <= Math.max(spread, aa)) {
-    return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})${aaText}`, change, noise, bar };
+  if (!aaList.length && Math.abs(change) <= spread) {
+    return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`, change, noise, bar };
   }
-  const each = Math.max(effect.value, aa);
-  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > each);
-  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(each, false)} the same way (${list})`, change, noise, bar };
-  return { verdict: direction(change, e.better), rule: 'rounds', why: `all ${n} rounds agree (${list}), beyond ${effect.why}, the ${pct(spread, false)} round spread${aaText}`, change, noise, bar };
+  const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > effect.value);
+  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`, change, noise, bar };
+  if (!aaList.length) {
+    const why = `all ${n} rounds agree (${list}), beyond ${effect.why} and the ${pct(spread, false)} round spread (no A/A change measured)`;
+    return { verdict: direction(change, e.better), rule: 'rounds', why, change, noise, bar };
+  }
+  const { m, bound } = roundsBeyondNoise(n, aaList.length);
+  const beyond = ratios.filter((r) => Math.abs(r - 1) > aa).length;
+  const aaText = `the ${pct(aa, false)} largest A/A change (${aaList.map((x) => pct(x)).join(', ')})`;
+  if (beyond < m) return { verdict: 'same', rule: 'noise', why: `${beyond} of ${n} rounds (${list}) beyond ${aaText}; ${m} needed`, change, noise, bar };
+  const odds = `identical code does this with a chance of ${(bound * 100).toPrecision(2)} %${bound > FALSE_ALARM_GOAL ? ` (over ${pct(FALSE_ALARM_GOAL, false)}: bench more rounds)` : ''}`;
+  const why = `all ${n} rounds moved one way beyond ${effect.why} (${list}), ${beyond} of them beyond ${aaText}: ${odds}`;
+  return { verdict: direction(change, e.better), rule: 'rounds', why, change, noise, bar };
 }
 
 /** Two separate sets of runs: beyond the bar and completely separated. */

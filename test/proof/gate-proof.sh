@@ -5,10 +5,10 @@
 # WSBENCH_SLOW_US=1.2 with --lib test-slow) is set for the head's benches only.
 # The machine lock is held for the benches of one pair at a time.
 #   test/proof/gate-proof.sh <out-dir> <pairs> [bench args...]
-# env: ROUNDS (3), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-bench.lock: one benchmark at a time on this machine)
+# env: ROUNDS (5, as the workflow), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-bench.lock: one benchmark at a time on this machine)
 set -euo pipefail
 out=$1; pairs=$2; shift 2
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 lock=${LOCK:-/tmp/wsbench-bench.lock}
 cli="node dist/runner/cli.js"
 bench() { # side round args...
