@@ -17,7 +17,7 @@ import { Report } from '../runner/report/schema.js';
 import { aggregate } from '../runner/stats.js';
 import { UsageError } from '../runner/errors.js';
 import { compareReports, compareWithin, gateExitCode, type CompareRow } from '../runner/compare/compare.js';
-import { decide, roundsBeyondNoise, type Evidence } from '../runner/compare/rules.js';
+import { decide, roundsAgainstAa, type Evidence } from '../runner/compare/rules.js';
 import { absoluteFloor, minEffect } from '../runner/compare/floors.js';
 import { UNKNOWN_NOISE } from '../runner/compare/noise.js';
 import { renderCompareMarkdown } from '../runner/compare/markdown.js';
@@ -181,22 +181,25 @@ test('decide: rounds benched in turns must all agree beyond the bar', () => {
   assert.match(withAa([0.02, -0.03]).why, /chance of 2\.5 % \(over 1\.0 %: bench more rounds\)/, 'three rounds cannot promise 1 in 100');
 });
 
-test('decide: with five rounds, three beyond the largest A/A change are enough, and identical code does that under 1 % of the time', () => {
-  assert.deepEqual(roundsBeyondNoise(3, 2), { m: 3, bound: 1 / 40 });
-  const five = roundsBeyondNoise(5, 4);
-  assert.equal(five.m, 3);
-  assert.ok(Math.abs(five.bound - (1 / 16) * (10 / 84)) < 1e-12 && five.bound <= 0.01);
-  assert.ok(roundsBeyondNoise(7, 6).m === 1 && roundsBeyondNoise(7, 6).bound <= 0.01, 'seven rounds: one beyond every A/A change, all seven one way');
+test('decide: with five rounds, a rank test of the rounds against the A/A changes keeps identical code under 1 %', () => {
+  // Three rounds above both A/A changes: the highest rank sum, 1 in 10, and all three one way, 1 in 4.
+  const three = roundsAgainstAa([-0.15, -0.14, -0.16], [0.02, -0.03]);
+  assert.deepEqual([three.w, three.p, three.bound, three.least], [12, 0.1, 0.025, 0.025]);
+  // Five rounds ranked 3, 5, 6, 7, 9 of nine: 18 of the 126 ways rank as high (14 %), times 1/16.
+  const five = roundsAgainstAa([-0.243, -0.149, -0.384, -0.121, -0.209], [0.086, 0.003, 0.246, 0.14]);
+  assert.equal(five.w, 30);
+  assert.ok(Math.abs(five.p - 18 / 126) < 1e-12 && five.bound <= 0.01, `p ${five.p}, bound ${five.bound}`);
+  assert.equal(roundsAgainstAa([-0.1, -0.1], [0.1]).w, 3, 'a tie ranks the A/A change above the rounds (ranks 1 and 2, not 2 and 3)');
   const run = (ratios: number[], aa: number[]) => {
     const pairs = ratios.map((r): [number, number] => [100, 100 * (1 + r)]);
     return decide(evidence(pairs.map((p) => p[0]), pairs.map((p) => p[1]), { rounds: pairs, sameCode: aa }));
   };
-  const caught = run([-0.2, -0.25, -0.3, -0.08, -0.22], [0.1, -0.05, 0.12, 0.02]);
+  const caught = run([-0.243, -0.149, -0.384, -0.121, -0.209], [0.086, 0.003, 0.246, 0.14]);
   assert.deepEqual([caught.verdict, caught.rule], ['worse', 'rounds'], caught.why);
-  assert.match(caught.why, /4 of them beyond the 12\.0 % largest A\/A change .*chance of 0\.74 %$/);
-  const shy = run([-0.2, -0.25, -0.1, -0.08, -0.11], [0.1, -0.05, 0.12, 0.02]);
-  assert.deepEqual([shy.verdict, shy.rule], ['same', 'noise'], 'only two rounds beyond 12 %');
-  assert.match(shy.why, /2 of 5 rounds .* 3 needed/);
+  assert.match(caught.why, /rank sum 30, chance 14 %: identical code does this with a chance of 0\.89 %$/);
+  const shy = run([-0.07, -0.06, -0.08, -0.2, -0.09], [0.1, -0.05, 0.12, 0.02]);
+  assert.deepEqual([shy.verdict, shy.rule], ['same', 'noise'], 'rounds no larger than identical code moved');
+  assert.match(shy.why, /over 1\.0 %$/);
   const against = run([-0.2, -0.25, -0.3, 0.01, -0.22], [0.1, -0.05, 0.12, 0.02]);
   assert.deepEqual([against.verdict, against.rule], ['same', 'rounds'], 'one round moved the other way');
 });

@@ -5,7 +5,7 @@
 # WSBENCH_SLOW_US=1.2 with --lib test-slow) is set for the head's benches only.
 # The machine lock is held for the benches of one pair at a time.
 #   test/proof/gate-proof.sh <out-dir> <pairs> [bench args...]
-# env: ROUNDS (5, as the workflow), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-bench.lock: one benchmark at a time on this machine)
+# env: REJUDGE=1 (compare the pairs already benched in <out-dir> again, e.g. after a rule change), ROUNDS (5, as the workflow), HEAD_ENV (''), BASE_ENV (''), LOCK (/tmp/wsbench-bench.lock: one benchmark at a time on this machine)
 set -euo pipefail
 out=$1; pairs=$2; shift 2
 rounds=${ROUNDS:-5}
@@ -18,13 +18,14 @@ bench() { # side round args...
 }
 for p in $(seq 1 "$pairs"); do
   dir=$out/pair$p; mkdir -p "$dir"
-  (
+  [ "${REJUDGE:-}" = 1 ] || (
     flock 9
     for r in $(seq 1 "$rounds"); do
       if [ $((r % 2)) = 1 ]; then bench base "$r" "$@"; bench head "$r" "$@"; else bench head "$r" "$@"; bench base "$r" "$@"; fi
     done
   ) 9>>"$lock"
-  for side in base head; do
+  [ "${REJUDGE:-}" = 1 ] || for side in base head; do
+    rm -rf "${dir:?}/$side"
     $cli merge --out "$dir/$side" $(for r in $(seq 1 "$rounds"); do ls -d "$dir/$side-raw/$r"/*/; done) >/dev/null
   done
   set +e
