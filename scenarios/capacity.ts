@@ -94,6 +94,18 @@ async function measured(ctx: RunContext, run: () => Promise<Measured>): Promise<
   }
 }
 
+/**
+ * A probe's limits of our own: late sends (pacing-bound), and a load generator busy to the full
+ * while the server was not (client-bound, from the generator's own busy account and the server's
+ * CPU), with the two CPU figures they were judged on.
+ */
+function bounds(x: Measured, paced: ReturnType<typeof pacedMetrics>): Record<string, number> {
+  const out: Record<string, number> = { pacingBound: paced.pacingBound ? 1 : 0, clientBound: paced.clientBound ? 1 : 0 };
+  if (paced.metrics.clientBusyPct !== undefined) out.clientBusyPct = paced.metrics.clientBusyPct;
+  if (x.serverCpu !== null) out.serverCpuPct = x.serverCpu;
+  return out;
+}
+
 function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<SearchResult> {
   const bound = (c.params.bound as number) * 1000;
   const probeMs = (c.params.probe as number) * 1000;
@@ -106,7 +118,7 @@ function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<Se
       const lat = latencyMetrics(r.histograms.latency);
       const achieved = r.counts.messages / (r.measuredMs / 1000);
       const paced = pacedMetrics(x, lat.p50Us);
-      const figures = { achieved, p50Us: lat.p50Us, p99Us: lat.p99Us, sendLagP99Us: paced.metrics.sendLagP99Us ?? 0, pacingBound: paced.pacingBound ? 1 : 0 };
+      const figures = { achieved, p50Us: lat.p50Us, p99Us: lat.p99Us, sendLagP99Us: paced.metrics.sendLagP99Us ?? 0, ...bounds(x, paced) };
       const why = lat.p99Us > bound ? `p99 ${Math.round(lat.p99Us)} µs > ${bound} µs` : achieved < ACHIEVED_MIN * offered ? `achieved ${Math.round(achieved)} of ${offered} msg/s` : undefined;
       return { offered, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
@@ -130,7 +142,7 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
       const fan = latencyMetrics(r.histograms.fanout, 'fanout');
       const delivered = r.counts.expectedDeliveries ? r.counts.deliveries / r.counts.expectedDeliveries : 0;
       const paced = pacedMetrics(x, fan.fanoutP50Us);
-      const figures = { posts: r.counts.sent, delivered: delivered * 100, p50Us: fan.fanoutP50Us, p99Us: fan.fanoutP99Us, pacingBound: paced.pacingBound ? 1 : 0 };
+      const figures = { posts: r.counts.sent, delivered: delivered * 100, p50Us: fan.fanoutP50Us, p99Us: fan.fanoutP99Us, ...bounds(x, paced) };
       const why = r.counts.sent === 0 ? 'no post in the window' : fan.fanoutP99Us > bound ? `fan-out p99 ${Math.round(fan.fanoutP99Us)} µs > ${bound} µs` : delivered < ACHIEVED_MIN ? `delivered ${(delivered * 100).toFixed(1)} %` : undefined;
       return { offered: clients, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
@@ -153,7 +165,10 @@ function outcome(s: SearchResult, c: CaseRef, searchSec: number): ScenarioOutcom
   if (s.high === null) warnings.push(`no probe failed up to ${s.low}: the capacity is at least that`);
   else if (s.low !== null && s.high / s.low - 1 > TOLERANCE) warnings.push(`the search stopped after ${s.probes.length} probes with the bracket ${s.low}–${s.high} still wider than 5 %`);
   // The bracket's ends decide the result: if the generator's sends were late there, so is it.
-  const pacingBound = s.probes.some((p) => (p.offered === s.low || p.offered === s.high) && p.figures.pacingBound === 1);
+  const atEnds = (flag: string): boolean => s.probes.some((p) => (p.offered === s.low || p.offered === s.high) && p.figures[flag] === 1);
+  const pacingBound = atEnds('pacingBound');
+  // A bracket end that the load generator, not the server, limited: the capacity is ours, a floor.
+  const clientBound = atEnds('clientBound');
   const probes: Probe[] = s.probes.map((p) => ({ offered: p.offered, pass: p.pass, figures: p.figures, ...(p.why ? { why: p.why } : {}) }));
-  return { stats: { metrics, histograms: {}, clientBound: false, pacingBound, probes }, warnings };
+  return { stats: { metrics, histograms: {}, clientBound, pacingBound, probes }, warnings };
 }
