@@ -120,7 +120,11 @@ test('a real bench of every scenario, with errored and skipped rows, reads back 
   const statuses = new Set(report.summaries.map((s) => s.status));
   assert.deepEqual([...statuses].sort(), ['completed', 'errored', 'skipped'], 'every kind of row');
   assert.deepEqual([...new Set(report.summaries.map((s) => s.scenario))].sort(), [...SCENARIO_NAMES].sort(), 'every scenario');
-  assert.ok(report.summaries.some((s) => s.scenario === 'connections' && s.library === 'ws' && s.status === 'completed'), 'the idle connections window');
+  const conns = report.summaries.find((s) => s.scenario === 'connections' && s.library === 'ws' && s.status === 'completed');
+  assert.ok(conns, 'the idle connections window');
+  // Who limited the handshakes: both processes' CPU over the ramp, not only the idle window's.
+  const ramp = [conns.metrics.rampServerCpuPct?.median, conns.metrics.rampClientCpuPct?.median];
+  assert.ok(ramp.every((v) => v !== undefined && v >= 0 && v <= 110), `ramp CPU server/loadgen ${ramp}`);
   for (const line of readFileSync(join(dir, 'runs.jsonl'), 'utf8').trim().split('\n')) assert.ok(!/\bnull\b|NaN|Infinity/.test(line.replace(/"[^"]*"/g, '""')), line);
   const rebuiltRun = await cli(['report', dir]);
   assert.equal(rebuiltRun.code, 0, rebuiltRun.stderr);
