@@ -1,7 +1,7 @@
 /**
- * POST /http-echo on a uWebSockets.js app (for adapters that run on uWS's own HTTP, where there
- * is no node:http server to attach http-echo.ts to). The same behaviour as
- * adapters/uwebsockets/server.ts's route, plus the shared body limit.
+ * POST /http-echo on a uWebSockets.js app (for the adapters that run on uWS's own HTTP, where
+ * there is no node:http server to attach http-echo.ts to: uwebsockets, socket.io-uws), with the
+ * shared body limit: a larger body is answered 413 and the connection closed.
  */
 import type { TemplatedApp } from 'uWebSockets.js';
 import { FAIR_SETTINGS } from '../types.js';

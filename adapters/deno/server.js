@@ -27,10 +27,26 @@ function line(type, body) {
   Deno.stdout.writeSync(encoder.encode(`WSBENCH_${type} ${JSON.stringify(body)}\n`));
 }
 
+const tooLarge = () => new Response(null, { status: 413, headers: { connection: 'close' } });
+
+/** The body read piece by piece and counted, so a chunked body (no Content-Length) is bounded too. */
 async function httpEcho(req) {
-  if (Number(req.headers.get('content-length') || 0) > MAX_PAYLOAD) return new Response(null, { status: 413, headers: { connection: 'close' } });
-  const body = await req.arrayBuffer();
-  if (body.byteLength > MAX_PAYLOAD) return new Response(null, { status: 413, headers: { connection: 'close' } });
+  if (Number(req.headers.get('content-length') || 0) > MAX_PAYLOAD) return tooLarge();
+  const chunks = [];
+  let size = 0;
+  if (req.body) {
+    for await (const chunk of req.body) {
+      size += chunk.byteLength;
+      if (size > MAX_PAYLOAD) return tooLarge(); // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
   return new Response(body, { headers: { 'content-type': 'application/octet-stream' } });
 }
 

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { tlsFiles } from '../_shared/tls.js';
-import { guardSockets } from '../_shared/client-errors.js';
+import { guardSockets, logServerError } from '../_shared/client-errors.js';
 import type { WebSocket } from 'ws';
 import { addonLoads } from '../_shared/facts.js';
 import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
@@ -67,6 +67,8 @@ export const adapter: ServerAdapter = {
     });
     guardSockets(app.server);
     await app.listen({ host, port });
+    // fastify drops its own 'error' listener once listening: an accept error (EMFILE...) is logged.
+    app.server.on('error', logServerError);
     const address = app.server.address();
     return {
       port: address && typeof address === 'object' ? address.port : port,

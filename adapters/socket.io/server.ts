@@ -9,7 +9,7 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
-import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
@@ -49,7 +49,6 @@ export const adapter: ServerAdapter = {
       }
     });
     const bound = await listen(server, host, port);
-    server.on('error', logServerError);
     return {
       port: bound,
       facts: { version: loadedVersion('socket.io') },

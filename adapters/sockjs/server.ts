@@ -7,7 +7,7 @@ import type sockjs from 'sockjs';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
-import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 
 const quiet = (): void => {};
@@ -51,7 +51,6 @@ export const adapter: ServerAdapter = {
     echo.installHandlers(server);
     broadcast.installHandlers(server);
     const bound = await listen(server, host, port);
-    server.on('error', logServerError);
     return {
       port: bound,
       facts: { version: loadedVersion('sockjs') },

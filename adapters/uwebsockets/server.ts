@@ -6,7 +6,7 @@ import path from 'node:path';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from './binding.js';
 import { loadedVersion } from '../_shared/load-library.js';
-import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
+import { serveUwsHttpEcho } from '../_shared/uws-http-echo.js';
 import { tlsFiles } from '../_shared/tls.js';
 import { COMPRESSION } from '../_shared/compression.js';
 
@@ -23,7 +23,7 @@ export const adapter: ServerAdapter = {
     maxBackpressure: MAX_BACKPRESSURE,
     idleTimeout: 0,
     broadcast: 'ws.subscribe + ws.publish',
-    httpEcho: 'POST /http-echo by app.post + res.onData',
+    httpEcho: `POST /http-echo by app.post + res.onData, bodies up to ${FAIR_SETTINGS.maxPayloadBytes} B (413 past it)`,
   },
   async start({ host, port }) {
     const { uws, file } = loadUws();
@@ -45,21 +45,7 @@ export const adapter: ServerAdapter = {
       open: (ws) => void ws.subscribe('room'),
       message: (ws, message, isBinary) => void ws.publish('room', message, isBinary, COMPRESSION),
     });
-    app.post(HTTP_ECHO_PATH, (res) => {
-      const chunks: Buffer[] = [];
-      let aborted = false;
-      res.onAborted(() => {
-        aborted = true;
-      });
-      res.onData((chunk, isLast) => {
-        // The ArrayBuffer is only valid during this call: a body in one piece is answered from
-        // it at once (uWS copies on write); pieces are copied and joined.
-        if (!isLast) return void chunks.push(Buffer.from(chunk.slice(0)));
-        if (aborted) return;
-        const body = chunks.length ? Buffer.concat([...chunks, Buffer.from(chunk)]) : chunk;
-        res.cork(() => void res.writeHeader('content-type', 'application/octet-stream').end(body));
-      });
-    });
+    serveUwsHttpEcho(app);
     const token = await new Promise<unknown>((resolve) => app.listen(host, port, resolve));
     if (!token) throw new Error(`uWebSockets.js could not listen on ${host}:${port}`);
     return {

@@ -9,7 +9,7 @@ import { addonLoads } from '../_shared/facts.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
-import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
+import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 
 type Connection = websocket.connection;
 
@@ -57,7 +57,6 @@ export const adapter: ServerAdapter = {
       });
     });
     const bound = await listen(server, host, port);
-    server.on('error', logServerError);
     return {
       port: bound,
       facts: {

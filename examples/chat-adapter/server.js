@@ -34,8 +34,13 @@ export const adapter = {
     wss.on('connection', (socket, req) => onConnection(socket, req, rooms));
     await new Promise((resolve, reject) => {
       wss.once('error', reject);
-      server.listen(port, host, () => resolve(undefined));
+      server.listen(port, host, () => {
+        wss.off('error', reject);
+        resolve(undefined);
+      });
     });
+    // After listening, a server error (EMFILE on accept...) is logged: the server goes on.
+    wss.on('error', (err) => process.stderr.write(`server error (serving goes on): ${err.message}\n`));
     const address = server.address();
     return {
       port: typeof address === 'object' && address ? address.port : port,
