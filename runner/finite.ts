@@ -42,13 +42,18 @@ export function finiteMetrics<T>(metrics: Record<string, T>, valueOf: (v: T) => 
   return { metrics: kept, dropped };
 }
 
-/** A completed run whose non-finite metrics are left out, each named in a warning. */
+/** A completed run whose non-finite metrics (and capacity probes' figures) are left out, each named in a warning. */
 export function finiteRun(run: RunResult): RunResult {
   if (run.status !== 'completed') return run;
   const { metrics, dropped } = finiteMetrics(run.stats.metrics, (v) => [v]);
-  if (dropped.length === 0) return run;
   const why = dropped.map((k) => `${k} was not a finite number (${String(run.stats.metrics[k])}): left out`);
-  return { ...run, stats: { ...run.stats, metrics }, warnings: [...run.warnings, ...why] };
+  const probes = run.stats.probes?.map((p) => {
+    const f = finiteMetrics(p.figures, (v) => [v]);
+    why.push(...f.dropped.map((k) => `probe at ${p.offered}: ${k} was not a finite number (${String(p.figures[k])}): left out`));
+    return f.dropped.length ? { ...p, figures: f.metrics } : p;
+  });
+  if (why.length === 0) return run;
+  return { ...run, stats: { ...run.stats, metrics, ...(probes ? { probes } : {}) }, warnings: [...run.warnings, ...why] };
 }
 
 /**

@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { Settings, WireCodec } from '../adapters/types.js';
 import { CodedError } from '../adapters/_shared/errors.js';
-import { adapterModuleUrl } from '../adapters/_shared/module-url.js';
 import { UsageError } from './errors.js';
 import { makePayload } from './loadgen/frame.js';
 import type { TlsJobOptions } from './loadgen/jobs.js';
 import { RawConnection } from './loadgen/connection.js';
-import { withPaths } from './loadgen/paths.js';
+import { loadCodec } from './loadgen/paths.js';
 import { isLoopback } from './loopback.js';
 import type { PlannedLibrary, RawOptions } from './plan.js';
 import type { ServerHandle } from './process/server-process.js';
@@ -148,9 +147,9 @@ async function probe(t: TargetInfo, codec: WireCodec, timeoutMs: number): Promis
 
 /** Checks the target and returns a stand-in server handle: nothing to stop, no memory to ask. */
 export async function connectTarget(t: TargetInfo, codecModule: string, timeoutMs: number): Promise<ServerHandle> {
-  const mod = (await import(adapterModuleUrl(codecModule))) as { codec: WireCodec };
+  const codec = await loadCodec(codecModule, t.paths);
   try {
-    await probe(t, withPaths(mod.codec, t.paths), timeoutMs);
+    await probe(t, codec, timeoutMs);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     throw new CodedError(e.code ?? 'ETARGET', `the target ${t.url} failed its check: ${(e.message ?? String(err)).split('\n')[0]}`);

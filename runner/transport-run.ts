@@ -48,12 +48,10 @@ export function transportEnv(library: string, c: CaseRef, tls: TlsMaterial | und
 
 /** The job with the case's frame type, TLS and compression. */
 export function withJobTransport<J extends Job>(job: J, library: string, c: CaseRef, tls: TlsMaterial | undefined): J {
-  const frames = c.params.frames === 'binary' ? 'binary' : 'text';
   return {
     ...job,
-    frames,
-    // Echo and broadcast jobs carry the frame type as `binary` too.
-    ...('binary' in job ? { binary: frames === 'binary' } : {}),
+    // Echo and broadcast jobs carry the frame type as `binary`.
+    ...('binary' in job ? { binary: c.params.frames === 'binary' } : {}),
     ...(c.params.tls === true && tls ? { tls: tls.client } : {}),
     ...(compressionOn(library, c) ? { compression: true } : {}),
   };

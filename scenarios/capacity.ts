@@ -134,7 +134,9 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
     async (clients): Promise<ProbeOutcome> => {
       const job = {
         kind: 'broadcast' as const, ...ctx.target, warmupMs: PROBE_WARMUP_MS, durationMs: Math.max(probeMs, 1000),
-        clients, senders: clients, rate: clients / every, payloadBytes: c.params.payload as number, binary: true,
+        clients, senders: clients, rate: clients / every, payloadBytes: c.params.payload as number,
+        // The run's transport sets the frame type (withJobTransport): text, capacity has no --frames.
+        binary: false,
       };
       const x = await measured(ctx, () => ctx.measure(job, { timeoutMs: probeMs + 60_000 + clients * 5 }));
       if ('error' in x) return { offered: clients, pass: false, figures: {}, why: `${x.error} [${x.code}]` };

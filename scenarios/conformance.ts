@@ -5,17 +5,12 @@
  * verdicts (pass, non-strict, fail, informational, crashed, errored) go to the report's
  * conformance matrix; the run's metrics are their counts.
  */
-import type { WireCodec } from '../adapters/types.js';
+import { loadCodec } from '../runner/loadgen/paths.js';
 import { CASES } from '../runner/conformance/cases.js';
 import { runConformance } from '../runner/conformance/run.js';
 import { countVerdicts } from '../runner/conformance/summary.js';
 import type { Scenario } from './types.js';
 import { m } from './common.js';
-
-async function loadCodec(codecModule: string): Promise<WireCodec> {
-  const mod = (await import(new URL(`../adapters/${codecModule}`, import.meta.url).href)) as { codec: WireCodec };
-  return mod.codec;
-}
 
 export const conformance: Scenario = {
   name: 'conformance',
@@ -36,7 +31,8 @@ export const conformance: Scenario = {
   runsOnce: true,
   cases: () => [{ id: 'rfc6455', label: `RFC 6455 conformance, ${CASES.length} cases`, params: { cases: CASES.length } }],
   async run(ctx) {
-    const codec = await loadCodec(ctx.target.codecModule);
+    // A custom adapter's codec by its own path; a target's codec with the target's paths.
+    const codec = await loadCodec(ctx.target.codecModule, ctx.target.paths);
     const results = await runConformance(
       {
         host: ctx.target.host,

@@ -20,8 +20,6 @@ export const throughput: Scenario = {
     ...CPU_DEFS,
     ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
-    m('wireBytesPerMsg', 'wire bytes per message (server to client)', 'B', 'none'),
-    m('wireRatio', 'wire / payload bytes', 'ratio', 'none'),
   ],
   headline: 'msgsPerSec',
   cases(o) {

@@ -73,6 +73,13 @@ test('the writer refuses NaN and Infinity anywhere, naming the path; runs.jsonl 
   const [line] = readRuns(store.runsFile) as RunResult[];
   assert.ok(line.status === 'completed' && !('p50Us' in line.stats.metrics));
   assert.ok(line.status === 'completed' && line.warnings.some((w) => w.startsWith('p50Us was not a finite number')));
+  // A capacity probe's figures are cleaned the same way: the run is written, the figure named.
+  const probed = structuredClone(fixture().runs.find((r) => r.status === 'completed')!);
+  if (probed.status === 'completed') probed.stats.probes = [{ offered: 100, pass: true, figures: { p99Us: 10, clientBusyPct: Number.NaN } }];
+  store.appendRun(probed);
+  const second = (readRuns(store.runsFile) as RunResult[])[1];
+  assert.ok(second.status === 'completed' && second.stats.probes?.[0].figures.p99Us === 10 && !('clientBusyPct' in second.stats.probes[0].figures));
+  assert.ok(second.status === 'completed' && second.warnings.some((w) => w === 'probe at 100: clientBusyPct was not a finite number (NaN): left out'));
 });
 
 test('a report with zero-median metrics round-trips through report and compare', async () => {

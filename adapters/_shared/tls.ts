@@ -14,11 +14,6 @@ export function tlsFiles(): { cert: string; key: string } | null {
   return cert && key ? { cert, key } : null;
 }
 
-/** Whether the runner asked for permessage-deflate (WSBENCH_COMPRESSION=1). */
-export function compressionRequested(): boolean {
-  return process.env.WSBENCH_COMPRESSION === '1';
-}
-
 /** An http.Server, or an https.Server when the run is over TLS. */
 export function createHttpServer(listener: http.RequestListener): http.Server {
   const files = tlsFiles();

@@ -85,7 +85,10 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
     latch.fail(e);
   };
 
+  // Messages sent and not yet echoed, over all connections: the open-loop pacer stays awake while any is.
+  let inFlight = 0;
   const sendOne = (c: EchoConn, at: number): void => {
+    inFlight++;
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
     c.conn.sendMessage(templates[seq % ring], seq);
@@ -100,6 +103,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
+      inFlight--;
       phases.perSecond++; // progress and the timeline (Phases resets it when measuring starts)
       const sentAt = c.times[seq & RING_MASK];
       const wire = c.conn.wireIn;
@@ -115,7 +119,7 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
     };
   }
 
-  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, win, fail);
+  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, win, fail, () => inFlight > 0);
   let readBusy = 0;
   await Promise.race([
     phases.run(job.warmupMs, job.durationMs, () => {
@@ -209,6 +213,7 @@ function startOpenLoop(
   sendOne: (c: EchoConn, at: number) => void,
   win: { start: number; end: number },
   fail: (e: ClientError) => void,
+  awaiting: () => boolean,
 ): Loop {
   for (const c of conns) c.lags = new Float32Array(RING);
   const pacer: Pacer = new Pacer(conns.length, rate, {
@@ -230,7 +235,7 @@ function startOpenLoop(
       c.conn.flush();
     },
     measured: (due) => due >= win.start && due < win.end,
-    awaiting: () => conns.some((c) => c.outstanding > 0),
+    awaiting,
   });
   return {
     stop: () => {

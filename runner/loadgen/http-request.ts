@@ -6,6 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TlsJobOptions } from './jobs.js';
+import { tlsConnectOptions } from './tls-socket.js';
 import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
 
 export interface FreshRequest {
@@ -31,9 +32,7 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
     let bodyStart = -1;
     let length = -1;
     const t = r.tls;
-    const socket = t
-      ? tls.connect({ host: r.host, port: r.port, servername: t.servername, ...(t.ca ? { ca: t.ca } : { rejectUnauthorized: false }) })
-      : net.connect({ host: r.host, port: r.port, noDelay: true });
+    const socket = t ? tls.connect({ host: r.host, port: r.port, ...tlsConnectOptions(t) }).setNoDelay(true) : net.connect({ host: r.host, port: r.port, noDelay: true });
     let settled = false;
     const finish = (err: ClientError | null, body?: Buffer): void => {
       if (settled) return;

@@ -14,8 +14,6 @@ interface JobBase {
   paths?: { echo?: string; broadcast?: string };
   warmupMs: number;
   durationMs: number;
-  /** Frame type of the messages: text (UTF-8, validated by servers) or binary. Absent: text. */
-  frames?: 'text' | 'binary';
   /** Speak TLS (wss://, https://) to the server. */
   tls?: TlsJobOptions;
   /**

@@ -3,7 +3,6 @@
  * with IPC. Receives one job, runs it, sends the result, exits. It only counts and records;
  * it never prints.
  */
-import type { WireCodec } from '../../adapters/types.js';
 import { runBroadcast } from './broadcast.js';
 import { runConnections } from './connections.js';
 import { runEcho } from './echo.js';
@@ -14,8 +13,7 @@ import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import { isLoopback } from '../loopback.js';
 import { tlsInfo } from './tls-socket.js';
-import { adapterModuleUrl } from '../../adapters/_shared/module-url.js';
-import { withPaths } from './paths.js';
+import { loadCodec } from './paths.js';
 
 const send = (m: LoadgenMessage): void => {
   process.send?.(m);
@@ -41,9 +39,8 @@ async function run(job: Job): Promise<JobResult> {
   // These two speak HTTP or drive a library's own client: no WebSocket codec involved.
   if (job.kind === 'http') return runHttp(job, send);
   if (job.kind === 'client-echo') return runClientEcho(job, send);
-  const mod = (await import(adapterModuleUrl(job.codecModule))) as { codec: WireCodec };
   // A running target (--target) names its own request paths.
-  const codec = withPaths(mod.codec, job.paths);
+  const codec = await loadCodec(job.codecModule, job.paths);
   if (job.kind === 'echo') return runEcho(job, codec, send, nextContinue);
   if (job.kind === 'connections') return runConnections(job, codec, send, nextContinue);
   if (job.kind === 'handshake') return runHandshake(job, codec, send);

@@ -1,5 +1,12 @@
 /** A codec whose request paths are the ones a running target (--target) declared. */
 import type { Channel, WireCodec } from '../../adapters/types.js';
+import { adapterModuleUrl } from '../../adapters/_shared/module-url.js';
+
+/** The codec of a codec module (a built-in's `<lib>/codec.js` or a custom adapter's file), with a target's paths. */
+export async function loadCodec(codecModule: string, paths?: Partial<Record<Channel, string>>): Promise<WireCodec> {
+  const mod = (await import(adapterModuleUrl(codecModule))) as { codec: WireCodec };
+  return withPaths(mod.codec, paths);
+}
 
 export function withPaths(codec: WireCodec, paths: Partial<Record<Channel, string>> | undefined): WireCodec {
   if (!paths || (!paths.echo && !paths.broadcast)) return codec;

@@ -36,6 +36,21 @@ function keyType(cert: tls.PeerCertificate | tls.DetailedPeerCertificate): strin
 }
 
 /**
+ * What every TLS connection of this process is opened with: the one cached secure context, the
+ * trust the job gives, and a session to resume when resumption is on. Shared by the WebSocket
+ * connections and the HTTP requests of the handshake case, so both pay the same TLS costs.
+ */
+export function tlsConnectOptions(t: TlsJobOptions): tls.ConnectionOptions {
+  if (!context || context.ca !== t.ca) context = { ca: t.ca, ctx: tls.createSecureContext(t.ca ? { ca: t.ca } : {}) };
+  return {
+    servername: t.servername,
+    secureContext: context.ctx,
+    ...(t.ca ? {} : { rejectUnauthorized: false }),
+    ...(t.resume && session ? { session } : {}),
+  };
+}
+
+/**
  * A connected socket; `onConnect` runs when the application can write (after the TLS
  * handshake for TLS).
  */
@@ -46,16 +61,12 @@ export function connectSocket(o: SocketOptions, onConnect: () => void): net.Sock
     return s;
   }
   const t = o.tls;
-  if (!context || context.ca !== t.ca) context = { ca: t.ca, ctx: tls.createSecureContext(t.ca ? { ca: t.ca } : {}) };
   const s = tls.connect({
     host: o.host,
     port: o.port,
     localAddress: o.localAddress,
     localPort: o.localPort,
-    servername: t.servername,
-    secureContext: context.ctx,
-    ...(t.ca ? {} : { rejectUnauthorized: false }),
-    ...(t.resume && session ? { session } : {}),
+    ...tlsConnectOptions(t),
     onread: o.onread,
   } as unknown as tls.ConnectionOptions);
   s.setNoDelay(true);

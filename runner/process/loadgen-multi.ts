@@ -32,6 +32,10 @@ export function mergeMeasured(parts: Measured[]): Measured {
   const results = parts.map((p) => p.result);
   const counts: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+  // A busy share is each process's own, of its own core: the busiest one, not their sum, says
+  // whether the load generator was the limit (client-bound when any process is).
+  const busy = results.flatMap((r) => (r.counts.busyPct !== undefined ? [r.counts.busyPct] : []));
+  if (busy.length) counts.busyPct = Math.max(...busy);
   const histograms: Record<string, string> = {};
   for (const key of new Set(results.flatMap((r) => Object.keys(r.histograms)))) {
     histograms[key] = encodeHistogram(mergeHistograms(results.flatMap((r) => (r.histograms[key] ? [r.histograms[key]] : []))));

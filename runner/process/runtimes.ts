@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import type { AdapterRuntime } from '../../adapters/types.js';
@@ -63,19 +62,6 @@ export function findRuntime(name: AdapterRuntime['name']): string | null {
 export function runtimeMissing(name: AdapterRuntime['name']): string | null {
   if (findRuntime(name)) return null;
   return `the ${name} runtime is not installed (looked for ${candidates(name).join(', ')}): run npm ci, or set WSBENCH_${name.toUpperCase()}=<path to ${name}>`;
-}
-
-/** `bun 1.4.4` / `deno 2.9.6`, from the binary itself; null when it cannot say. */
-export function runtimeVersion(name: AdapterRuntime['name']): string | null {
-  const file = findRuntime(name);
-  if (!file) return null;
-  try {
-    const out = execFileSync(file, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).toString();
-    const m = /(\d+\.\d+\.\d+\S*)/.exec(out);
-    return m ? `${name} ${m[1]}` : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The executable and arguments that run `runtime.entry` (a path from the project root). */
