@@ -39,7 +39,10 @@ for (const lib of LIBRARY_NAMES) {
         assert.equal(server.exit, null, `${lib} server died after '${what}': ${server.stderrTail()}`);
         const c = await client(server, codec, 'echo');
         const payload = Buffer.from(`still here after ${what}`);
-        for (const f of codec.encode('echo', payload, false).frames) (f.opcode === 1 ? c.conn.sendText(f.payload.toString()) : assert.fail('text only'));
+        for (const f of codec.encode('echo', payload, false).frames) {
+          assert.equal(f.opcode, 1, 'text only');
+          c.conn.sendText(f.payload.toString());
+        }
         assert.equal((await c.next()).toString(), payload.toString(), `${lib}: no echo after '${what}'`);
         await c.conn.close();
       }

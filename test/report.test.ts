@@ -118,7 +118,9 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(out, /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x faster than ws \(95\.1 µs\)$/m);
   assert.match(out, /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none, /m);
   assert.match(out, /\* best in case/);
+  // eslint-disable-next-line no-control-regex -- the ANSI escape is what is checked
   assert.doesNotMatch(out, /\u001b\[/, 'no ANSI colours unless asked');
+  // eslint-disable-next-line no-control-regex -- the ANSI escape is what is checked
   assert.match(renderConsole(fixture(), { color: true }), /\u001b\[32m/);
 });
 

@@ -60,12 +60,12 @@ function sockjsFramingTasks(quote: (s: string) => string): MicroTask[] {
     const framed = `[${quote(message)}]`;
     verify((JSON.parse(framed) as string[])[0] === message, 'SockJS framing does not round-trip');
     const reps = repsFor(size);
-    let sink = 0;
+    let _sink = 0;
     return [
       // Session#sendBuffer: 'a' + '[' + quoted messages + ']'.
-      { name: `SockJS frame ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) sink += ('a[' + quote(message) + ']').length; } },
+      { name: `SockJS frame ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += ('a[' + quote(message) + ']').length; } },
       // WebSocketReceiver#didMessage / xhr_send: JSON.parse of the array of messages.
-      { name: `SockJS parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) sink += (JSON.parse(framed) as string[]).length; } },
+      { name: `SockJS parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += (JSON.parse(framed) as string[]).length; } },
     ];
   });
 }

@@ -40,8 +40,8 @@ function buildTasks(WebSocketFrame: FrameCtor): MicroTask[] {
       return frame.toBuffer();
     };
     verify(build().length === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2), 'WebSocketFrame built a frame of the wrong size');
-    let sink = 0;
-    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) sink += build().length; } };
+    let _sink = 0;
+    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += build().length; } };
   });
 }
 
@@ -82,8 +82,8 @@ export function websocketTasks(): MicroTask[] {
       const text = utf8Text(size);
       verify(isValidUTF8(text) && !isValidUTF8(Buffer.from([0xc3, 0x28])), 'utf-8-validate gives wrong answers');
       const reps = repsFor(size);
-      let valid = 0;
-      return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) valid++; } };
+      let _valid = 0;
+      return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++; } };
     }),
   ];
 }

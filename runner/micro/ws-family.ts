@@ -50,8 +50,8 @@ function buildTasks(frame: Frame): MicroTask[] {
     const options = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false };
     const built = frame(payload, options);
     verify(built.reduce((n, b) => n + b.length, 0) === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2), 'Sender.frame built a frame of the wrong size');
-    let sink = 0;
-    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) sink += frame(payload, options).length; } };
+    let _sink = 0;
+    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += frame(payload, options).length; } };
   });
 }
 
@@ -80,8 +80,8 @@ function utf8Tasks(isValidUTF8: (b: Buffer) => boolean): MicroTask[] {
     const text = utf8Text(size);
     verify(isValidUTF8(text) && !isValidUTF8(Buffer.from([0xc3, 0x28])), 'UTF-8 validator gives wrong answers');
     const reps = repsFor(size);
-    let valid = 0;
-    return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) valid++; } };
+    let _valid = 0;
+    return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++; } };
   });
 }
 
