@@ -28,6 +28,21 @@ export default tseslint.config(
   {
     // Plain .js files run by Node, Bun or Deno (servers of other runtimes, examples).
     files: ['**/*.js'],
-    languageOptions: { globals: { Bun: 'readonly', Deno: 'readonly', URL: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly', Response: 'readonly', performance: 'readonly' } },
+    languageOptions: {
+      globals: {
+        Bun: 'readonly',
+        Deno: 'readonly',
+        URL: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        clearTimeout: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+        Response: 'readonly',
+        performance: 'readonly',
+      },
+    },
   },
 );

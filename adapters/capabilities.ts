@@ -8,10 +8,12 @@ const NO_COMPRESSION: Record<string, string> = {
   sockjs:
     "sockjs's faye-websocket layer takes extensions only through faye_server_options.extensions, " +
     'and the permessage-deflate package it needs is not installed',
-  'faye-websocket': 'faye-websocket takes permessage-deflate only as the permessage-deflate package, which is not installed',
+  'faye-websocket':
+    'faye-websocket takes permessage-deflate only as the permessage-deflate package, which is not installed',
   deno: 'Deno.upgradeWebSocket offers no permessage-deflate',
   bun: "this adapter does not turn on Bun's perMessageDeflate yet (its negotiation with the load generator is not verified)",
-  'socket.io-uws': "this adapter does not turn on compression in uWS's attachApp yet (not verified with the load generator)",
+  'socket.io-uws':
+    "this adapter does not turn on compression in uWS's attachApp yet (not verified with the load generator)",
 };
 
 const NO_BINARY: Record<string, string> = {

@@ -43,7 +43,18 @@ export const DEFAULT_LIBRARIES = LIBRARY_GROUPS.node;
 
 /** Test-only servers, each a misbehaving (or, test-slow, slowed) ws server; served from dist/test/adapters. */
 export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  ['test-crash', 'test-hang', 'test-corrupt', 'test-stall', 'test-noready', 'test-slow', 'test-delay', 'test-ratecap', 'test-fragile', 'test-lax'].map((name) => [
+  [
+    'test-crash',
+    'test-hang',
+    'test-corrupt',
+    'test-stall',
+    'test-noready',
+    'test-slow',
+    'test-delay',
+    'test-ratecap',
+    'test-fragile',
+    'test-lax',
+  ].map((name) => [
     name,
     {
       name,
@@ -55,7 +66,10 @@ export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
   ]),
 );
 // Servers run by Bun and Deno that never report ready (plain .js, run from test/adapters).
-for (const [name, ready] of [['bun', 'ipc'], ['deno', 'stdout']] as const) {
+for (const [name, ready] of [
+  ['bun', 'ipc'],
+  ['deno', 'stdout'],
+] as const) {
   TEST_ADAPTERS[`test-noready-${name}`] = {
     ...runtimeEntry(name, ready),
     name: `test-noready-${name}`,
@@ -65,7 +79,10 @@ for (const [name, ready] of [['bun', 'ipc'], ['deno', 'stdout']] as const) {
 }
 
 /** Looks a name up among real adapters, then (only when allowed) the test-only ones. */
-export function findAdapter(name: string, allowTest = process.env.WSBENCH_TEST_ADAPTERS === '1'): AdapterInfo | undefined {
+export function findAdapter(
+  name: string,
+  allowTest = process.env.WSBENCH_TEST_ADAPTERS === '1',
+): AdapterInfo | undefined {
   if (Object.hasOwn(ADAPTERS, name)) return ADAPTERS[name as LibraryName];
   if (allowTest && Object.hasOwn(TEST_ADAPTERS, name)) return TEST_ADAPTERS[name];
   return undefined;

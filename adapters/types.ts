@@ -43,7 +43,6 @@ export interface OutFrame {
   payload: Buffer;
 }
 
-
 /** The part of a raw connection a codec may use during its handshake. */
 export interface CodecConnection {
   /** Sends one text frame. */
@@ -75,7 +74,11 @@ export interface WireCodec {
    * `echoed`: what decode will hand back for it when that differs from `payload` (a payload
    * JSON-escaped inside a Socket.IO text event); its first 8 bytes must equal the payload's.
    */
-  encode(channel: Channel, payload: Buffer, binary: boolean): { frames: OutFrame[]; payloadOffset: number; echoed?: Buffer };
+  encode(
+    channel: Channel,
+    payload: Buffer,
+    binary: boolean,
+  ): { frames: OutFrame[]; payloadOffset: number; echoed?: Buffer };
   /**
    * Decodes one incoming message into the application payload, or null for a packet of the
    * library's own protocol (an Engine.IO ping, the placeholder half of a Socket.IO binary

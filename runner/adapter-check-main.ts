@@ -23,14 +23,16 @@ export function adapterProblem(adapter: unknown): string | null {
   if (typeof adapter.start !== 'function') return "its 'adapter' has no start({ host, port }) function";
   if (!isObject(adapter.settings)) return "its 'adapter' has no settings object (the settings shown in the report)";
   for (const [k, v] of Object.entries(adapter.settings)) {
-    if (!['string', 'number', 'boolean'].includes(typeof v)) return `its adapter.settings.${k} is not a string, number or boolean`;
+    if (!['string', 'number', 'boolean'].includes(typeof v))
+      return `its adapter.settings.${k} is not a string, number or boolean`;
   }
   return null;
 }
 
 /** What a `codec` export lacks, or null when it has the WireCodec shape. */
 export function codecProblem(codec: unknown): string | null {
-  if (!isObject(codec)) return "it does not export 'codec' as an object (export const codec = { path, binary, open, encode, decode })";
+  if (!isObject(codec))
+    return "it does not export 'codec' as an object (export const codec = { path, binary, open, encode, decode })";
   for (const fn of ['path', 'open', 'encode', 'decode']) {
     if (typeof codec[fn] !== 'function') return `its 'codec' has no ${fn} function`;
   }

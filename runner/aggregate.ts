@@ -10,10 +10,19 @@ import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistog
 import { conformanceSection } from './conformance/summary.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
-const HISTOGRAM_PREFIX: Record<string, string> = { latency: '', fanout: 'fanout', handshake: 'handshake', sendLag: 'sendLag', service: 'service' };
+const HISTOGRAM_PREFIX: Record<string, string> = {
+  latency: '',
+  fanout: 'fanout',
+  handshake: 'handshake',
+  sendLag: 'sendLag',
+  service: 'service',
+};
 
 /** Everything of the Report that the runs do not determine (options, environment, micro rows and notes, ...). */
-export type ReportMeta = Omit<Report, 'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights' | 'conformance'>;
+export type ReportMeta = Omit<
+  Report,
+  'schema' | 'version' | 'scenarios' | 'runs' | 'summaries' | 'highlights' | 'conformance'
+>;
 
 type Completed = Extract<RunResult, { status: 'completed' }>;
 
@@ -26,14 +35,20 @@ export function runWarnings(done: Completed[]): string[] {
   for (const r of done) {
     for (const w of new Set(r.warnings)) runsOf.set(w, [...(runsOf.get(w) ?? []), r.rep + 1]);
   }
-  return [...runsOf].map(([w, reps]) => (reps.length === done.length ? w : `${reps.length > 1 ? 'runs' : 'run'} ${reps.join(', ')}: ${w}`));
+  return [...runsOf].map(([w, reps]) =>
+    reps.length === done.length ? w : `${reps.length > 1 ? 'runs' : 'run'} ${reps.join(', ')}: ${w}`,
+  );
 }
 
 function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
   const first = group[0];
   const done = group.filter((r): r is Completed => r.status === 'completed');
   const errors = group.flatMap((r) =>
-    r.status === 'errored' ? [`run ${r.rep + 1}: ${r.error.message} [${r.error.code}]`] : r.status === 'skipped' ? [`run ${r.rep + 1}: skipped: ${r.reason}`] : [],
+    r.status === 'errored'
+      ? [`run ${r.rep + 1}: ${r.error.message} [${r.error.code}]`]
+      : r.status === 'skipped'
+        ? [`run ${r.rep + 1}: skipped: ${r.reason}`]
+        : [],
   );
   const metrics: CaseSummary['metrics'] = {};
   const keys = new Set(done.flatMap((r) => Object.keys(r.stats.metrics)));
@@ -58,7 +73,11 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
   const warnings = runWarnings(done);
   const headline = metrics[scenario.headline];
   const medianRun = headline
-    ? [...done].sort((a, b) => Math.abs(a.stats.metrics[scenario.headline] - headline.median) - Math.abs(b.stats.metrics[scenario.headline] - headline.median))[0]
+    ? [...done].sort(
+        (a, b) =>
+          Math.abs(a.stats.metrics[scenario.headline] - headline.median) -
+          Math.abs(b.stats.metrics[scenario.headline] - headline.median),
+      )[0]
     : done[0];
   return {
     scenario: first.scenario,
@@ -71,8 +90,12 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     latency,
     ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
     clientBound: done.some((r) => r.stats.clientBound),
-    ...(done.some((r) => r.stats.pacingBound !== undefined) ? { pacingBound: done.some((r) => r.stats.pacingBound === true) } : {}),
-    ...(done.some((r) => r.stats.probes) ? { probes: done.flatMap((r) => (r.stats.probes ?? []).map((p) => ({ ...p, rep: r.rep }))) } : {}),
+    ...(done.some((r) => r.stats.pacingBound !== undefined)
+      ? { pacingBound: done.some((r) => r.stats.pacingBound === true) }
+      : {}),
+    ...(done.some((r) => r.stats.probes)
+      ? { probes: done.flatMap((r) => (r.stats.probes ?? []).map((p) => ({ ...p, rep: r.rep }))) }
+      : {}),
     noisy: headline?.noisy ?? false,
     errors,
     ...(warnings.length ? { warnings } : {}),
@@ -86,7 +109,13 @@ function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): NonNullable
   return [...byLib].map(([library, rows]) => {
     const ok = rows.filter((r) => r.status === 'completed' && (r.latency.latency?.p99 ?? Infinity) <= p99MaxMs * 1000);
     const best = ok.length ? Math.max(...ok.map((r) => Number(r.case.params.rate))) : null;
-    return { scenario: 'rate', library, label: `highest offered rate with p99 ≤ ${p99MaxMs} ms`, value: best, unit: 'msg/s' };
+    return {
+      scenario: 'rate',
+      library,
+      label: `highest offered rate with p99 ≤ ${p99MaxMs} ms`,
+      value: best,
+      unit: 'msg/s',
+    };
   });
 }
 
@@ -110,7 +139,13 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
     schema: REPORT_SCHEMA_ID,
     version: REPORT_VERSION,
     ...meta,
-    scenarios: scenarios.map((s) => ({ name: s.name, description: s.description, metrics: s.metrics, headline: s.headline, pacing: s.pacing })),
+    scenarios: scenarios.map((s) => ({
+      name: s.name,
+      description: s.description,
+      metrics: s.metrics,
+      headline: s.headline,
+      pacing: s.pacing,
+    })),
     runs,
     summaries,
     ...(highlights.length ? { highlights } : {}),

@@ -63,7 +63,10 @@ function paramDescription(name: string): string {
 function benchCommand(control: BenchControl): Command {
   const cmd = new Command('bench')
     .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
-    .option('--lib <names>', `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter`)
+    .option(
+      '--lib <names>',
+      `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter`,
+    )
     .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
     .option('--quick', 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps')
     .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 2)')
@@ -72,27 +75,66 @@ function benchCommand(control: BenchControl): Command {
     .option('--out <dir>', 'results folder (default results)')
     .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
     .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
-    .option('--frames <types>', 'frame type of the messages: text (UTF-8 JSON-like, the default) or binary; text,binary gives both as cases')
-    .option('--tls [on|off]', 'over TLS (wss://, https://); --tls off,on gives both as cases, side by side (default off)')
-    .option('--compression [on|off]', 'permessage-deflate where the library supports it; off,on gives both as cases (default off)')
-    .option('--tls-cert <file>', 'with --tls: your own PEM certificate (default: a throwaway self-signed ECDSA P-256 one per bench)')
+    .option(
+      '--frames <types>',
+      'frame type of the messages: text (UTF-8 JSON-like, the default) or binary; text,binary gives both as cases',
+    )
+    .option(
+      '--tls [on|off]',
+      'over TLS (wss://, https://); --tls off,on gives both as cases, side by side (default off)',
+    )
+    .option(
+      '--compression [on|off]',
+      'permessage-deflate where the library supports it; off,on gives both as cases (default off)',
+    )
+    .option(
+      '--tls-cert <file>',
+      'with --tls: your own PEM certificate (default: a throwaway self-signed ECDSA P-256 one per bench)',
+    )
     .option('--tls-key <file>', 'with --tls-cert: its PEM private key')
-    .option('--tls-resume', 'with --tls: resume TLS sessions after the first connection (default: every handshake is full)')
+    .option(
+      '--tls-resume',
+      'with --tls: resume TLS sessions after the first connection (default: every handshake is full)',
+    )
     .option('--json', 'print report.json to stdout instead of the table')
-    .option('--micro', "micro-benchmarks (tinybench) of each library's framing, masking, UTF-8 and packet code; without --scenario, only those")
-    .option('--export <format=file>', `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, (v: string, p: string[]) => [...p, v], [] as string[])
-    .option('--compare <baseline>', 'then compare with a baseline report.json (or results folder); exit 1 on a regression')
+    .option(
+      '--micro',
+      "micro-benchmarks (tinybench) of each library's framing, masking, UTF-8 and packet code; without --scenario, only those",
+    )
+    .option(
+      '--export <format=file>',
+      `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`,
+      (v: string, p: string[]) => [...p, v],
+      [] as string[],
+    )
+    .option(
+      '--compare <baseline>',
+      'then compare with a baseline report.json (or results folder); exit 1 on a regression',
+    )
     .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
-    .option('--target <url>', 'benchmark a running server at ws://host:port/path instead of starting one (loopback unless --allow-remote)')
+    .option(
+      '--target <url>',
+      'benchmark a running server at ws://host:port/path instead of starting one (loopback unless --allow-remote)',
+    )
     .option('--protocol <name>', 'with --target: its wire protocol, raw, socket.io or sockjs (default raw)')
     .option('--server-pid <pid>', "with --target: the server's process id, for its CPU and memory columns")
-    .option('--target-broadcast <path>', 'with --target: request path of its broadcast endpoint (else broadcast is skipped)')
+    .option(
+      '--target-broadcast <path>',
+      'with --target: request path of its broadcast endpoint (else broadcast is skipped)',
+    )
     .option('--allow-remote', 'allow a non-loopback --target (or --host)')
     .option('--loadgen-procs <n>', 'load-generator processes per run, connections split among them (default 1)')
     .option('--server-cpus <list>', 'CPUs the server is pinned to, e.g. 0 or 0-3 (default 0)')
     .option('--loadgen-cpus <list>', 'CPUs for the load-generator processes, one each, round robin (default 1)')
-    .addOption(new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp())
-    .addOption(new Option('--run-timeout <s>', 'seconds a run may overrun warm-up + duration before it is errored as hung (default 30)').hideHelp());
+    .addOption(
+      new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp(),
+    )
+    .addOption(
+      new Option(
+        '--run-timeout <s>',
+        'seconds a run may overrun warm-up + duration before it is errored as hung (default 30)',
+      ).hideHelp(),
+    );
   for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
   cmd.addHelpText('after', scenarioHelp());
   cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
@@ -135,14 +177,23 @@ function benchCommand(control: BenchControl): Command {
     const threshold = parseThreshold(opts.threshold as string | undefined);
     const baseline = typeof opts.compare === 'string' ? loadBaseline(opts.compare) : undefined;
     const progress = createProgress(process.stderr);
-    const { report, store } = await runBench(plan, process.argv.slice(2), progress, control, opts.micro === true ? { micro: microProgress() } : {});
+    const { report, store } = await runBench(
+      plan,
+      process.argv.slice(2),
+      progress,
+      control,
+      opts.micro === true ? { micro: microProgress() } : {},
+    );
     const files = writeReports(report, store);
     progress.finish();
     process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
     process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
     writeExports(report, exportSpecs);
     // An interrupted run is incomplete: comparing it would report missing cases as news.
-    const gate = baseline && !control.interrupted ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout }) : EXIT.ok;
+    const gate =
+      baseline && !control.interrupted
+        ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout })
+        : EXIT.ok;
     if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
     else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
   });
@@ -150,10 +201,22 @@ function benchCommand(control: BenchControl): Command {
 }
 
 /** Micro-benchmark results as they come, on stderr beside the run progress. */
-function microProgress(): { onResult: (r: { library: string; task: string; opsPerSec: number; meanNs: number; marginPct: number; samples: number }) => void; onSkip: (library: string, reason: string) => void } {
+function microProgress(): {
+  onResult: (r: {
+    library: string;
+    task: string;
+    opsPerSec: number;
+    meanNs: number;
+    marginPct: number;
+    samples: number;
+  }) => void;
+  onSkip: (library: string, reason: string) => void;
+} {
   return {
     onResult: (r) =>
-      process.stderr.write(`micro ${r.library} · ${r.task}: ${formatWithUnit(r.opsPerSec, 'ops/s')} ±${r.marginPct.toFixed(1)}% (${r.meanNs.toFixed(1)} ns/op, ${r.samples} samples)\n`),
+      process.stderr.write(
+        `micro ${r.library} · ${r.task}: ${formatWithUnit(r.opsPerSec, 'ops/s')} ±${r.marginPct.toFixed(1)}% (${r.meanNs.toFixed(1)} ns/op, ${r.samples} samples)\n`,
+      ),
     onSkip: (library, reason) => process.stderr.write(`micro ${library}: ${reason}\n`),
   };
 }

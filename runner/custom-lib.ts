@@ -25,7 +25,10 @@ export function isPathEntry(entry: string): boolean {
 function readPackage(dir: string): { name?: string; version?: string } {
   try {
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-    return { name: typeof pkg.name === 'string' ? pkg.name : undefined, version: typeof pkg.version === 'string' ? pkg.version : undefined };
+    return {
+      name: typeof pkg.name === 'string' ? pkg.name : undefined,
+      version: typeof pkg.version === 'string' ? pkg.version : undefined,
+    };
   } catch {
     return {};
   }
@@ -35,11 +38,16 @@ function readPackage(dir: string): { name?: string; version?: string } {
 function modulesOf(entry: string, abs: string): { server: string; codec?: string; dir: string } {
   if (fs.statSync(abs).isDirectory()) {
     const server = ['server.js', 'server.mjs', 'index.js'].map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
-    if (!server) throw new UsageError(`--lib ${entry}: the folder has no server.js exporting 'adapter' (see docs/CUSTOM-ADAPTERS.md)`);
+    if (!server)
+      throw new UsageError(
+        `--lib ${entry}: the folder has no server.js exporting 'adapter' (see docs/CUSTOM-ADAPTERS.md)`,
+      );
     const codec = ['codec.js', 'codec.mjs'].map((f) => path.join(abs, f)).find((f) => fs.existsSync(f));
     return { server, codec, dir: abs };
   }
-  const sibling = ['codec.js', 'codec.mjs'].map((f) => path.join(path.dirname(abs), f)).find((f) => fs.existsSync(f) && f !== abs);
+  const sibling = ['codec.js', 'codec.mjs']
+    .map((f) => path.join(path.dirname(abs), f))
+    .find((f) => fs.existsSync(f) && f !== abs);
   return { server: abs, codec: sibling, dir: path.dirname(abs) };
 }
 
@@ -54,7 +62,9 @@ function runCheck(entry: string, server: string, codec: string | undefined): { e
   try {
     verdict = JSON.parse(line) as typeof verdict;
   } catch {
-    const why = r.error ? `it did not finish loading within ${CHECK_TIMEOUT_MS / 1000} s` : `the check exited with ${r.status ?? r.signal}`;
+    const why = r.error
+      ? `it did not finish loading within ${CHECK_TIMEOUT_MS / 1000} s`
+      : `the check exited with ${r.status ?? r.signal}`;
     throw new UsageError(`--lib ${entry}: could not check the adapter (${why})`);
   }
   if (!verdict.ok) throw new UsageError(`--lib ${entry}: ${verdict.problem ?? 'not a valid adapter'}`);
@@ -65,14 +75,18 @@ function runCheck(entry: string, server: string, codec: string | undefined): { e
 export function customLibrary(entry: string): PlannedLibrary {
   const abs = path.resolve(entry);
   if (!fs.existsSync(abs)) {
-    throw new UsageError(`--lib ${entry}: no such file or folder (give an adapter folder with server.js, or a module exporting 'adapter')`);
+    throw new UsageError(
+      `--lib ${entry}: no such file or folder (give an adapter folder with server.js, or a module exporting 'adapter')`,
+    );
   }
   const files = modulesOf(entry, abs);
   const verdict = runCheck(entry, files.server, files.codec);
   const pkg = readPackage(files.dir);
   const name = fs.statSync(abs).isDirectory() ? path.basename(abs) : path.basename(abs).replace(/\.[cm]?js$/, '');
   if (Object.hasOwn(ADAPTERS, name)) {
-    throw new UsageError(`--lib ${entry}: '${name}' is the name of a built-in library: rename the adapter's folder or file`);
+    throw new UsageError(
+      `--lib ${entry}: '${name}' is the name of a built-in library: rename the adapter's folder or file`,
+    );
   }
   const codecModule = files.codec ?? (verdict.exportsCodec ? files.server : RAW_CODEC_MODULE);
   return {

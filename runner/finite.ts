@@ -9,8 +9,13 @@ import type { Report, RunResult } from './report/schema.js';
 
 /** Thrown by finiteJson: a non-finite number would have been written as null. */
 export class NonFiniteError extends Error {
-  constructor(readonly path: string, readonly value: number) {
-    super(`refusing to write ${String(value)} at ${path || '(root)'}: JSON has no such number and the report schema takes none`);
+  constructor(
+    readonly path: string,
+    readonly value: number,
+  ) {
+    super(
+      `refusing to write ${String(value)} at ${path || '(root)'}: JSON has no such number and the report schema takes none`,
+    );
     this.name = 'NonFiniteError';
   }
 }
@@ -32,7 +37,10 @@ export function finiteJson(value: unknown, space?: number): string {
 }
 
 /** A metrics record without its non-finite entries, and the keys that were left out. */
-export function finiteMetrics<T>(metrics: Record<string, T>, valueOf: (v: T) => number[]): { metrics: Record<string, T>; dropped: string[] } {
+export function finiteMetrics<T>(
+  metrics: Record<string, T>,
+  valueOf: (v: T) => number[],
+): { metrics: Record<string, T>; dropped: string[] } {
   const kept: Record<string, T> = {};
   const dropped: string[] = [];
   for (const [k, v] of Object.entries(metrics)) {
@@ -49,11 +57,19 @@ export function finiteRun(run: RunResult): RunResult {
   const why = dropped.map((k) => `${k} was not a finite number (${String(run.stats.metrics[k])}): left out`);
   const probes = run.stats.probes?.map((p) => {
     const f = finiteMetrics(p.figures, (v) => [v]);
-    why.push(...f.dropped.map((k) => `probe at ${p.offered}: ${k} was not a finite number (${String(p.figures[k])}): left out`));
+    why.push(
+      ...f.dropped.map(
+        (k) => `probe at ${p.offered}: ${k} was not a finite number (${String(p.figures[k])}): left out`,
+      ),
+    );
     return f.dropped.length ? { ...p, figures: f.metrics } : p;
   });
   if (why.length === 0) return run;
-  return { ...run, stats: { ...run.stats, metrics, ...(probes ? { probes } : {}) }, warnings: [...run.warnings, ...why] };
+  return {
+    ...run,
+    stats: { ...run.stats, metrics, ...(probes ? { probes } : {}) },
+    warnings: [...run.warnings, ...why],
+  };
 }
 
 /**
@@ -71,6 +87,15 @@ export function finiteReport(report: Report): Report {
   if (!report.micro) return { ...report, runs, summaries };
   const bad = report.micro.filter((m) => ![m.opsPerSec, m.meanNs, m.marginPct, m.samples].every(Number.isFinite));
   if (bad.length === 0) return { ...report, runs, summaries };
-  const notes = bad.map((m) => ({ library: m.library, reason: `${m.task}: tinybench gave a non-finite result (${m.opsPerSec} ops/s, ±${m.marginPct} %): left out` }));
-  return { ...report, runs, summaries, micro: report.micro.filter((m) => !bad.includes(m)), microNotes: [...(report.microNotes ?? []), ...notes] };
+  const notes = bad.map((m) => ({
+    library: m.library,
+    reason: `${m.task}: tinybench gave a non-finite result (${m.opsPerSec} ops/s, ±${m.marginPct} %): left out`,
+  }));
+  return {
+    ...report,
+    runs,
+    summaries,
+    micro: report.micro.filter((m) => !bad.includes(m)),
+    microNotes: [...(report.microNotes ?? []), ...notes],
+  };
 }

@@ -61,7 +61,9 @@ class LibraryFacts {
 
   private tlsFacts(name: string): Settings {
     const t = this.tls.get(name);
-    return t ? { tlsServer: t.server, tlsProtocol: t.info.protocol, tlsCipher: t.info.cipher, tlsKeyType: t.info.keyType } : {};
+    return t
+      ? { tlsServer: t.server, tlsProtocol: t.info.protocol, tlsCipher: t.info.cipher, tlsKeyType: t.info.keyType }
+      : {};
   }
 
   record(name: string, server: ServerHandle, mode?: string): void {
@@ -98,25 +100,54 @@ class LibraryFacts {
       version: a.libVersion ?? packageVersion(a.packageName),
       settings: this.settings(a.name),
       // A --lib <path> adapter: where it came from and which codec drove it.
-      facts: { ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}), ...(this.known.get(a.name)?.facts ?? {}), ...this.tlsFacts(a.name) },
+      facts: {
+        ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}),
+        ...(this.known.get(a.name)?.facts ?? {}),
+        ...this.tlsFacts(a.name),
+      },
     }));
   }
 }
 
-async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c: CaseRef, rep: number, progress: Progress, facts: LibraryFacts, tls?: TlsMaterial): Promise<RunResult> {
+async function runOne(
+  plan: RunPlan,
+  lib: PlannedLibrary,
+  ps: PlannedScenario,
+  c: CaseRef,
+  rep: number,
+  progress: Progress,
+  facts: LibraryFacts,
+  tls?: TlsMaterial,
+): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
   // A running target (--target) also skips what it does not declare.
-  const skip = transportSkip(ps.scenario.name, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ?? ps.scenario.supports?.(lib.name, c) ?? (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
+  const skip =
+    transportSkip(ps.scenario.name, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ??
+    ps.scenario.supports?.(lib.name, c) ??
+    (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = placement(plan);
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
   try {
     const mode = ps.scenario.serverMode;
-    const env = { ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}), ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}), ...transportEnv(lib.name, c, tls) };
-    const startOpts = { adapter: lib, cpu: pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile, host: plan.host, env };
-    server = lib.target ? await connectTarget(lib.target, lib.codecModule, plan.readyTimeoutMs) : await startServer(startOpts);
+    const env = {
+      ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}),
+      ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}),
+      ...transportEnv(lib.name, c, tls),
+    };
+    const startOpts = {
+      adapter: lib,
+      cpu: pin.serverCpu,
+      readyTimeoutMs: plan.readyTimeoutMs,
+      nofile,
+      host: plan.host,
+      env,
+    };
+    server = lib.target
+      ? await connectTarget(lib.target, lib.codecModule, plan.readyTimeoutMs)
+      : await startServer(startOpts);
     facts.record(lib.name, server, mode);
     const goneOf = (h: ServerHandle): Promise<never> => {
       const gone = h.exited.then(() => {
@@ -131,32 +162,46 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     const ctx: RunContext = {
       library: lib.name,
       server: s,
-      target: { host: lib.target?.host ?? plan.host, port: s.port, codecModule: lib.codecModule, ...(lib.target?.paths ? { paths: lib.target.paths } : {}) },
+      target: {
+        host: lib.target?.host ?? plan.host,
+        port: s.port,
+        codecModule: lib.codecModule,
+        ...(lib.target?.paths ? { paths: lib.target.paths } : {}),
+      },
       measure: (job, hooks = {}) =>
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgens({ ...withJobTransport(job, lib.name, c, tls), ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}), allowRemote: plan.allowRemote }, {
-          cpu: pin.clientCpus[0],
-          serverPid: s.pid,
-          serverGone,
-          timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
-          nofile: hooks.nofile ?? nofile,
-          onRamped: hooks.onRamped,
-          onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
-        }, pin.clientCpus).then((x) => {
+        runLoadgens(
+          {
+            ...withJobTransport(job, lib.name, c, tls),
+            ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
+            allowRemote: plan.allowRemote,
+          },
+          {
+            cpu: pin.clientCpus[0],
+            serverPid: s.pid,
+            serverGone,
+            timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
+            nofile: hooks.nofile ?? nofile,
+            onRamped: hooks.onRamped,
+            onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+          },
+          pin.clientCpus,
+        ).then((x) => {
           negotiated ??= x.result.tls;
           return x;
         }),
     };
     // A fresh server of the same library, for scenarios that go on after a crash (conformance).
-    if (!lib.target) ctx.restartServer = async () => {
-      await s.stop();
-      server = undefined;
-      s = server = await startServer(startOpts);
-      serverGone = goneOf(s);
-      ctx.server = s;
-      ctx.target = { ...ctx.target, port: s.port };
-      return { host: plan.host, port: s.port };
-    };
+    if (!lib.target)
+      ctx.restartServer = async () => {
+        await s.stop();
+        server = undefined;
+        s = server = await startServer(startOpts);
+        serverGone = goneOf(s);
+        ctx.server = s;
+        ctx.target = { ...ctx.target, port: s.port };
+        return { host: plan.host, port: s.port };
+      };
     const outcome = await ps.scenario.run(ctx, c, ps.options);
     if (negotiated) facts.recordTls(lib.name, negotiated);
     const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
@@ -170,7 +215,8 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
     // server exit: give the exit a moment to arrive, so the row names the root cause.
     if (server && !server.exit && e.code !== 'ESERVER_EXIT') await Promise.race([server.exited, delay(250)]);
     // A connection error is usually the server's fault: say how the server ended, if it did.
-    if (server?.exit && e.code !== 'ESERVER_EXIT') message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
+    if (server?.exit && e.code !== 'ESERVER_EXIT')
+      message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
     return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
   } finally {
     await server?.stop();
@@ -179,12 +225,23 @@ async function runOne(plan: RunPlan, lib: PlannedLibrary, ps: PlannedScenario, c
 
 function totalEstimate(plan: RunPlan): number {
   let ms = 0;
-  for (const ps of plan.scenarios) for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
+  for (const ps of plan.scenarios)
+    for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
   return ms * plan.libraries.length;
 }
 
 /** Every run of the plan: repetitions, then scenarios and cases, then libraries in turn. */
-async function runAll(plan: RunPlan, progress: Progress, control: BenchControl, facts: LibraryFacts, runs: RunResult[], store: ResultsStore, report: () => Report, total: number, tls?: TlsMaterial): Promise<void> {
+async function runAll(
+  plan: RunPlan,
+  progress: Progress,
+  control: BenchControl,
+  facts: LibraryFacts,
+  runs: RunResult[],
+  store: ResultsStore,
+  report: () => Report,
+  total: number,
+  tls?: TlsMaterial,
+): Promise<void> {
   progress.start(total, totalEstimate(plan));
   let index = 0;
   outer: for (let rep = 0; rep < plan.runs; rep++) {
@@ -193,7 +250,15 @@ async function runAll(plan: RunPlan, progress: Progress, control: BenchControl, 
       for (const c of ps.cases) {
         for (const lib of plan.libraries) {
           if (control.interrupted) break outer;
-          const info: RunInfo = { index: ++index, total, library: lib.name, scenario: ps.scenario.name, caseLabel: c.label, rep, runs: ps.scenario.runsOnce ? 1 : plan.runs };
+          const info: RunInfo = {
+            index: ++index,
+            total,
+            library: lib.name,
+            scenario: ps.scenario.name,
+            caseLabel: c.label,
+            rep,
+            runs: ps.scenario.runsOnce ? 1 : plan.runs,
+          };
           progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
           const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
           // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
@@ -214,7 +279,13 @@ export interface BenchExtras {
   micro?: Omit<MicroOptions, 'libDirs'>;
 }
 
-export async function runBench(plan: RunPlan, argv: string[], progress: Progress, control: BenchControl, extras: BenchExtras = {}): Promise<BenchOutcome> {
+export async function runBench(
+  plan: RunPlan,
+  argv: string[],
+  progress: Progress,
+  control: BenchControl,
+  extras: BenchExtras = {},
+): Promise<BenchOutcome> {
   const store = new ResultsStore(plan.outDir);
   const runId = store.runId;
   const startedAt = new Date().toISOString();
@@ -249,8 +320,12 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
     };
     return buildReport(meta, scenarios, runs, p99Max);
   };
-  const total = plan.libraries.length * plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
-  const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true)) ? tlsMaterial(plan.transport) : undefined;
+  const total =
+    plan.libraries.length *
+    plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
+  const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true))
+    ? tlsMaterial(plan.transport)
+    : undefined;
   try {
     await runAll(plan, progress, control, facts, runs, store, report, total, tls);
   } finally {
@@ -263,7 +338,10 @@ export async function runBench(plan: RunPlan, argv: string[], progress: Progress
       microNotes.push({ library, reason });
       extras.micro?.onSkip?.(library, reason);
     };
-    micro = await runMicro(plan.libraries.map((l) => l.name), { ...extras.micro, onSkip, libDirs }).catch((err: unknown) => {
+    micro = await runMicro(
+      plan.libraries.map((l) => l.name),
+      { ...extras.micro, onSkip, libDirs },
+    ).catch((err: unknown) => {
       if (control.interrupted) return undefined;
       throw err;
     });

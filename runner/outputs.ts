@@ -22,7 +22,8 @@ export function writeReports(report: Report, store: Pick<ResultsStore, 'write'>)
 /** Reads and validates a report.json (or the one inside a results folder). */
 export function loadReport(target: string): { report: Report; file: string } {
   const file = fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, 'report.json') : target;
-  if (!fs.existsSync(file)) throw new UsageError(`no report at ${file}: pass a results/<run-id> folder or its report.json`);
+  if (!fs.existsSync(file))
+    throw new UsageError(`no report at ${file}: pass a results/<run-id> folder or its report.json`);
   let data: unknown;
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -34,7 +35,9 @@ export function loadReport(target: string): { report: Report; file: string } {
     throw new UsageError(`${file} is not a wsbench report (no "schema": "${REPORT_SCHEMA_ID}")`);
   }
   if (head.version !== REPORT_VERSION) {
-    throw new UsageError(`${file} has report version ${JSON.stringify(head.version)}; this wsbench reads version ${REPORT_VERSION}: re-run the bench`);
+    throw new UsageError(
+      `${file} has report version ${JSON.stringify(head.version)}; this wsbench reads version ${REPORT_VERSION}: re-run the bench`,
+    );
   }
   const parsed = Report.safeParse(data);
   if (!parsed.success) {

@@ -92,13 +92,17 @@ export interface RunPlan {
 /** Every scenario parameter, by name (shared names like --connections appear once). */
 export function allParams(): Map<string, ParamDef[]> {
   const byName = new Map<string, ParamDef[]>();
-  for (const s of Object.values(SCENARIOS)) for (const p of s.params) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  for (const s of Object.values(SCENARIOS))
+    for (const p of s.params) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
   return byName;
 }
 
 function list(value: string | undefined, flag: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
   return items;
 }
@@ -106,7 +110,11 @@ function list(value: string | undefined, flag: string): string[] | undefined {
 const SIZE = /^(-?\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?$/i;
 
 /** A number, allowing size suffixes (16KiB, 1m) for byte counts. */
-export function parseNumber(raw: string, flag: string, opts: { int?: boolean; min?: number; minExclusive?: boolean } = {}): number {
+export function parseNumber(
+  raw: string,
+  flag: string,
+  opts: { int?: boolean; min?: number; minExclusive?: boolean } = {},
+): number {
   const m = SIZE.exec(raw.trim());
   const unit = m?.[2]?.toLowerCase() ?? '';
   const n = m ? Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1) : Number.NaN;
@@ -135,14 +143,23 @@ function libraryFromFolder(a: AdapterInfo, entry: string, folder: string): Plann
   try {
     version = (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
   } catch {
-    throw new UsageError(`--lib ${entry}: no ${a.packageName} in ${path.join(libDir, 'node_modules')} (install one with: npm install --prefix ${folder} ${a.packageName}@<version>)`);
+    throw new UsageError(
+      `--lib ${entry}: no ${a.packageName} in ${path.join(libDir, 'node_modules')} (install one with: npm install --prefix ${folder} ${a.packageName}@<version>)`,
+    );
   }
-  return { ...a, name: `${a.name}@${path.basename(libDir)}`, libDir, libVersion: typeof version === 'string' ? version : 'unknown' };
+  return {
+    ...a,
+    name: `${a.name}@${path.basename(libDir)}`,
+    libDir,
+    libVersion: typeof version === 'string' ? version : 'unknown',
+  };
 }
 
 function pickLibraries(value: string | undefined): PlannedLibrary[] {
   // Group names (`node`, `all`) stand for their libraries.
-  const names = (list(value, '--lib') ?? DEFAULT_LIBRARIES).flatMap((n) => (Object.hasOwn(LIBRARY_GROUPS, n) ? LIBRARY_GROUPS[n] : [n]));
+  const names = (list(value, '--lib') ?? DEFAULT_LIBRARIES).flatMap((n) =>
+    Object.hasOwn(LIBRARY_GROUPS, n) ? LIBRARY_GROUPS[n] : [n],
+  );
   const picked = [...new Set(names)].map((entry) => {
     const at = entry.indexOf('@');
     const name = at > 0 ? entry.slice(0, at) : entry;
@@ -150,17 +167,25 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
     // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
     // `nope@/tmp` is the name@folder form of an unknown library, not a path.
     if (!a && isPathEntry(at > 0 ? name : entry)) return customLibrary(entry);
-    if (!a) throw new UsageError(`unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`);
+    if (!a)
+      throw new UsageError(
+        `unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`,
+      );
     if (at < 0) return a;
-    if (at === entry.length - 1) throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
+    if (at === entry.length - 1)
+      throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
     // The runtime's binary is found in this project (or WSBENCH_BUN / WSBENCH_DENO), never in a folder.
-    if (a.runtime) throw new UsageError(`--lib ${entry}: ${name} cannot be loaded from a folder; to run another ${name}, set WSBENCH_${name.toUpperCase()}=<path to its binary>`);
+    if (a.runtime)
+      throw new UsageError(
+        `--lib ${entry}: ${name} cannot be loaded from a folder; to run another ${name}, set WSBENCH_${name.toUpperCase()}=<path to its binary>`,
+      );
     return libraryFromFolder(a, entry, entry.slice(at + 1));
   });
   const seen = new Set<string>();
   for (const l of picked) {
     // Two folders with the same basename would share a row in every report.
-    if (seen.has(l.name)) throw new UsageError(`--lib: two entries are both named '${l.name}': use folders with different names`);
+    if (seen.has(l.name))
+      throw new UsageError(`--lib: two entries are both named '${l.name}': use folders with different names`);
     seen.add(l.name);
   }
   return picked;
@@ -169,7 +194,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
 function pickScenarios(value: string | undefined): Scenario[] {
   const names = list(value, '--scenario') ?? DEFAULT_SCENARIOS;
   return [...new Set(names)].map((name) => {
-    if (!Object.hasOwn(SCENARIOS, name)) throw new UsageError(`unknown scenario '${name}' (--scenario): choose from ${SCENARIO_NAMES.join(', ')}`);
+    if (!Object.hasOwn(SCENARIOS, name))
+      throw new UsageError(`unknown scenario '${name}' (--scenario): choose from ${SCENARIO_NAMES.join(', ')}`);
     return SCENARIOS[name as keyof typeof SCENARIOS];
   });
 }
@@ -186,7 +212,9 @@ export function checkWritable(dir: string): void {
     // /proc the results folder's recursive mkdir would then spin forever (a Node bug).
     fs.rmdirSync(fs.mkdtempSync(path.join(probe, '.wsbench-probe-')));
   } catch {
-    throw new UsageError(`cannot write results to '${dir}' (${why ?? `${probe} is not writable`}): pass --out with a writable folder`);
+    throw new UsageError(
+      `cannot write results to '${dir}' (${why ?? `${probe} is not writable`}): pass --out with a writable folder`,
+    );
   }
 }
 
@@ -197,17 +225,34 @@ export function makePlan(raw: RawOptions): RunPlan {
   const libraries = [...(target && raw.lib === undefined ? [] : pickLibraries(raw.lib)), ...(target ? [target] : [])];
   const scenarios = pickScenarios(raw.scenario);
   const runs = raw.runs === undefined ? (quick ? 2 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
-  const durationMs = 1000 * (raw.duration === undefined ? (quick ? 1 : 3) : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
-  const warmupMs = 1000 * (raw.warmup === undefined ? (quick ? 0.5 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
-  const readyTimeoutMs = 1000 * (raw.readyTimeout === undefined ? 10 : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
-  const runSlackMs = 1000 * (raw.runTimeout === undefined ? 30 : parseNumber(raw.runTimeout, '--run-timeout', { min: 0, minExclusive: true }));
+  const durationMs =
+    1000 *
+    (raw.duration === undefined
+      ? quick
+        ? 1
+        : 3
+      : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
+  const warmupMs =
+    1000 * (raw.warmup === undefined ? (quick ? 0.5 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
+  const readyTimeoutMs =
+    1000 *
+    (raw.readyTimeout === undefined
+      ? 10
+      : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
+  const runSlackMs =
+    1000 *
+    (raw.runTimeout === undefined ? 30 : parseNumber(raw.runTimeout, '--run-timeout', { min: 0, minExclusive: true }));
   const baselineLib = raw.baselineLib ?? 'ws';
   if (!libraries.some((l) => l.name === baselineLib) && raw.baselineLib !== undefined) {
-    throw new UsageError(`--baseline-lib '${baselineLib}' is not among the libraries being run (${libraries.map((l) => l.name).join(', ')})`);
+    throw new UsageError(
+      `--baseline-lib '${baselineLib}' is not among the libraries being run (${libraries.map((l) => l.name).join(', ')})`,
+    );
   }
   const host = raw.host ?? '127.0.0.1';
   if (!isLoopback(host) && !raw.allowRemote) {
-    throw new UsageError(`--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`);
+    throw new UsageError(
+      `--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`,
+    );
   }
   const transport = parseTransport(raw.transport ?? {});
   const defs = allParams();
@@ -218,17 +263,45 @@ export function makePlan(raw: RawOptions): RunPlan {
     if (def) given[name] = parseParam(def, value);
   }
   // The production cases belong to the default suite: a sweep the user sized is run as given.
-  const sized = ['payload', 'connections', 'inflight', 'rates', 'clients', 'senders'].some((k) => given[k] !== undefined);
+  const sized = ['payload', 'connections', 'inflight', 'rates', 'clients', 'senders'].some(
+    (k) => given[k] !== undefined,
+  );
   const planned = scenarios.map((scenario) => {
     const params: Record<string, ParamValue> = {};
-    for (const p of scenario.params) params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
+    for (const p of scenario.params)
+      params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
     const options: ScenarioOptions = { params, warmupMs, durationMs, quick };
-    return { scenario, options, cases: expandCases(scenario, options, scenario.cases(options), sized ? { ...transport, defaults: false } : transport) };
+    return {
+      scenario,
+      options,
+      cases: expandCases(
+        scenario,
+        options,
+        scenario.cases(options),
+        sized ? { ...transport, defaults: false } : transport,
+      ),
+    };
   });
   const out = raw.out ?? 'results';
   checkWritable(out);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
   const loadgen = planLoadgen(raw);
-  return { libraries, scenarios: planned, runs, warmupMs, durationMs, quick, outDir: out, baselineLib, readyTimeoutMs, runSlackMs, host, allowRemote: raw.allowRemote === true, params, transport, ...(loadgen ? { loadgen } : {}) };
+  return {
+    libraries,
+    scenarios: planned,
+    runs,
+    warmupMs,
+    durationMs,
+    quick,
+    outDir: out,
+    baselineLib,
+    readyTimeoutMs,
+    runSlackMs,
+    host,
+    allowRemote: raw.allowRemote === true,
+    params,
+    transport,
+    ...(loadgen ? { loadgen } : {}),
+  };
 }

@@ -64,7 +64,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     if (live) write('\r\x1b[2K');
   };
   const left = (): number => Math.max(0, estimateLeft - (performance.now() - runStartedAt));
-  const head = (i: RunInfo): string => `[${i.index}/${i.total}] ${i.library} · ${i.scenario} ${i.caseLabel} · run ${i.rep + 1}/${i.runs}`;
+  const head = (i: RunInfo): string =>
+    `[${i.index}/${i.total}] ${i.library} · ${i.scenario} ${i.caseLabel} · run ${i.rep + 1}/${i.runs}`;
   return {
     start(total, estimateMs) {
       started = performance.now();
@@ -82,7 +83,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     },
     tick(phase, elapsedMs, totalMs, perSecond) {
       if (!current) return;
-      const timing = totalMs > 0 ? `${(elapsedMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s` : `${(elapsedMs / 1000).toFixed(0)} s`;
+      const timing =
+        totalMs > 0
+          ? `${(elapsedMs / 1000).toFixed(0)}/${(totalMs / 1000).toFixed(0)} s`
+          : `${(elapsedMs / 1000).toFixed(0)} s`;
       const line = `${head(current)} · ${phase} ${timing} · ${rate(perSecond)}/s · ~${duration(left())} left`;
       if (live) {
         clear();

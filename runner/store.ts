@@ -19,7 +19,10 @@ export function newRunId(now = new Date()): string {
 
 /** Writes `content` to `file` through a temporary file in the same folder and a rename. */
 export function writeAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`,
+  );
   const fd = fs.openSync(tmp, 'w');
   try {
     try {

@@ -17,7 +17,11 @@ import type { PlannedLibrary, RawOptions } from './plan.js';
 import type { ServerHandle } from './process/server-process.js';
 
 /** Wire protocols a target may speak, and the codec module of each. */
-export const PROTOCOLS: Record<string, string> = { raw: 'ws/codec.js', 'socket.io': 'socket.io/codec.js', sockjs: 'sockjs/codec.js' };
+export const PROTOCOLS: Record<string, string> = {
+  raw: 'ws/codec.js',
+  'socket.io': 'socket.io/codec.js',
+  sockjs: 'sockjs/codec.js',
+};
 
 export interface TargetInfo {
   url: string;
@@ -46,28 +50,37 @@ function parseUrl(raw: string): URL {
 function parsePid(raw: string): number {
   const pid = Number(raw);
   if (!Number.isInteger(pid) || pid <= 0) throw new UsageError(`--server-pid must be a process id, got '${raw}'`);
-  if (!fs.existsSync(`/proc/${pid}/stat`)) throw new UsageError(`--server-pid ${pid}: no such process on this machine (give the pid of the target server)`);
+  if (!fs.existsSync(`/proc/${pid}/stat`))
+    throw new UsageError(`--server-pid ${pid}: no such process on this machine (give the pid of the target server)`);
   return pid;
 }
 
 /** The target entry of a plan, or undefined without --target. */
 export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
   if (raw.target === undefined) {
-    for (const [flag, v] of [['--protocol', raw.protocol], ['--server-pid', raw.serverPid], ['--target-broadcast', raw.targetBroadcast]] as const) {
+    for (const [flag, v] of [
+      ['--protocol', raw.protocol],
+      ['--server-pid', raw.serverPid],
+      ['--target-broadcast', raw.targetBroadcast],
+    ] as const) {
       if (v !== undefined) throw new UsageError(`${flag} goes with --target: add --target ws://host:port/path`);
     }
     return undefined;
   }
   const url = parseUrl(raw.target);
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
   const protocol = raw.protocol ?? 'raw';
-  if (!Object.hasOwn(PROTOCOLS, protocol)) throw new UsageError(`unknown --protocol '${protocol}': choose from ${Object.keys(PROTOCOLS).join(', ')}`);
+  if (!Object.hasOwn(PROTOCOLS, protocol))
+    throw new UsageError(`unknown --protocol '${protocol}': choose from ${Object.keys(PROTOCOLS).join(', ')}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const tls = url.protocol === 'wss:';
   const port = Number(url.port || (tls ? 443 : 80));
   const remote = !isLoopback(host);
   if (remote && !raw.allowRemote) {
-    throw new UsageError(`--target ${raw.target}: ${host} is not a loopback address: pass --allow-remote to benchmark another machine on purpose`);
+    throw new UsageError(
+      `--target ${raw.target}: ${host} is not a loopback address: pass --allow-remote to benchmark another machine on purpose`,
+    );
   }
   const own = `${url.pathname}${url.search}`;
   // socket.io and sockjs have their own paths: a bare URL keeps them.
@@ -75,10 +88,29 @@ export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
   if (raw.targetBroadcast !== undefined && !raw.targetBroadcast.startsWith('/')) {
     throw new UsageError(`--target-broadcast must be a request path starting with /, got '${raw.targetBroadcast}'`);
   }
-  const paths = echo || raw.targetBroadcast ? { ...(echo ? { echo } : {}), ...(raw.targetBroadcast ? { broadcast: raw.targetBroadcast } : {}) } : undefined;
+  const paths =
+    echo || raw.targetBroadcast
+      ? { ...(echo ? { echo } : {}), ...(raw.targetBroadcast ? { broadcast: raw.targetBroadcast } : {}) }
+      : undefined;
   const serverPid = raw.serverPid === undefined ? undefined : parsePid(raw.serverPid);
-  const target: TargetInfo = { url: url.href, host, port, protocol, remote, ...(paths ? { paths } : {}), ...(serverPid ? { serverPid } : {}), ...(tls ? { tls } : {}) };
-  return { name: TARGET_NAME, packageName: TARGET_NAME, serverModule: '', codecModule: PROTOCOLS[protocol], libVersion: 'n/a', target };
+  const target: TargetInfo = {
+    url: url.href,
+    host,
+    port,
+    protocol,
+    remote,
+    ...(paths ? { paths } : {}),
+    ...(serverPid ? { serverPid } : {}),
+    ...(tls ? { tls } : {}),
+  };
+  return {
+    name: TARGET_NAME,
+    packageName: TARGET_NAME,
+    serverModule: '',
+    codecModule: PROTOCOLS[protocol],
+    libVersion: 'n/a',
+    target,
+  };
 }
 
 /**
@@ -92,10 +124,14 @@ export function targetTls(t: TargetInfo, resume: boolean): TlsJobOptions {
 
 /** Why a scenario cannot run against a target, or null when it can. */
 export function targetSkip(t: TargetInfo, scenario: string): string | null {
-  if (scenario === 'broadcast' && !t.paths?.broadcast) return 'the target declares no broadcast endpoint (--target-broadcast <path>)';
-  if (scenario === 'connections') return 'needs a forced GC in the server for memory per connection, which a running target does not offer';
-  if (scenario === 'http-vs-ws') return "needs the server's POST /http-echo route, which a running target does not declare";
-  if (scenario === 'fallback') return "needs the server's long-polling mode, which wsbench cannot switch on in a running target";
+  if (scenario === 'broadcast' && !t.paths?.broadcast)
+    return 'the target declares no broadcast endpoint (--target-broadcast <path>)';
+  if (scenario === 'connections')
+    return 'needs a forced GC in the server for memory per connection, which a running target does not offer';
+  if (scenario === 'http-vs-ws')
+    return "needs the server's POST /http-echo route, which a running target does not declare";
+  if (scenario === 'fallback')
+    return "needs the server's long-polling mode, which wsbench cannot switch on in a running target";
   return null;
 }
 
@@ -114,7 +150,9 @@ export function targetSettings(t: TargetInfo): Settings {
 
 /** Warnings every completed run against a target carries. */
 export function targetWarnings(t: TargetInfo): string[] {
-  return t.serverPid ? [] : ['server CPU and memory not measured (no --server-pid): only the load generator was checked for saturation'];
+  return t.serverPid
+    ? []
+    : ['server CPU and memory not measured (no --server-pid): only the load generator was checked for saturation'];
 }
 
 /** Opens one connection, sends one message and waits for its echo, all within `timeoutMs`. */
@@ -123,21 +161,43 @@ async function probe(t: TargetInfo, codec: WireCodec, timeoutMs: number): Promis
   let timer: NodeJS.Timeout | undefined;
   const payload = makePayload(32);
   const work = (async () => {
-    conn = await RawConnection.open({ host: t.host, port: t.port, codec, channel: 'echo', timeoutMs, ...(t.tls ? { tls: targetTls(t, false) } : {}) });
+    conn = await RawConnection.open({
+      host: t.host,
+      port: t.port,
+      codec,
+      channel: 'echo',
+      timeoutMs,
+      ...(t.tls ? { tls: targetTls(t, false) } : {}),
+    });
     const c = conn;
     await new Promise<void>((resolve, reject) => {
       c.onFailure = reject;
       c.onData = (buf, start, end) => {
         const got = buf.subarray(start, end);
         if (got.equals(payload)) resolve();
-        else reject(new CodedError('EECHO', `the echo of a ${payload.length}-byte message came back as ${got.length} different bytes`));
+        else
+          reject(
+            new CodedError(
+              'EECHO',
+              `the echo of a ${payload.length}-byte message came back as ${got.length} different bytes`,
+            ),
+          );
       };
       c.sendPayload(payload, true);
     });
   })();
   work.catch(() => {});
   try {
-    await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CodedError('ETIMEOUT', `no echo within ${timeoutMs} ms (--ready-timeout)`)), timeoutMs)))]);
+    await Promise.race([
+      work,
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new CodedError('ETIMEOUT', `no echo within ${timeoutMs} ms (--ready-timeout)`)),
+            timeoutMs,
+          )),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
     const c = conn as RawConnection | undefined;
@@ -152,7 +212,10 @@ export async function connectTarget(t: TargetInfo, codecModule: string, timeoutM
     await probe(t, codec, timeoutMs);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    throw new CodedError(e.code ?? 'ETARGET', `the target ${t.url} failed its check: ${(e.message ?? String(err)).split('\n')[0]}`);
+    throw new CodedError(
+      e.code ?? 'ETARGET',
+      `the target ${t.url} failed its check: ${(e.message ?? String(err)).split('\n')[0]}`,
+    );
   }
   return {
     pid: t.serverPid ?? 0,

@@ -30,15 +30,38 @@ function generate(): TlsMaterial {
   try {
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile,
-        '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 },
     );
   } catch (err) {
     dispose();
     const e = err as { code?: string; stderr?: Buffer };
-    const why = e.code === 'ENOENT' ? 'the openssl command is not installed' : (e.stderr?.toString().trim().split('\n').pop() ?? String(err));
-    throw new CodedError('ETLSCERT', `could not make the throwaway TLS certificate (${why}): install openssl, or pass --tls-cert and --tls-key`);
+    const why =
+      e.code === 'ENOENT'
+        ? 'the openssl command is not installed'
+        : (e.stderr?.toString().trim().split('\n').pop() ?? String(err));
+    throw new CodedError(
+      'ETLSCERT',
+      `could not make the throwaway TLS certificate (${why}): install openssl, or pass --tls-cert and --tls-key`,
+    );
   }
   return {
     certFile,
@@ -53,7 +76,12 @@ function generate(): TlsMaterial {
 export function tlsMaterial(t: TransportPlan): TlsMaterial {
   const m = t.cert
     ? // Yours may not name this host: it is accepted without verification (the run measures, it does not authenticate).
-      { certFile: path.resolve(t.cert.certFile), keyFile: path.resolve(t.cert.keyFile), client: { resume: false }, dispose: () => {} }
+      {
+        certFile: path.resolve(t.cert.certFile),
+        keyFile: path.resolve(t.cert.keyFile),
+        client: { resume: false },
+        dispose: () => {},
+      }
     : generate();
   m.client.resume = t.resume;
   return m;

@@ -15,7 +15,8 @@ const NO_TLS = new Set(['fallback']);
 export function transportSkip(scenario: string, library: string, c: CaseRef, custom = false): string | null {
   // Your own adapter serves TLS or compression only if it reads WSBENCH_TLS_CERT/KEY or
   // WSBENCH_COMPRESSION: asked for by --tls / --compression, never by the default production cases.
-  if (custom && c.params.production === true) return 'the production case (TLS, compression) runs only for built-in adapters: pass --tls or --compression if your adapter serves them';
+  if (custom && c.params.production === true)
+    return 'the production case (TLS, compression) runs only for built-in adapters: pass --tls or --compression if your adapter serves them';
   if (c.params.frames === 'binary') {
     const why = binaryUnsupported(library);
     if (why) return why;
@@ -26,7 +27,8 @@ export function transportSkip(scenario: string, library: string, c: CaseRef, cus
     const why = compressionUnsupported(library);
     if (why) return why;
   }
-  if (c.params.tls === true && NO_TLS.has(scenario)) return `${scenario} drives the libraries' own clients, which are not run over TLS yet`;
+  if (c.params.tls === true && NO_TLS.has(scenario))
+    return `${scenario} drives the libraries' own clients, which are not run over TLS yet`;
   return null;
 }
 

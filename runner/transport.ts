@@ -41,7 +41,14 @@ const FRAMED = new Set(['latency', 'throughput', 'rate', 'broadcast']);
 const COMPRESSED = new Set(['latency', 'throughput', 'rate', 'broadcast', 'connections']);
 
 function items(value: string, flag: string): string[] {
-  const list = [...new Set(value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  const list = [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (list.length === 0) throw new UsageError(`${flag} needs at least one value`);
   return list;
 }
@@ -69,7 +76,9 @@ function readPem(file: string, flag: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}): pass a readable PEM file`);
+    throw new UsageError(
+      `${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}): pass a readable PEM file`,
+    );
   }
 }
 
@@ -81,19 +90,28 @@ export function checkCertificate(certFile: string, keyFile: string): void {
   try {
     cert = new crypto.X509Certificate(certPem);
   } catch {
-    throw new UsageError(`--tls-cert ${certFile} is not a PEM certificate: pass the certificate file (BEGIN CERTIFICATE)`);
+    throw new UsageError(
+      `--tls-cert ${certFile} is not a PEM certificate: pass the certificate file (BEGIN CERTIFICATE)`,
+    );
   }
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey(keyPem);
   } catch {
-    throw new UsageError(`--tls-key ${keyFile} is not a PEM private key (unencrypted): pass the key file (BEGIN PRIVATE KEY)`);
+    throw new UsageError(
+      `--tls-key ${keyFile} is not a PEM private key (unencrypted): pass the key file (BEGIN PRIVATE KEY)`,
+    );
   }
-  if (!cert.checkPrivateKey(key)) throw new UsageError(`--tls-key ${keyFile} does not match --tls-cert ${certFile}: pass the key the certificate was made for`);
+  if (!cert.checkPrivateKey(key))
+    throw new UsageError(
+      `--tls-key ${keyFile} does not match --tls-cert ${certFile}: pass the key the certificate was made for`,
+    );
   try {
     tls.createSecureContext({ cert: certPem, key: keyPem });
   } catch (err) {
-    throw new UsageError(`--tls-cert/--tls-key: node:tls refuses them (${(err as Error).message.split('\n')[0]}): pass another certificate`);
+    throw new UsageError(
+      `--tls-cert/--tls-key: node:tls refuses them (${(err as Error).message.split('\n')[0]}): pass another certificate`,
+    );
   }
 }
 
@@ -103,10 +121,14 @@ export function parseTransport(raw: RawTransport): TransportPlan {
   const compression = onOff(raw.compression, '--compression');
   const usesTls = tlsValues.includes(true);
   if ((raw.tlsCert === undefined) !== (raw.tlsKey === undefined)) {
-    throw new UsageError(`${raw.tlsCert === undefined ? '--tls-key' : '--tls-cert'} needs ${raw.tlsCert === undefined ? '--tls-cert' : '--tls-key'} too: pass both files`);
+    throw new UsageError(
+      `${raw.tlsCert === undefined ? '--tls-key' : '--tls-cert'} needs ${raw.tlsCert === undefined ? '--tls-cert' : '--tls-key'} too: pass both files`,
+    );
   }
   if ((raw.tlsCert !== undefined || raw.tlsResume) && !usesTls) {
-    throw new UsageError(`${raw.tlsCert !== undefined ? '--tls-cert' : '--tls-resume'} applies only over TLS: add --tls (or --tls off,on)`);
+    throw new UsageError(
+      `${raw.tlsCert !== undefined ? '--tls-cert' : '--tls-resume'} applies only over TLS: add --tls (or --tls off,on)`,
+    );
   }
   if (raw.tlsCert !== undefined) checkCertificate(raw.tlsCert, raw.tlsKey!);
   const defaults = raw.frames === undefined && raw.tls === undefined && raw.compression === undefined;
@@ -121,10 +143,26 @@ export function parseTransport(raw: RawTransport): TransportPlan {
 }
 
 /** The case `c` over one transport: params and a label and id that name it. */
-function withTransport(scenario: string, c: CaseRef, frames: Frames, tlsOn: boolean, compression: boolean, production = false): CaseRef {
+function withTransport(
+  scenario: string,
+  c: CaseRef,
+  frames: Frames,
+  tlsOn: boolean,
+  compression: boolean,
+  production = false,
+): CaseRef {
   const framed = FRAMED.has(scenario);
-  const label = [c.label, framed ? frames : '', tlsOn ? 'TLS' : '', compression ? (production ? 'deflate where supported' : 'deflate') : ''].filter(Boolean).join(', ');
-  const id = [c.id, framed ? frames : '', tlsOn ? 'tls' : '', compression ? 'deflate' : '', production ? 'prod' : ''].filter(Boolean).join('-');
+  const label = [
+    c.label,
+    framed ? frames : '',
+    tlsOn ? 'TLS' : '',
+    compression ? (production ? 'deflate where supported' : 'deflate') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const id = [c.id, framed ? frames : '', tlsOn ? 'tls' : '', compression ? 'deflate' : '', production ? 'prod' : '']
+    .filter(Boolean)
+    .join('-');
   return {
     id,
     label: production ? `${label} (production)` : label,
@@ -137,12 +175,19 @@ function withTransport(scenario: string, c: CaseRef, frames: Frames, tlsOn: bool
  * default suite, its "production" case (throughput: 1 KiB over TLS with compression where the
  * library supports it; connections: the handshake rate over TLS).
  */
-export function expandCases(scenario: Scenario, options: ScenarioOptions, base: CaseRef[], t: TransportPlan): CaseRef[] {
+export function expandCases(
+  scenario: Scenario,
+  options: ScenarioOptions,
+  base: CaseRef[],
+  t: TransportPlan,
+): CaseRef[] {
   const name = scenario.name;
   const frames = FRAMED.has(name) ? t.frames : (['text'] as Frames[]);
   const compression = COMPRESSED.has(name) ? t.compression : [false];
   const out: CaseRef[] = [];
-  for (const c of base) for (const f of frames) for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z));
+  for (const c of base)
+    for (const f of frames)
+      for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z));
   if (!t.defaults) return out;
   if (name === 'throughput') {
     const [c] = scenario.cases({ ...options, params: { ...options.params, payload: [1024] } });
@@ -162,7 +207,9 @@ export function transportOptions(t: TransportPlan): Record<string, string | bool
     tls: t.tls.map((v) => (v ? 'on' : 'off')).join(','),
     compression: t.compression.map((v) => (v ? 'on' : 'off')).join(','),
     tlsResume: t.resume,
-    tlsCertificate: t.cert ? `given: ${t.cert.certFile}` : 'throwaway self-signed ECDSA P-256, made with the openssl CLI for this bench, deleted after',
+    tlsCertificate: t.cert
+      ? `given: ${t.cert.certFile}`
+      : 'throwaway self-signed ECDSA P-256, made with the openssl CLI for this bench, deleted after',
     productionCases: t.defaults,
   };
 }

@@ -3,12 +3,25 @@
  * server relays each post to every other member; fan-out latency is the time to the last one.
  */
 import type { Scenario } from './types.js';
-import { cpuMetrics, formatBytes, latencyDefs, latencyMetrics, m, nofileFor, PACED_DEFS, pacedMetrics, payloadParam, perServerCpuSecond } from './common.js';
+import {
+  cpuMetrics,
+  formatBytes,
+  latencyDefs,
+  latencyMetrics,
+  m,
+  nofileFor,
+  PACED_DEFS,
+  pacedMetrics,
+  payloadParam,
+  perServerCpuSecond,
+} from './common.js';
 
 export const broadcast: Scenario = {
   name: 'broadcast',
-  description: 'A chat room: N clients, S senders posting at a fixed total rate; every post relayed to all other members.',
-  pacing: 'open loop: posts leave at their due time (a spin that still reads sockets, so deliveries are read as they arrive); latency counts from the due time, service (fan-out) from the actual send',
+  description:
+    'A chat room: N clients, S senders posting at a fixed total rate; every post relayed to all other members.',
+  pacing:
+    'open loop: posts leave at their due time (a spin that still reads sockets, so deliveries are read as they arrive); latency counts from the due time, service (fan-out) from the actual send',
   params: [
     { name: 'clients', description: 'members of the room (broadcast)', kind: 'int', default: 100, quick: 50, min: 2 },
     { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1 },
@@ -69,7 +82,18 @@ export const broadcast: Scenario = {
     const perCpu = perServerCpuSecond(deliveriesPerSec, cpu.metrics.serverCpuPct);
     if (perCpu !== undefined) metrics.deliveriesPerServerCpuSec = perCpu;
     return {
-      stats: { metrics, histograms: { latency: r.histograms.latency, fanout: r.histograms.fanout, sendLag: r.histograms.sendLag, service: r.histograms.service }, timeline: r.timeline, clientBound: paced.clientBound, pacingBound: paced.pacingBound },
+      stats: {
+        metrics,
+        histograms: {
+          latency: r.histograms.latency,
+          fanout: r.histograms.fanout,
+          sendLag: r.histograms.sendLag,
+          service: r.histograms.service,
+        },
+        timeline: r.timeline,
+        clientBound: paced.clientBound,
+        pacingBound: paced.pacingBound,
+      },
       warnings: r.warnings,
     };
   },

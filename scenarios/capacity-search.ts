@@ -37,7 +37,10 @@ export interface SearchResult {
   probes: ProbeOutcome[];
 }
 
-export async function searchCapacity(probe: (offered: number) => Promise<ProbeOutcome>, o: SearchOptions): Promise<SearchResult> {
+export async function searchCapacity(
+  probe: (offered: number) => Promise<ProbeOutcome>,
+  o: SearchOptions,
+): Promise<SearchResult> {
   const round = o.round ?? ((x: number) => x);
   const probes: ProbeOutcome[] = [];
   const budget = o.maxProbes ?? Number.POSITIVE_INFINITY;
@@ -57,7 +60,11 @@ export async function searchCapacity(probe: (offered: number) => Promise<ProbeOu
     if (x >= o.max) break;
   }
   // The start already failed: ramp down the same way until a probe passes.
-  for (let x = round((high ?? 0) / o.factor); low === null && high !== null && x >= 1 && x < high && probes.length < budget; x = round(x / o.factor)) {
+  for (
+    let x = round((high ?? 0) / o.factor);
+    low === null && high !== null && x >= 1 && x < high && probes.length < budget;
+    x = round(x / o.factor)
+  ) {
     if (await run(x)) low = x;
     else high = x;
   }

@@ -25,18 +25,73 @@ export const capacity: Scenario = {
   name: 'capacity',
   description:
     'Capacity search: the highest echo rate with p99 ≤ --p99-max (≥ 99 % achieved), and the largest chat room (each member posting every --post-interval s) with fan-out p99 ≤ --fanout-p99-max.',
-  pacing: 'open loop, as in rate and broadcast; a geometric ramp (x2) then bisection to within 5 %, each probe a short window (--probe s) on one server',
+  pacing:
+    'open loop, as in rate and broadcast; a geometric ramp (x2) then bisection to within 5 %, each probe a short window (--probe s) on one server',
   params: [
-    { name: 'p99-max', description: 'p99 bound in ms for the highest sustainable rate', kind: 'number', default: 10, min: 0 },
+    {
+      name: 'p99-max',
+      description: 'p99 bound in ms for the highest sustainable rate',
+      kind: 'number',
+      default: 10,
+      min: 0,
+    },
     { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
-    { name: 'payload', description: 'message size in bytes, at least 8 (the first of a list)', kind: 'list', default: [32], min: 8 },
-    { name: 'probe', description: 'measured seconds of each capacity probe (capacity)', kind: 'number', default: 1, quick: 0.5, min: 0 },
-    { name: 'start-rate', description: 'first rate the capacity search probes, msg/s (capacity)', kind: 'int', default: 2000, min: 1 },
-    { name: 'fanout-p99-max', description: 'fan-out p99 bound in ms for the largest room (capacity)', kind: 'number', default: 50, min: 0 },
-    { name: 'post-interval', description: 'seconds between two posts of one room member (capacity)', kind: 'number', default: 5, min: 0 },
-    { name: 'start-room', description: 'first room size the capacity search probes (capacity)', kind: 'int', default: 50, min: 2 },
-    { name: 'capacity-room', description: 'also search the largest chat room (capacity; false: the rate only)', kind: 'bool', default: true },
-    { name: 'room-max', description: 'largest room the capacity search may probe (capacity)', kind: 'int', default: 4000, min: 2 },
+    {
+      name: 'payload',
+      description: 'message size in bytes, at least 8 (the first of a list)',
+      kind: 'list',
+      default: [32],
+      min: 8,
+    },
+    {
+      name: 'probe',
+      description: 'measured seconds of each capacity probe (capacity)',
+      kind: 'number',
+      default: 1,
+      quick: 0.5,
+      min: 0,
+    },
+    {
+      name: 'start-rate',
+      description: 'first rate the capacity search probes, msg/s (capacity)',
+      kind: 'int',
+      default: 2000,
+      min: 1,
+    },
+    {
+      name: 'fanout-p99-max',
+      description: 'fan-out p99 bound in ms for the largest room (capacity)',
+      kind: 'number',
+      default: 50,
+      min: 0,
+    },
+    {
+      name: 'post-interval',
+      description: 'seconds between two posts of one room member (capacity)',
+      kind: 'number',
+      default: 5,
+      min: 0,
+    },
+    {
+      name: 'start-room',
+      description: 'first room size the capacity search probes (capacity)',
+      kind: 'int',
+      default: 50,
+      min: 2,
+    },
+    {
+      name: 'capacity-room',
+      description: 'also search the largest chat room (capacity; false: the rate only)',
+      kind: 'bool',
+      default: true,
+    },
+    {
+      name: 'room-max',
+      description: 'largest room the capacity search may probe (capacity)',
+      kind: 'int',
+      default: 4000,
+      min: 2,
+    },
   ],
   metrics: [
     m('maxRate', 'max rate', 'msg/s', 'higher', true),
@@ -68,7 +123,15 @@ export const capacity: Scenario = {
       {
         id: `room-p99-${fanoutBound}ms`,
         label: `room, 1 post per member every ${every} s, fan-out p99 ≤ ${fanoutBound} ms`,
-        params: { search: 'room', bound: fanoutBound, every, payload, probe, start: o.params['start-room'] as number, max: o.params['room-max'] as number },
+        params: {
+          search: 'room',
+          bound: fanoutBound,
+          every,
+          payload,
+          probe,
+          start: o.params['start-room'] as number,
+          max: o.params['room-max'] as number,
+        },
       },
     ];
     return o.params['capacity-room'] === false ? cases.slice(0, 1) : cases;
@@ -83,7 +146,10 @@ export const capacity: Scenario = {
 };
 
 /** A failed measurement is a failed probe (an overloaded server may stop answering). */
-async function measured(ctx: RunContext, run: () => Promise<Measured>): Promise<Measured | { error: string; code: string }> {
+async function measured(
+  ctx: RunContext,
+  run: () => Promise<Measured>,
+): Promise<Measured | { error: string; code: string }> {
   try {
     return await run();
   } catch (err) {
@@ -100,7 +166,10 @@ async function measured(ctx: RunContext, run: () => Promise<Measured>): Promise<
  * CPU), with the two CPU figures they were judged on.
  */
 function bounds(x: Measured, paced: ReturnType<typeof pacedMetrics>): Record<string, number> {
-  const out: Record<string, number> = { pacingBound: paced.pacingBound ? 1 : 0, clientBound: paced.clientBound ? 1 : 0 };
+  const out: Record<string, number> = {
+    pacingBound: paced.pacingBound ? 1 : 0,
+    clientBound: paced.clientBound ? 1 : 0,
+  };
   if (paced.metrics.clientBusyPct !== undefined) out.clientBusyPct = paced.metrics.clientBusyPct;
   if (x.serverCpu !== null) out.serverCpuPct = x.serverCpu;
   return out;
@@ -111,18 +180,40 @@ function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<Se
   const probeMs = (c.params.probe as number) * 1000;
   return searchCapacity(
     async (offered): Promise<ProbeOutcome> => {
-      const job = { ...echoJob(ctx, c, o, { inflight: 1, rate: offered }), warmupMs: PROBE_WARMUP_MS, durationMs: probeMs };
+      const job = {
+        ...echoJob(ctx, c, o, { inflight: 1, rate: offered }),
+        warmupMs: PROBE_WARMUP_MS,
+        durationMs: probeMs,
+      };
       const x = await measured(ctx, () => ctx.measure(job, { timeoutMs: probeMs + 30_000 }));
       if ('error' in x) return { offered, pass: false, figures: {}, why: `${x.error} [${x.code}]` };
       const r = x.result;
       const lat = latencyMetrics(r.histograms.latency);
       const achieved = r.counts.messages / (r.measuredMs / 1000);
       const paced = pacedMetrics(x, lat.p50Us);
-      const figures = { achieved, p50Us: lat.p50Us, p99Us: lat.p99Us, sendLagP99Us: paced.metrics.sendLagP99Us ?? 0, ...bounds(x, paced) };
-      const why = lat.p99Us > bound ? `p99 ${Math.round(lat.p99Us)} µs > ${bound} µs` : achieved < ACHIEVED_MIN * offered ? `achieved ${Math.round(achieved)} of ${offered} msg/s` : undefined;
+      const figures = {
+        achieved,
+        p50Us: lat.p50Us,
+        p99Us: lat.p99Us,
+        sendLagP99Us: paced.metrics.sendLagP99Us ?? 0,
+        ...bounds(x, paced),
+      };
+      const why =
+        lat.p99Us > bound
+          ? `p99 ${Math.round(lat.p99Us)} µs > ${bound} µs`
+          : achieved < ACHIEVED_MIN * offered
+            ? `achieved ${Math.round(achieved)} of ${offered} msg/s`
+            : undefined;
       return { offered, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
-    { start: c.params.start as number, factor: 2, tolerance: TOLERANCE, max: 5_000_000, round: Math.round, maxProbes: MAX_PROBES },
+    {
+      start: c.params.start as number,
+      factor: 2,
+      tolerance: TOLERANCE,
+      max: 5_000_000,
+      round: Math.round,
+      maxProbes: MAX_PROBES,
+    },
   );
 }
 
@@ -133,8 +224,14 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
   return searchCapacity(
     async (clients): Promise<ProbeOutcome> => {
       const job = {
-        kind: 'broadcast' as const, ...ctx.target, warmupMs: PROBE_WARMUP_MS, durationMs: Math.max(probeMs, 1000),
-        clients, senders: clients, rate: clients / every, payloadBytes: c.params.payload as number,
+        kind: 'broadcast' as const,
+        ...ctx.target,
+        warmupMs: PROBE_WARMUP_MS,
+        durationMs: Math.max(probeMs, 1000),
+        clients,
+        senders: clients,
+        rate: clients / every,
+        payloadBytes: c.params.payload as number,
         // The run's transport sets the frame type (withJobTransport): text, capacity has no --frames.
         binary: false,
       };
@@ -144,11 +241,31 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
       const fan = latencyMetrics(r.histograms.fanout, 'fanout');
       const delivered = r.counts.expectedDeliveries ? r.counts.deliveries / r.counts.expectedDeliveries : 0;
       const paced = pacedMetrics(x, fan.fanoutP50Us);
-      const figures = { posts: r.counts.sent, delivered: delivered * 100, p50Us: fan.fanoutP50Us, p99Us: fan.fanoutP99Us, ...bounds(x, paced) };
-      const why = r.counts.sent === 0 ? 'no post in the window' : fan.fanoutP99Us > bound ? `fan-out p99 ${Math.round(fan.fanoutP99Us)} µs > ${bound} µs` : delivered < ACHIEVED_MIN ? `delivered ${(delivered * 100).toFixed(1)} %` : undefined;
+      const figures = {
+        posts: r.counts.sent,
+        delivered: delivered * 100,
+        p50Us: fan.fanoutP50Us,
+        p99Us: fan.fanoutP99Us,
+        ...bounds(x, paced),
+      };
+      const why =
+        r.counts.sent === 0
+          ? 'no post in the window'
+          : fan.fanoutP99Us > bound
+            ? `fan-out p99 ${Math.round(fan.fanoutP99Us)} µs > ${bound} µs`
+            : delivered < ACHIEVED_MIN
+              ? `delivered ${(delivered * 100).toFixed(1)} %`
+              : undefined;
       return { offered: clients, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
-    { start: c.params.start as number, factor: 2, tolerance: TOLERANCE, max: c.params.max as number, round: Math.round, maxProbes: MAX_PROBES },
+    {
+      start: c.params.start as number,
+      factor: 2,
+      tolerance: TOLERANCE,
+      max: c.params.max as number,
+      round: Math.round,
+      maxProbes: MAX_PROBES,
+    },
   );
 }
 
@@ -163,14 +280,24 @@ function outcome(s: SearchResult, c: CaseRef, searchSec: number): ScenarioOutcom
     metrics.p99AtUs = at.figures.p99Us;
   }
   const warnings: string[] = [];
-  if (s.found === null) warnings.push(`even the first probe (${s.probes[0]?.offered}) failed: ${s.probes[0]?.why ?? 'unknown'}`);
+  if (s.found === null)
+    warnings.push(`even the first probe (${s.probes[0]?.offered}) failed: ${s.probes[0]?.why ?? 'unknown'}`);
   if (s.high === null) warnings.push(`no probe failed up to ${s.low}: the capacity is at least that`);
-  else if (s.low !== null && s.high / s.low - 1 > TOLERANCE) warnings.push(`the search stopped after ${s.probes.length} probes with the bracket ${s.low}–${s.high} still wider than 5 %`);
+  else if (s.low !== null && s.high / s.low - 1 > TOLERANCE)
+    warnings.push(
+      `the search stopped after ${s.probes.length} probes with the bracket ${s.low}–${s.high} still wider than 5 %`,
+    );
   // The bracket's ends decide the result: if the generator's sends were late there, so is it.
-  const atEnds = (flag: string): boolean => s.probes.some((p) => (p.offered === s.low || p.offered === s.high) && p.figures[flag] === 1);
+  const atEnds = (flag: string): boolean =>
+    s.probes.some((p) => (p.offered === s.low || p.offered === s.high) && p.figures[flag] === 1);
   const pacingBound = atEnds('pacingBound');
   // A bracket end that the load generator, not the server, limited: the capacity is ours, a floor.
   const clientBound = atEnds('clientBound');
-  const probes: Probe[] = s.probes.map((p) => ({ offered: p.offered, pass: p.pass, figures: p.figures, ...(p.why ? { why: p.why } : {}) }));
+  const probes: Probe[] = s.probes.map((p) => ({
+    offered: p.offered,
+    pass: p.pass,
+    figures: p.figures,
+    ...(p.why ? { why: p.why } : {}),
+  }));
   return { stats: { metrics, histograms: {}, clientBound, pacingBound, probes }, warnings };
 }

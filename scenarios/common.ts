@@ -2,12 +2,27 @@
 import type { MetricDef } from '../runner/report/schema.js';
 import type { Measured } from '../runner/process/loadgen-process.js';
 import { decodeHistogram } from '../runner/loadgen/histogram.js';
-import { CLIENT_FULL_PCT, isClientBound, isPacingBound, percentileKey, percentileMetrics, PERCENTILES, summarizeHistogram, type Percentile } from '../runner/stats.js';
+import {
+  CLIENT_FULL_PCT,
+  isClientBound,
+  isPacingBound,
+  percentileKey,
+  percentileMetrics,
+  PERCENTILES,
+  summarizeHistogram,
+  type Percentile,
+} from '../runner/stats.js';
 import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
 import type { CaseRef } from '../runner/report/schema.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
 
-export const m = (key: string, label: string, unit: string, better: MetricDef['better'], primary = false): MetricDef => ({
+export const m = (
+  key: string,
+  label: string,
+  unit: string,
+  better: MetricDef['better'],
+  primary = false,
+): MetricDef => ({
   key,
   label,
   unit,
@@ -18,7 +33,9 @@ export const m = (key: string, label: string, unit: string, better: MetricDef['b
 /** Latency percentile metrics of one histogram, keyed with a prefix (e.g. `fanout`). */
 export function latencyDefs(prefix = '', primary: Percentile[] = ['p50', 'p99']): MetricDef[] {
   const label = prefix ? `${prefix} ` : '';
-  return PERCENTILES.map((p) => m(percentileKey(prefix, p), `${label}${p === 'p999' ? 'p99.9' : p}`, 'µs', 'lower', primary.includes(p)));
+  return PERCENTILES.map((p) =>
+    m(percentileKey(prefix, p), `${label}${p === 'p999' ? 'p99.9' : p}`, 'µs', 'lower', primary.includes(p)),
+  );
 }
 
 export const CPU_DEFS: MetricDef[] = [
@@ -82,14 +99,19 @@ export const PACED_DEFS: MetricDef[] = [
 ];
 
 /** CPU metrics of a paced scenario: /proc CPU is kept but not primary (a spinning core reads 100 %). */
-export const PACED_CPU_DEFS: MetricDef[] = CPU_DEFS.map((d) => (d.key === 'clientCpuPct' ? m(d.key, 'loadgen CPU (spins)', d.unit, d.better) : d));
+export const PACED_CPU_DEFS: MetricDef[] = CPU_DEFS.map((d) =>
+  d.key === 'clientCpuPct' ? m(d.key, 'loadgen CPU (spins)', d.unit, d.better) : d,
+);
 
 /**
  * Send lag and service time of an open-loop run, its pacing-bound flag (against `latencyP50Us`,
  * the run's headline latency), and its client-bound flag from the generator's own busy share
  * (its /proc CPU reads 100 % while it spins).
  */
-export function pacedMetrics(x: Measured, latencyP50Us: number): { metrics: Record<string, number>; pacingBound: boolean; clientBound: boolean } {
+export function pacedMetrics(
+  x: Measured,
+  latencyP50Us: number,
+): { metrics: Record<string, number>; pacingBound: boolean; clientBound: boolean } {
   const r = x.result;
   const metrics: Record<string, number> = {};
   if (r.histograms.sendLag) Object.assign(metrics, latencyMetrics(r.histograms.sendLag, 'sendLag'));
@@ -138,13 +160,23 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
   const perCpu = perServerCpuSecond(msgsPerSec, cpu.metrics.serverCpuPct);
   if (perCpu !== undefined) metrics.msgsPerServerCpuSec = perCpu;
   return {
-    stats: { metrics, histograms: { latency: r.histograms.latency }, timeline: r.timeline, clientBound: cpu.clientBound },
+    stats: {
+      metrics,
+      histograms: { latency: r.histograms.latency },
+      timeline: r.timeline,
+      clientBound: cpu.clientBound,
+    },
     warnings: x.perProcess ? [...r.warnings, loadgenNote(x.perProcess)] : r.warnings,
   };
 }
 
 /** The echo job of a case: its connections and payload, the run's timing, its frame type (text unless binary). */
-export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: { inflight: number; rate?: number }): EchoJob {
+export function echoJob(
+  ctx: RunContext,
+  c: CaseRef,
+  o: ScenarioOptions,
+  extra: { inflight: number; rate?: number },
+): EchoJob {
   return {
     kind: 'echo',
     ...ctx.target,
@@ -159,7 +191,14 @@ export function echoJob(ctx: RunContext, c: CaseRef, o: ScenarioOptions, extra: 
 
 /** The `--payload` parameter: message sizes, a list being a sweep. */
 export function payloadParam(sizes: number[], quick?: number[]): ParamDef {
-  return { name: 'payload', description: 'message sizes in bytes, at least 8 (a list is a sweep)', kind: 'list', default: sizes, ...(quick ? { quick } : {}), min: 8 };
+  return {
+    name: 'payload',
+    description: 'message sizes in bytes, at least 8 (a list is a sweep)',
+    kind: 'list',
+    default: sizes,
+    ...(quick ? { quick } : {}),
+    min: 8,
+  };
 }
 
 /** Open files a run with `connections` sockets needs in each process: one each, plus Node's own. */

@@ -17,7 +17,8 @@ export const conformance: Scenario = {
   description:
     `RFC 6455 conformance and hostile input: ${CASES.length} cases (framing, pings, reserved bits and opcodes, fragmentation, UTF-8, close, limits, handshake, masking, hostile), ` +
     "each on a fresh connection; socket.io is tested at Engine.IO's websocket transport, sockjs at its raw WebSocket endpoint.",
-  pacing: 'one case at a time, each with a time limit; after every case the server must still serve a new connection (a crashed server is replaced)',
+  pacing:
+    'one case at a time, each with a time limit; after every case the server must still serve a new connection (a crashed server is replaced)',
   params: [],
   metrics: [
     m('pass', 'strict', 'count', 'none', true),
@@ -29,7 +30,9 @@ export const conformance: Scenario = {
   ],
   headline: 'pass',
   runsOnce: true,
-  cases: () => [{ id: 'rfc6455', label: `RFC 6455 conformance, ${CASES.length} cases`, params: { cases: CASES.length } }],
+  cases: () => [
+    { id: 'rfc6455', label: `RFC 6455 conformance, ${CASES.length} cases`, params: { cases: CASES.length } },
+  ],
   async run(ctx) {
     // A custom adapter's codec by its own path; a target's codec with the target's paths.
     const codec = await loadCodec(ctx.target.codecModule, ctx.target.paths);
@@ -43,7 +46,14 @@ export const conformance: Scenario = {
       CASES,
     );
     const n = countVerdicts(results);
-    const metrics = { pass: n.pass, nonStrict: n['non-strict'], fail: n.fail, crashed: n.crashed, errored: n.errored, informational: n.informational };
+    const metrics = {
+      pass: n.pass,
+      nonStrict: n['non-strict'],
+      fail: n.fail,
+      crashed: n.crashed,
+      errored: n.errored,
+      informational: n.informational,
+    };
     return { stats: { metrics, histograms: {}, clientBound: false }, warnings: [], conformance: results };
   },
   estimateMs: () => 9000,

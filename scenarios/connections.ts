@@ -12,12 +12,26 @@ const PER_ADDRESS = 20_000;
 
 export const connections: Scenario = {
   name: 'connections',
-  description: 'Ramp to N idle connections; handshake rate and latency, server memory per connection after GC, echo at that count.',
-  pacing: 'handshakes as fast as possible, a bounded number in flight; past --per-address connections, the next 127.0.0.x source address',
+  description:
+    'Ramp to N idle connections; handshake rate and latency, server memory per connection after GC, echo at that count.',
+  pacing:
+    'handshakes as fast as possible, a bounded number in flight; past --per-address connections, the next 127.0.0.x source address',
   params: [
     { name: 'connections', description: 'connections to open', kind: 'int', default: 10_000, quick: 1000, min: 1 },
-    { name: 'concurrency', description: 'handshakes in flight at once (connections scenario)', kind: 'int', default: 100, min: 1 },
-    { name: 'per-address', description: 'connections per 127.0.0.x source address (connections scenario)', kind: 'int', default: PER_ADDRESS, min: 1 },
+    {
+      name: 'concurrency',
+      description: 'handshakes in flight at once (connections scenario)',
+      kind: 'int',
+      default: 100,
+      min: 1,
+    },
+    {
+      name: 'per-address',
+      description: 'connections per 127.0.0.x source address (connections scenario)',
+      kind: 'int',
+      default: PER_ADDRESS,
+      min: 1,
+    },
   ],
   metrics: [
     m('opened', 'open', 'conn', 'higher', true),
@@ -37,7 +51,13 @@ export const connections: Scenario = {
   cases(o) {
     const n = o.params.connections as number;
     const perAddress = o.params['per-address'] as number;
-    return [{ id: `n${n}`, label: `${n} connections`, params: { connections: n, concurrency: o.params.concurrency as number, perAddress } }];
+    return [
+      {
+        id: `n${n}`,
+        label: `${n} connections`,
+        params: { connections: n, concurrency: o.params.concurrency as number, perAddress },
+      },
+    ];
   },
   nofile: (c) => nofileFor(c.params.connections as number),
   async run(ctx, c, o) {

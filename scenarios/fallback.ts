@@ -24,7 +24,7 @@ const LABELS: Record<Transport, string> = {
 
 const SOCKJS_SEND_WAIT =
   'sockjs-client waits 25 ms after each completed xhr_send before sending again (BufferedSender#sendScheduleWait): ' +
-  'with one message in flight per client, latency is at least that; it is the client library\'s own pacing, part of what a SockJS client pays';
+  "with one message in flight per client, latency is at least that; it is the client library's own pacing, part of what a SockJS client pays";
 
 /** `socket.io@folder` (another install) is still socket.io. */
 const baseName = (library: string): string => library.replace(/@.*$/, '');
@@ -37,7 +37,8 @@ function clientOf(library: string): keyof typeof TRANSPORTS | null {
 /** The fallback scenario (not in the default suite: run it with --scenario fallback). */
 export const fallback: Scenario = {
   name: 'fallback',
-  description: "HTTP fallback transports (Socket.IO long-polling, SockJS xhr-polling/xhr-streaming) vs the same library's websocket transport, through its own client.",
+  description:
+    "HTTP fallback transports (Socket.IO long-polling, SockJS xhr-polling/xhr-streaming) vs the same library's websocket transport, through its own client.",
   pacing:
     "closed loop: N clients of the library's own client (socket.io-client, sockjs-client), one text message in flight each; " +
     'note: sockjs-client waits 25 ms after each completed HTTP send before the next (its BufferedSender), so on SockJS HTTP transports an echo takes at least that',
@@ -74,7 +75,8 @@ export const fallback: Scenario = {
   async run(ctx, c, o) {
     const client = clientOf(ctx.library);
     const transport = client && TRANSPORTS[client][c.params.transport as Transport];
-    if (!client || !transport) throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
+    if (!client || !transport)
+      throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
     const x = await ctx.measure({
       kind: 'client-echo',
       ...ctx.target,

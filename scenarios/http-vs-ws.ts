@@ -19,21 +19,41 @@ const MODES = {
 } as const;
 type Mode = keyof typeof MODES;
 
-function job(mode: Exclude<Mode, 'handshake'>, target: { host: string; port: number; codecModule: string }, c: CaseRef, warmupMs: number, durationMs: number): Job {
-  const common = { ...target, warmupMs, durationMs, connections: c.params.connections as number, payloadBytes: c.params.payload as number };
+function job(
+  mode: Exclude<Mode, 'handshake'>,
+  target: { host: string; port: number; codecModule: string },
+  c: CaseRef,
+  warmupMs: number,
+  durationMs: number,
+): Job {
+  const common = {
+    ...target,
+    warmupMs,
+    durationMs,
+    connections: c.params.connections as number,
+    payloadBytes: c.params.payload as number,
+  };
   if (mode === 'websocket') return { kind: 'echo', ...common, inflight: 1, binary: true };
   return { kind: 'http', ...common, keepAlive: mode === 'keepalive' };
 }
 
 /** The handshake case: both latency sets and how they compare; no rate (it runs one at a time). */
-function handshakeOutcome(result: { counts: Record<string, number>; histograms: Record<string, string>; warnings: string[] }): ScenarioOutcome {
+function handshakeOutcome(result: {
+  counts: Record<string, number>;
+  histograms: Record<string, string>;
+  warnings: string[];
+}): ScenarioOutcome {
   const ws = latencyMetrics(result.histograms.handshake, 'handshake');
   const http = latencyMetrics(result.histograms.latency);
   const metrics: Record<string, number> = { ...ws, ...http, handshakes: result.counts.handshakes };
   if (http.p50Us > 0) metrics.upgradeVsHttp = ws.handshakeP50Us / http.p50Us;
   return {
     // Server CPU would mix both kinds of work here: it is left out rather than misread.
-    stats: { metrics, histograms: { handshake: result.histograms.handshake, latency: result.histograms.latency }, clientBound: false },
+    stats: {
+      metrics,
+      histograms: { handshake: result.histograms.handshake, latency: result.histograms.latency },
+      clientBound: false,
+    },
     warnings: result.warnings,
   };
 }
@@ -47,7 +67,13 @@ export const httpVsWs: Scenario = {
     'closed loop: N connections, one request or message in flight each; HTTP by autocannon (heavier per request than our raw WebSocket client: watch the client-bound flag), ' +
     'WebSocket by our raw client; the handshake case runs one open or request at a time',
   params: [
-    { name: 'connections', description: 'connections (http-vs-ws: each mode uses as many)', kind: 'int', default: 10, min: 1 },
+    {
+      name: 'connections',
+      description: 'connections (http-vs-ws: each mode uses as many)',
+      kind: 'int',
+      default: 10,
+      min: 1,
+    },
     payloadParam([32]),
   ],
   metrics: [
@@ -67,17 +93,31 @@ export const httpVsWs: Scenario = {
     const cases: CaseRef[] = [];
     for (const payload of payloads) {
       for (const mode of ['keepalive', 'no-keepalive', 'websocket'] as const) {
-        cases.push({ id: `${mode}-p${payload}`, label: `${MODES[mode]}, ${formatBytes(payload)}, ${connections} conn`, params: { mode, connections, payload } });
+        cases.push({
+          id: `${mode}-p${payload}`,
+          label: `${MODES[mode]}, ${formatBytes(payload)}, ${connections} conn`,
+          params: { mode, connections, payload },
+        });
       }
     }
     const payload = payloads[0];
-    cases.push({ id: `handshake-p${payload}`, label: `${MODES.handshake}, ${formatBytes(payload)}`, params: { mode: 'handshake', connections: 1, payload } });
+    cases.push({
+      id: `handshake-p${payload}`,
+      label: `${MODES.handshake}, ${formatBytes(payload)}`,
+      params: { mode: 'handshake', connections: 1, payload },
+    });
     return cases;
   },
   async run(ctx, c, o) {
     const mode = c.params.mode as Mode;
     if (mode === 'handshake') {
-      const x = await ctx.measure({ kind: 'handshake', ...ctx.target, warmupMs: o.warmupMs, durationMs: o.durationMs, payloadBytes: c.params.payload as number });
+      const x = await ctx.measure({
+        kind: 'handshake',
+        ...ctx.target,
+        warmupMs: o.warmupMs,
+        durationMs: o.durationMs,
+        payloadBytes: c.params.payload as number,
+      });
       return handshakeOutcome(x.result);
     }
     const x = await ctx.measure(job(mode, ctx.target, c, o.warmupMs, o.durationMs));
@@ -85,7 +125,9 @@ export const httpVsWs: Scenario = {
     const { connectionsOpened, messages } = x.result.counts;
     // Warm-up requests opened connections too, so fewer connections than requests means reuse.
     if (mode === 'no-keepalive' && !(connectionsOpened >= messages)) {
-      out.warnings.push(`only ${connectionsOpened} connections for ${messages} requests: some requests reused a connection`);
+      out.warnings.push(
+        `only ${connectionsOpened} connections for ${messages} requests: some requests reused a connection`,
+      );
     }
     return out;
   },

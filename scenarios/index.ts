@@ -11,7 +11,17 @@ import { conformance } from './conformance.js';
 import { capacity } from './capacity.js';
 
 /** Every scenario; the ones outside DEFAULT_SCENARIOS run only when named with --scenario. */
-export const SCENARIOS = { latency, throughput, rate, connections, broadcast, 'http-vs-ws': httpVsWs, fallback, conformance, capacity } as const satisfies Record<string, Scenario>;
+export const SCENARIOS = {
+  latency,
+  throughput,
+  rate,
+  connections,
+  broadcast,
+  'http-vs-ws': httpVsWs,
+  fallback,
+  conformance,
+  capacity,
+} as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];

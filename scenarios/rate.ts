@@ -9,15 +9,34 @@ import { echoJob, echoOutcome, latencyDefs, m, PACED_CPU_DEFS, PACED_DEFS, paced
 
 export const rate: Scenario = {
   name: 'rate',
-  description: 'Open loop: a fixed total rate spread over N connections; latency measured from each send\'s due time.',
+  description: "Open loop: a fixed total rate spread over N connections; latency measured from each send's due time.",
   pacing:
     'open loop: each message leaves at its due time (a spin that still reads sockets; a timer sleep only while no answer is awaited); latency counts from the due time, ' +
     'service time from the actual send; send lag = actual send − due',
   params: [
-    { name: 'rates', description: 'offered rates in messages/s (a sweep)', kind: 'list', default: [5000, 20000], quick: [5000], min: 1 },
+    {
+      name: 'rates',
+      description: 'offered rates in messages/s (a sweep)',
+      kind: 'list',
+      default: [5000, 20000],
+      quick: [5000],
+      min: 1,
+    },
     { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
-    { name: 'payload', description: 'message size in bytes, at least 8 (the first of a list)', kind: 'list', default: [32], min: 8 },
-    { name: 'p99-max', description: 'p99 bound in ms for the highest sustainable rate', kind: 'number', default: 10, min: 0 },
+    {
+      name: 'payload',
+      description: 'message size in bytes, at least 8 (the first of a list)',
+      kind: 'list',
+      default: [32],
+      min: 8,
+    },
+    {
+      name: 'p99-max',
+      description: 'p99 bound in ms for the highest sustainable rate',
+      kind: 'number',
+      default: 10,
+      min: 0,
+    },
   ],
   metrics: [
     m('offeredRate', 'offered', 'msg/s', 'none', true),
@@ -53,6 +72,7 @@ export function withPacing(out: ScenarioOutcome, x: Measured): ScenarioOutcome {
   Object.assign(out.stats.metrics, paced.metrics);
   out.stats.clientBound = paced.clientBound;
   out.stats.pacingBound = paced.pacingBound;
-  for (const name of ['sendLag', 'service']) if (x.result.histograms[name]) out.stats.histograms[name] = x.result.histograms[name];
+  for (const name of ['sendLag', 'service'])
+    if (x.result.histograms[name]) out.stats.histograms[name] = x.result.histograms[name];
   return out;
 }

@@ -4,7 +4,8 @@ import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m,
 
 export const throughput: Scenario = {
   name: 'throughput',
-  description: 'N connections x K messages in flight, echoed as fast as the server can (closed loop), per payload size.',
+  description:
+    'N connections x K messages in flight, echoed as fast as the server can (closed loop), per payload size.',
   pacing: 'closed loop: each echo is answered with the next message in one write per incoming chunk',
   params: [
     { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1 },

@@ -50,9 +50,27 @@ async function benchReport(t: TestContext): Promise<string> {
   const given = process.env.WSBENCH_BROWSER_REPORT;
   if (given && existsSync(given)) return given;
   const cli = join(root, 'dist/runner/cli.js');
-  assert.ok(existsSync(cli), `${cli} not found: build with \`npm run build\`, or set WSBENCH_BROWSER_REPORT to an existing report.html`);
+  assert.ok(
+    existsSync(cli),
+    `${cli} not found: build with \`npm run build\`, or set WSBENCH_BROWSER_REPORT to an existing report.html`,
+  );
   const out = mkdtempSync(join(tmpdir(), 'wsbench-browser-'));
-  const args = [cli, 'bench', '--lib', LIBS, '--scenario', 'latency,throughput', '--duration', '1', '--warmup', '0.5', '--runs', '1', '--out', out];
+  const args = [
+    cli,
+    'bench',
+    '--lib',
+    LIBS,
+    '--scenario',
+    'latency,throughput',
+    '--duration',
+    '1',
+    '--warmup',
+    '0.5',
+    '--runs',
+    '1',
+    '--out',
+    out,
+  ];
   try {
     await promisify(execFile)(process.execPath, args, { cwd: root, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
@@ -78,8 +96,11 @@ interface CanvasState {
 function inspectCharts(): { libraries: string[]; charts: CanvasState[] } {
   type LegendChart = { data: { datasets: { data: unknown[] }[] }; legend?: { legendItems?: { text: string }[] } };
   // Chart may be missing if its script failed; report that as undrawn charts, not a crash here.
-  const ChartGlobal = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): LegendChart | undefined } }).Chart;
-  const report = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as { libraries: { name: string }[] };
+  const ChartGlobal = (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): LegendChart | undefined } })
+    .Chart;
+  const report = JSON.parse(document.getElementById('report-data')?.textContent ?? '{}') as {
+    libraries: { name: string }[];
+  };
   const charts = [...document.querySelectorAll<HTMLCanvasElement>('canvas.chart')].map((canvas) => {
     const chart = ChartGlobal?.getChart(canvas);
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
@@ -101,7 +122,16 @@ function inspectCharts(): { libraries: string[]; charts: CanvasState[] } {
 async function checkReportInBrowser(htmlPath: string, screenshot: string): Promise<void> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -114,7 +144,9 @@ async function checkReportInBrowser(htmlPath: string, screenshot: string): Promi
     });
     const page = await context.newPage();
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });
     const { libraries, charts } = await page.evaluate(inspectCharts);
@@ -129,7 +161,8 @@ async function checkReportInBrowser(htmlPath: string, screenshot: string): Promi
       assert.ok(c.hasChart, `${c.name}: no Chart.js instance`);
       assert.ok(c.points > 0, `${c.name}: no data points`);
       assert.ok(c.painted > c.pixels * 0.01, `${c.name}: only ${c.painted} of ${c.pixels} pixels drawn`);
-      for (const lib of libraries) assert.ok(c.legend.includes(lib), `${c.name}: legend ${JSON.stringify(c.legend)} lacks ${lib}`);
+      for (const lib of libraries)
+        assert.ok(c.legend.includes(lib), `${c.name}: legend ${JSON.stringify(c.legend)} lacks ${lib}`);
     }
   } finally {
     await browser.close();

@@ -41,23 +41,50 @@ test('plan: name@folder uses the same adapter, its own name, the folder and its 
   const dir = wsCopy('ws-next');
   const out = mkdtempSync(join(tmpdir(), 'wsbench-libdir-out-'));
   const libs: PlannedLibrary[] = plan(`ws,ws@${dir}`, out).libraries;
-  assert.deepEqual(libs.map((l) => l.name), ['ws', 'ws@ws-next']);
+  assert.deepEqual(
+    libs.map((l) => l.name),
+    ['ws', 'ws@ws-next'],
+  );
   assert.equal(libs[1].serverModule, libs[0].serverModule);
   assert.equal(libs[1].codecModule, libs[0].codecModule);
   assert.deepEqual([libs[1].libDir, libs[1].libVersion, libs[0].libDir], [dir, COPY_VERSION, undefined]);
   const empty = mkdtempSync(join(tmpdir(), 'wsbench-libdir-empty-'));
-  assert.throws(() => plan(`ws@${empty}`, out), (e: Error) => e instanceof UsageError && /no ws in .*node_modules.*npm install --prefix/.test(e.message));
+  assert.throws(
+    () => plan(`ws@${empty}`, out),
+    (e: Error) => e instanceof UsageError && /no ws in .*node_modules.*npm install --prefix/.test(e.message),
+  );
   assert.throws(() => plan('ws@', out), UsageError);
-  assert.throws(() => plan('nope@/tmp', out), (e: Error) => e instanceof UsageError && /unknown library 'nope'/.test(e.message));
+  assert.throws(
+    () => plan('nope@/tmp', out),
+    (e: Error) => e instanceof UsageError && /unknown library 'nope'/.test(e.message),
+  );
   const twin = wsCopy('ws-next');
-  assert.throws(() => plan(`ws@${dir},ws@${twin}`, out), (e: Error) => e instanceof UsageError && /both named 'ws@ws-next'/.test(e.message));
+  assert.throws(
+    () => plan(`ws@${dir},ws@${twin}`, out),
+    (e: Error) => e instanceof UsageError && /both named 'ws@ws-next'/.test(e.message),
+  );
 });
 
 test('a real bench of ws and ws@<folder>: two rows, the folder version, compare --within', async () => {
   const dir = wsCopy('ws-copy');
   const out = mkdtempSync(join(tmpdir(), 'wsbench-libdir-run-'));
   const cli = join(root, 'dist/runner/cli.js');
-  const args = [cli, 'bench', '--scenario', 'latency', '--duration', '0.5', '--warmup', '0', '--runs', '1', '--lib', `ws,ws@${dir}`, '--out', out];
+  const args = [
+    cli,
+    'bench',
+    '--scenario',
+    'latency',
+    '--duration',
+    '0.5',
+    '--warmup',
+    '0',
+    '--runs',
+    '1',
+    '--lib',
+    `ws,ws@${dir}`,
+    '--out',
+    out,
+  ];
   await promisify(execFile)(process.execPath, args, { cwd: root, timeout: 120_000 });
   const runDir = readdirSync(out).find((d) => !d.startsWith('.'));
   assert.ok(runDir, `no run folder in ${out}`);
@@ -65,23 +92,33 @@ test('a real bench of ws and ws@<folder>: two rows, the folder version, compare 
   const report = Report.parse(JSON.parse(readFileSync(reportFile, 'utf8')));
   assert.deepEqual(report.options.libraries, ['ws', 'ws@ws-copy']);
   const rows = report.summaries.filter((s) => s.scenario === 'latency');
-  assert.deepEqual(rows.map((s) => [s.library, s.status]).sort(), [['ws', 'completed'], ['ws@ws-copy', 'completed']]);
+  assert.deepEqual(rows.map((s) => [s.library, s.status]).sort(), [
+    ['ws', 'completed'],
+    ['ws@ws-copy', 'completed'],
+  ]);
   const info = (name: string) => report.libraries.find((l) => l.name === name);
   assert.equal(info('ws@ws-copy')?.version, COPY_VERSION, 'version read from the folder');
   assert.equal(info('ws@ws-copy')?.facts.version, COPY_VERSION, 'the server process loaded ws from the folder');
   assert.notEqual(info('ws')?.facts.version, COPY_VERSION, 'plain ws still loads the project copy');
   // One run each: the gate may say same or worse on a shared machine, but must compare.
-  const compare = await promisify(execFile)(process.execPath, [cli, 'compare', '--within', reportFile, '--base', 'ws', '--head', 'ws@ws-copy', '--json'], { cwd: root }).catch(
-    (e: { code: number; stdout: string; stderr: string }) => {
-      assert.equal(e.code, 1, e.stderr);
-      return e;
-    },
-  );
-  const c = JSON.parse(compare.stdout) as { rows: Array<{ headLibrary: string; rule: string; noise: { kind: string } | null }> };
+  const compare = await promisify(execFile)(
+    process.execPath,
+    [cli, 'compare', '--within', reportFile, '--base', 'ws', '--head', 'ws@ws-copy', '--json'],
+    { cwd: root },
+  ).catch((e: { code: number; stdout: string; stderr: string }) => {
+    assert.equal(e.code, 1, e.stderr);
+    return e;
+  });
+  const c = JSON.parse(compare.stdout) as {
+    rows: Array<{ headLibrary: string; rule: string; noise: { kind: string } | null }>;
+  };
   assert.equal(c.rows.length, 1);
   // One round: within the latency floor (no noise needed), else judged against an assumed noise.
   const [row] = c.rows;
-  assert.ok(row.rule === 'floor' ? row.noise === null : row.rule === 'assumed-noise' && row.noise?.kind === 'unknown', JSON.stringify(row));
+  assert.ok(
+    row.rule === 'floor' ? row.noise === null : row.rule === 'assumed-noise' && row.noise?.kind === 'unknown',
+    JSON.stringify(row),
+  );
   assert.equal(row.headLibrary, 'ws@ws-copy');
 });
 
@@ -89,23 +126,44 @@ test('bench --compare <baseline> --export: the fresh run is compared and exporte
   const out = mkdtempSync(join(tmpdir(), 'wsbench-bench-compare-'));
   const cli = join(root, 'dist/runner/cli.js');
   const bench = ['bench', '--scenario', 'latency', '--duration', '0.5', '--warmup', '0', '--runs', '1', '--lib', 'ws'];
-  await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'base')], { cwd: root, timeout: 60_000 });
+  await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'base')], {
+    cwd: root,
+    timeout: 60_000,
+  });
   const baseline = join(out, 'base', readdirSync(join(out, 'base'))[0], 'report.json');
   const bmf = join(out, 'bmf.json');
   const summary = join(out, 'summary.md');
-  const args = [cli, ...bench, '--out', join(out, 'head'), '--compare', baseline, '--threshold', '5', '--export', `bencher=${bmf}`, '--json'];
-  const run = await promisify(execFile)(process.execPath, args, { cwd: root, timeout: 60_000, env: { ...process.env, GITHUB_STEP_SUMMARY: summary } }).catch(
-    (e: { code: number; stdout: string; stderr: string }) => {
-      assert.equal(e.code, 1, `only a regression may fail this run: ${e.stderr}`);
-      return e;
-    },
-  );
+  const args = [
+    cli,
+    ...bench,
+    '--out',
+    join(out, 'head'),
+    '--compare',
+    baseline,
+    '--threshold',
+    '5',
+    '--export',
+    `bencher=${bmf}`,
+    '--json',
+  ];
+  const run = await promisify(execFile)(process.execPath, args, {
+    cwd: root,
+    timeout: 60_000,
+    env: { ...process.env, GITHUB_STEP_SUMMARY: summary },
+  }).catch((e: { code: number; stdout: string; stderr: string }) => {
+    assert.equal(e.code, 1, `only a regression may fail this run: ${e.stderr}`);
+    return e;
+  });
   Report.parse(JSON.parse(run.stdout)); // --json keeps stdout pure JSON: the Markdown goes to stderr
   assert.match(run.stderr, /## wsbench: base vs head/);
   assert.match(readFileSync(summary, 'utf8'), /\| latency \| 1 conn, 32 B, text \| ws \|/);
   assert.ok(Object.keys(JSON.parse(readFileSync(bmf, 'utf8')) as object).includes('latency/c1-p32-text/ws'));
   // A bad baseline fails before anything is measured, naming the flag.
-  const bad = await promisify(execFile)(process.execPath, [cli, ...bench, '--out', join(out, 'never'), '--compare', join(out, 'missing')], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+  const bad = await promisify(execFile)(
+    process.execPath,
+    [cli, ...bench, '--out', join(out, 'never'), '--compare', join(out, 'missing')],
+    { cwd: root },
+  ).catch((e: { code: number; stderr: string }) => e);
   assert.deepEqual([(bad as { code?: number }).code, readdirSync(out).includes('never')], [2, false]);
   assert.match((bad as { stderr: string }).stderr, /--compare: no report/);
 });

@@ -30,8 +30,13 @@ const fixturePath = (name: string): string => join(root, 'test/fixtures', `compa
 const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 
 function row(rows: CompareRow[], scenario: string, library: string, metric?: string): CompareRow {
-  const r = rows.find((x) => x.scenario === scenario && x.headLibrary === library && (metric ? x.metric === metric : x.headline));
-  assert.ok(r, `no row ${scenario}/${library}/${metric ?? 'headline'} in ${rows.map((x) => `${x.scenario}/${x.headLibrary}/${x.metric}`).join(', ')}`);
+  const r = rows.find(
+    (x) => x.scenario === scenario && x.headLibrary === library && (metric ? x.metric === metric : x.headline),
+  );
+  assert.ok(
+    r,
+    `no row ${scenario}/${library}/${metric ?? 'headline'} in ${rows.map((x) => `${x.scenario}/${x.headLibrary}/${x.metric}`).join(', ')}`,
+  );
   return r;
 }
 
@@ -51,9 +56,15 @@ function singleRun(report: Report, patch: (r: Report) => void = () => {}): Repor
 }
 
 const cli = promisify(execFile);
-async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await cli(process.execPath, [join(root, 'dist/runner/cli.js'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    const { stdout, stderr } = await cli(process.execPath, [join(root, 'dist/runner/cli.js'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout: string; stderr: string };
@@ -62,7 +73,9 @@ async function runCli(args: string[], env: Record<string, string> = {}): Promise
 }
 
 test('every compare fixture is a valid Report', () => {
-  const names = readdirSync(join(root, 'test/fixtures')).filter((f) => /^compare-.*\.json$/.test(f) && !f.includes('.schema.'));
+  const names = readdirSync(join(root, 'test/fixtures')).filter(
+    (f) => /^compare-.*\.json$/.test(f) && !f.includes('.schema.'),
+  );
   assert.ok(names.length >= 4, names.join(', '));
   for (const f of names) {
     const parsed = Report.safeParse(JSON.parse(readFileSync(join(root, 'test/fixtures', f), 'utf8')));
@@ -75,7 +88,8 @@ test('a report compared with itself is the same everywhere, exit 0', () => {
   const c = compareReports(base, base);
   assert.equal(c.rows.length, 6);
   for (const r of c.rows) {
-    if (r.verdict === 'n/a') assert.match(r.note ?? '', /base errored/, 'only the case that errored on the base is n/a');
+    if (r.verdict === 'n/a')
+      assert.match(r.note ?? '', /base errored/, 'only the case that errored on the base is n/a');
     else assert.deepEqual([r.scenario, r.headLibrary, r.verdict, r.change], [r.scenario, r.headLibrary, 'same', 0]);
   }
   assert.equal(c.rows.filter((r) => r.verdict === 'same').length, 5);
@@ -97,7 +111,10 @@ test('a 30 % slower head is worse (exit 1); a 30 % lower latency is better', () 
   for (const lib of ['uwebsockets', 'sockjs']) assert.equal(row(c.rows, 'latency', lib).verdict, 'same');
   assert.equal(gateExitCode(c), 1);
   // A threshold above the change silences it: both bars must be passed.
-  assert.equal(row(compareReports(load('base'), load('head-slower'), { threshold: 0.35 }).rows, 'throughput', 'ws').verdict, 'same');
+  assert.equal(
+    row(compareReports(load('base'), load('head-slower'), { threshold: 0.35 }).rows, 'throughput', 'ws').verdict,
+    'same',
+  );
 });
 
 test('a difference inside the measured noise is the same', () => {
@@ -114,7 +131,11 @@ test('without per-run data the noise comes from the summaries: same verdicts', (
   for (const head of ['head-slower', 'head-noisy']) {
     const full = compareReports(load('base'), load(head));
     const stripped = compareReports(strip(load('base')), strip(load(head)));
-    assert.deepEqual(stripped.rows.map((r) => r.verdict), full.rows.map((r) => r.verdict), head);
+    assert.deepEqual(
+      stripped.rows.map((r) => r.verdict),
+      full.rows.map((r) => r.verdict),
+      head,
+    );
     assert.ok(stripped.rows.every((r) => r.noise === null || r.noise.kind === 'unpaired'));
   }
 });
@@ -122,7 +143,9 @@ test('without per-run data the noise comes from the summaries: same verdicts', (
 test('one run per side: noise unknown, bar = threshold + assumed noise, labelled', () => {
   const base = singleRun(load('base'));
   const tenPctSlower = singleRun(load('base'), (r) => {
-    for (const run of r.runs) if (run.status === 'completed' && run.scenario === 'throughput' && run.library === 'ws') run.stats.metrics.msgsPerSec *= 0.9;
+    for (const run of r.runs)
+      if (run.status === 'completed' && run.scenario === 'throughput' && run.library === 'ws')
+        run.stats.metrics.msgsPerSec *= 0.9;
   });
   const r = row(compareReports(base, tenPctSlower).rows, 'throughput', 'ws');
   assert.equal(r.noise?.kind, 'unknown');
@@ -138,47 +161,120 @@ test('one run per side: noise unknown, bar = threshold + assumed noise, labelled
 function evidence(baseRuns: number[], headRuns: number[], o: Partial<Evidence> = {}): Evidence {
   const mm = (v: number[]) => ({ min: Math.min(...v), max: Math.max(...v), runs: v.length });
   const med = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
-  return { base: med(baseRuns), head: med(headRuns), better: 'higher', baseRuns, headRuns, rounds: null, summary: { base: mm(baseRuns), head: mm(headRuns) }, floor: null, effect: { value: 0.05, why: 'the 5 % threshold' }, ...o };
+  return {
+    base: med(baseRuns),
+    head: med(headRuns),
+    better: 'higher',
+    baseRuns,
+    headRuns,
+    rounds: null,
+    summary: { base: mm(baseRuns), head: mm(headRuns) },
+    floor: null,
+    effect: { value: 0.05, why: 'the 5 % threshold' },
+    ...o,
+  };
 }
 
 test('decide: each rule in order, and the rule that decided is named', () => {
   const d = (b: number[], h: number[], o?: Partial<Evidence>) => decide(evidence(b, h, o));
-  assert.deepEqual([d([100, 101, 99], [95.5, 96, 95]).verdict, d([100, 101, 99], [95.5, 96, 95]).rule], ['same', 'min-effect'], '-4 % is within 5 %');
-  assert.deepEqual([d([100, 120, 90], [80, 110, 85]).verdict, d([100, 120, 90], [80, 110, 85]).rule], ['same', 'noise'], '-15 % within a 30 % spread');
+  assert.deepEqual(
+    [d([100, 101, 99], [95.5, 96, 95]).verdict, d([100, 101, 99], [95.5, 96, 95]).rule],
+    ['same', 'min-effect'],
+    '-4 % is within 5 %',
+  );
+  assert.deepEqual(
+    [d([100, 120, 90], [80, 110, 85]).verdict, d([100, 120, 90], [80, 110, 85]).rule],
+    ['same', 'noise'],
+    '-15 % within a 30 % spread',
+  );
   const drift = d([100, 101, 99], [88, 89, 87]);
-  assert.deepEqual([drift.verdict, drift.rule], ['same', 'noise'], '-12 %: within 5 % plus 10 % assumed drift between two sessions');
+  assert.deepEqual(
+    [drift.verdict, drift.rule],
+    ['same', 'noise'],
+    '-12 %: within 5 % plus 10 % assumed drift between two sessions',
+  );
   assert.match(drift.why, /assumed 10\.0 % drift between two sessions/);
   const overlap = d([80, 100, 100], [50, 50, 80]);
   assert.deepEqual([overlap.verdict, overlap.rule], ['same', 'separation'], 'beyond the spread, but the runs overlap');
   const worse = d([100, 102, 99], [80, 82, 79]);
   assert.deepEqual([worse.verdict, worse.rule], ['worse', 'separation']);
   assert.match(worse.why, /every head run beyond every base run \(one-sided p = 0\.050\)/);
-  assert.equal(d([100, 102, 99], [80, 82, 79], { better: 'lower' }).verdict, 'better', 'lower is better: down is better');
+  assert.equal(
+    d([100, 102, 99], [80, 82, 79], { better: 'lower' }).verdict,
+    'better',
+    'lower is better: down is better',
+  );
   const floor = d([0.5, 0.51, 0.49], [0.7, 0.69, 0.71], { floor: { value: 0.5, why: '0.5 KiB per connection' } });
   assert.deepEqual([floor.verdict, floor.rule], ['same', 'floor'], '+40 % but 0.2 KiB: within the floor');
   const one = d([100], [80]);
-  assert.deepEqual([one.verdict, one.rule, one.noise?.kind], ['worse', 'assumed-noise', 'unknown'], '-20 % beyond 5 % + 10 % assumed');
+  assert.deepEqual(
+    [one.verdict, one.rule, one.noise?.kind],
+    ['worse', 'assumed-noise', 'unknown'],
+    '-20 % beyond 5 % + 10 % assumed',
+  );
   assert.equal(d([100], [88]).verdict, 'same', '-12 % within 5 % + 10 % assumed');
 });
 
 test('decide: rounds benched in turns must all agree beyond the bar', () => {
-  const rounds = (pairs: Array<[number, number]>) => decide(evidence(pairs.map((p) => p[0]), pairs.map((p) => p[1]), { rounds: pairs }));
+  const rounds = (pairs: Array<[number, number]>) =>
+    decide(
+      evidence(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+        { rounds: pairs },
+      ),
+    );
   // The runs drift ±20 % between rounds, each round -10 %: pairing sees it, unpaired would not.
-  const drift = rounds([[100, 90], [120, 108], [80, 72]]);
+  const drift = rounds([
+    [100, 90],
+    [120, 108],
+    [80, 72],
+  ]);
   assert.deepEqual([drift.verdict, drift.rule, drift.noise?.kind], ['worse', 'rounds', 'paired']);
   assert.ok(Math.abs(drift.change! + 0.1) < 1e-9);
-  const split = rounds([[100, 88], [100, 101], [100, 87]]);
+  const split = rounds([
+    [100, 88],
+    [100, 101],
+    [100, 87],
+  ]);
   assert.deepEqual([split.verdict, split.rule], ['same', 'noise'], 'one round disagrees: its spread covers the change');
-  const weak = rounds([[100, 90], [100, 96], [100, 89]]);
+  const weak = rounds([
+    [100, 90],
+    [100, 96],
+    [100, 89],
+  ]);
   assert.deepEqual([weak.verdict, weak.rule], ['same', 'rounds'], 'one round moved less than the 5 % bar');
   assert.match(weak.why, /not every round moved beyond 5\.0 %/);
   // Same-code (A/A) changes between adjacent runs of one side bound every round.
-  const steady: Array<[number, number]> = [[100, 85], [100, 86], [100, 84]];
-  const withAa = (aa: number[]) => decide(evidence(steady.map((p) => p[0]), steady.map((p) => p[1]), { rounds: steady, sameCode: aa }));
-  assert.deepEqual([withAa([0.02, -0.03]).verdict, withAa([0.02, -0.03]).rule], ['worse', 'rounds'], 'A/A noise of 3 %: -15 % is called');
-  assert.deepEqual([withAa([0.2, -0.03]).verdict, withAa([0.2, -0.03]).rule], ['same', 'noise'], 'identical code moved 20 %: -15 % is not');
+  const steady: Array<[number, number]> = [
+    [100, 85],
+    [100, 86],
+    [100, 84],
+  ];
+  const withAa = (aa: number[]) =>
+    decide(
+      evidence(
+        steady.map((p) => p[0]),
+        steady.map((p) => p[1]),
+        { rounds: steady, sameCode: aa },
+      ),
+    );
+  assert.deepEqual(
+    [withAa([0.02, -0.03]).verdict, withAa([0.02, -0.03]).rule],
+    ['worse', 'rounds'],
+    'A/A noise of 3 %: -15 % is called',
+  );
+  assert.deepEqual(
+    [withAa([0.2, -0.03]).verdict, withAa([0.2, -0.03]).rule],
+    ['same', 'noise'],
+    'identical code moved 20 %: -15 % is not',
+  );
   assert.equal(withAa([0.2, -0.03]).noise?.value, 0.2);
-  assert.match(withAa([0.02, -0.03]).why, /chance of 2\.5 % \(over 0\.5 %: bench more rounds\)/, 'three rounds cannot promise 1 in 100');
+  assert.match(
+    withAa([0.02, -0.03]).why,
+    /chance of 2\.5 % \(over 0\.5 %: bench more rounds\)/,
+    'three rounds cannot promise 1 in 100',
+  );
 });
 
 test('decide: with five rounds, a rank test of the rounds against the A/A changes keeps identical code under 1 %', () => {
@@ -189,10 +285,20 @@ test('decide: with five rounds, a rank test of the rounds against the A/A change
   const five = roundsAgainstAa([-0.243, -0.149, -0.384, -0.121, -0.209], [0.086, 0.003, 0.246, 0.14]);
   assert.equal(five.w, 30);
   assert.ok(Math.abs(five.p - 18 / 126) < 1e-12 && five.bound <= 0.01, `p ${five.p}, bound ${five.bound}`);
-  assert.equal(roundsAgainstAa([-0.1, -0.1], [0.1]).w, 3, 'a tie ranks the A/A change above the rounds (ranks 1 and 2, not 2 and 3)');
+  assert.equal(
+    roundsAgainstAa([-0.1, -0.1], [0.1]).w,
+    3,
+    'a tie ranks the A/A change above the rounds (ranks 1 and 2, not 2 and 3)',
+  );
   const run = (ratios: number[], aa: number[]) => {
     const pairs = ratios.map((r): [number, number] => [100, 100 * (1 + r)]);
-    return decide(evidence(pairs.map((p) => p[0]), pairs.map((p) => p[1]), { rounds: pairs, sameCode: aa }));
+    return decide(
+      evidence(
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
+        { rounds: pairs, sameCode: aa },
+      ),
+    );
   };
   // Rank sum 30 gives 0.89 %: under the goal, but not under the half of it the rank test must
   // meet (its rounds and A/A changes share runs, which the bound does not count).
@@ -215,8 +321,16 @@ test('floors and minimum effects come from what is measured', () => {
   const report = load('base');
   const c = { id: 'n1000', label: '1000 connections', params: { connections: 1000 } };
   const m = (key: string, unit: string) => ({ key, label: key, unit, better: 'lower' as const });
-  assert.equal(absoluteFloor(m('kibPerConnRss', 'KiB'), c, report)?.value, 0.512, 'two 256 KiB heap pages over 1000 connections');
-  assert.equal(absoluteFloor(m('serverCpuPct', '%'), c, { ...report, options: { ...report.options, durationMs: 1000 } })?.value, 2, 'two 10 ms ticks in 1 s');
+  assert.equal(
+    absoluteFloor(m('kibPerConnRss', 'KiB'), c, report)?.value,
+    0.512,
+    'two 256 KiB heap pages over 1000 connections',
+  );
+  assert.equal(
+    absoluteFloor(m('serverCpuPct', '%'), c, { ...report, options: { ...report.options, durationMs: 1000 } })?.value,
+    2,
+    'two 10 ms ticks in 1 s',
+  );
   assert.equal(absoluteFloor(m('deliveredPct', '%'), c, report), null, 'a share of messages is counted exactly');
   assert.equal(absoluteFloor(m('msgsPerSec', 'msg/s'), c, report), null);
   assert.equal(minEffect(m('p99Us', 'µs'), 0.05).value, 0.25);
@@ -239,13 +353,21 @@ test('within one report: two copies of a library compared pair by pair', () => {
   assert.equal(row(c.rows, 'throughput', 'ws@next', 'mbPerSec').verdict, 'worse');
   assert.equal(row(c.rows, 'latency', 'ws@next').verdict, 'same', '+1 % is under the threshold');
   assert.equal(gateExitCode(c), 1);
-  assert.throws(() => compareWithin(report, 'ws', 'ws@nope'), (e: Error) => e instanceof UsageError && /--head ws@nope is not in the report/.test(e.message));
+  assert.throws(
+    () => compareWithin(report, 'ws', 'ws@nope'),
+    (e: Error) => e instanceof UsageError && /--head ws@nope is not in the report/.test(e.message),
+  );
 });
 
 test('a head that errored where the base ran is a run error (exit 2)', () => {
   const head = structuredClone(load('head-slower'));
   const s = head.summaries.find((x) => x.scenario === 'latency' && x.library === 'uwebsockets')!;
-  Object.assign(s, { status: 'errored', runsCompleted: 0, metrics: {}, errors: ['run 1: the server exited with code 1 [ESERVER_EXIT]'] });
+  Object.assign(s, {
+    status: 'errored',
+    runsCompleted: 0,
+    metrics: {},
+    errors: ['run 1: the server exited with code 1 [ESERVER_EXIT]'],
+  });
   const c = compareReports(load('base'), Report.parse(head));
   const r = row(c.rows, 'latency', 'uwebsockets');
   assert.deepEqual([r.verdict, r.headFailed], ['n/a', true]);
@@ -262,7 +384,10 @@ test('Markdown: verdict first, regressions on top, table cells escaped', () => {
   const firstRow = lines.findIndex((l) => l.startsWith('| throughput') || l.startsWith('| latency'));
   assert.match(lines[firstRow], /\| ws \|.*🔴 worse/);
   assert.ok(md.includes('a\\|b &lt;i&gt;'), 'pipes and tags in labels are escaped');
-  assert.ok(lines.filter((l) => l.startsWith('| ')).every((l) => l.split(/(?<!\\)\|/).length === 11), 'every row has 9 cells');
+  assert.ok(
+    lines.filter((l) => l.startsWith('| ')).every((l) => l.split(/(?<!\\)\|/).length === 11),
+    'every row has 9 cells',
+  );
 });
 
 test('parseThreshold reads percentages', () => {
@@ -281,13 +406,25 @@ test('CLI: exit codes 0, 1, 2; Markdown appended to $GITHUB_STEP_SUMMARY and wri
   assert.equal(same.code, 0, same.stderr);
   assert.match(same.stdout, /no regression/);
   const md = join(dir, 'comment.md');
-  const worse = await runCli(['compare', fixturePath('base'), fixturePath('head-slower'), '--threshold', '5', '--markdown', md], { GITHUB_STEP_SUMMARY: summary });
+  const worse = await runCli(
+    ['compare', fixturePath('base'), fixturePath('head-slower'), '--threshold', '5', '--markdown', md],
+    { GITHUB_STEP_SUMMARY: summary },
+  );
   assert.equal(worse.code, 1, worse.stderr);
   const appended = readFileSync(summary, 'utf8');
   assert.ok(appended.startsWith('# earlier step\n'), 'the summary file is appended to, not replaced');
   assert.equal(appended.split('## wsbench: base vs head').length, 3);
   assert.match(readFileSync(md, 'utf8'), /🔴 worse/);
-  const within = await runCli(['compare', '--within', fixturePath('within'), '--base', 'ws', '--head', 'ws@next', '--json']);
+  const within = await runCli([
+    'compare',
+    '--within',
+    fixturePath('within'),
+    '--base',
+    'ws',
+    '--head',
+    'ws@next',
+    '--json',
+  ]);
   assert.equal(within.code, 1, within.stderr);
   assert.equal((JSON.parse(within.stdout) as { mode: string }).mode, 'within');
   for (const bad of [

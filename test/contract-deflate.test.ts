@@ -42,7 +42,13 @@ async function start(lib: string): Promise<ServerHandle> {
 }
 
 async function client(server: ServerHandle, codec: WireCodec, channel: Channel) {
-  const conn = await RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel, deflate: DEFAULT_OFFER });
+  const conn = await RawConnection.open({
+    host: '127.0.0.1',
+    port: server.port,
+    codec,
+    channel,
+    deflate: DEFAULT_OFFER,
+  });
   const queue: Buffer[] = [];
   const waiters: Array<(b: Buffer) => void> = [];
   conn.onData = (buf, s, e) => {
@@ -64,7 +70,9 @@ async function client(server: ServerHandle, codec: WireCodec, channel: Channel) 
   return { conn, next };
 }
 
-const SUPPORTED = Object.keys(ADAPTERS).filter((lib) => !findAdapter(lib, true)?.testOnly && compressionUnsupported(lib) === null);
+const SUPPORTED = Object.keys(ADAPTERS).filter(
+  (lib) => !findAdapter(lib, true)?.testOnly && compressionUnsupported(lib) === null,
+);
 
 test('compression is supported by ws, socket.io, uWebSockets.js and fastify-websocket; the others say why not', () => {
   assert.deepEqual([...SUPPORTED].sort(), ['fastify-websocket', 'socket.io', 'uwebsockets', 'ws']);
@@ -77,7 +85,11 @@ for (const lib of SUPPORTED) {
     const server = await start(lib);
     const codec = await codecOf(lib);
     try {
-      assert.match(JSON.stringify(server.settings), /SHARED_COMPRESSOR|threshold 0/, `${lib}: the settings name the compression applied`);
+      assert.match(
+        JSON.stringify(server.settings),
+        /SHARED_COMPRESSOR|threshold 0/,
+        `${lib}: the settings name the compression applied`,
+      );
       const c = await client(server, codec, 'echo');
       assert.ok(c.conn.deflate, `${lib} negotiated permessage-deflate`);
       // Every non-empty answer is compressed (uWS sends an empty message uncompressed: allowed).
@@ -114,7 +126,10 @@ for (const lib of SUPPORTED) {
             const got = await c.next();
             compressed(1024, 'template', before);
             assert.equal(readSeq(got), seq);
-            assert.ok(got.subarray(SEQ_BYTES).equals(payload.subarray(SEQ_BYTES)), `${lib} template ${asBinary ? 'binary' : 'text'}`);
+            assert.ok(
+              got.subarray(SEQ_BYTES).equals(payload.subarray(SEQ_BYTES)),
+              `${lib} template ${asBinary ? 'binary' : 'text'}`,
+            );
           }
         }
       });

@@ -60,14 +60,17 @@ for (const lib of LIBRARY_NAMES) {
           assert.ok(got.equals(sent), `${lib} TLS text ${size} B: content`);
         }
       });
-      await t.test(codec.binary ? 'binary echo is byte-exact, every byte value' : 'binary: this library carries text only', async (tt) => {
-        if (!codec.binary) return void tt.diagnostic(`${lib} carries text messages only`);
-        for (const size of SIZES) {
-          const sent = binary(size);
-          c.conn.sendPayload(sent, true);
-          assert.ok((await c.next()).equals(sent), `${lib} TLS binary ${size} B`);
-        }
-      });
+      await t.test(
+        codec.binary ? 'binary echo is byte-exact, every byte value' : 'binary: this library carries text only',
+        async (tt) => {
+          if (!codec.binary) return void tt.diagnostic(`${lib} carries text messages only`);
+          for (const size of SIZES) {
+            const sent = binary(size);
+            c.conn.sendPayload(sent, true);
+            assert.ok((await c.next()).equals(sent), `${lib} TLS binary ${size} B`);
+          }
+        },
+      );
       await t.test('one broadcast reaches the 3 other members, not the sender', async () => {
         await checkBroadcast(lib, () => client(server, codec, 'broadcast', trust), text(64));
       });

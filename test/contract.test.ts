@@ -49,18 +49,21 @@ for (const lib of LIBRARY_NAMES) {
           assert.ok(got.equals(sent), `${lib} text ${size} B: content`);
         }
       });
-      await t.test(codec.binary ? 'binary echo is byte-exact, every byte value' : 'binary: this library carries text only', async (tt) => {
-        if (!codec.binary) {
-          tt.diagnostic(`${lib} carries text messages only; binary echo is not applicable`);
-          return;
-        }
-        for (const size of SIZES) {
-          const sent = binaryPayload(size);
-          c.conn.sendPayload(sent, true);
-          const got = await c.next();
-          assert.ok(got.equals(sent), `${lib} binary ${size} B`);
-        }
-      });
+      await t.test(
+        codec.binary ? 'binary echo is byte-exact, every byte value' : 'binary: this library carries text only',
+        async (tt) => {
+          if (!codec.binary) {
+            tt.diagnostic(`${lib} carries text messages only; binary echo is not applicable`);
+            return;
+          }
+          for (const size of SIZES) {
+            const sent = binaryPayload(size);
+            c.conn.sendPayload(sent, true);
+            const got = await c.next();
+            assert.ok(got.equals(sent), `${lib} binary ${size} B`);
+          }
+        },
+      );
       await t.test('one broadcast reaches the 3 other members, not the sender', async () => {
         await checkBroadcast(lib, () => client(server, codec, 'broadcast'), payload(64, 3));
       });

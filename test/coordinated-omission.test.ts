@@ -17,8 +17,11 @@ const CLI = fileURLToPath(new URL('../runner/cli.js', import.meta.url));
 
 function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'bench', ...args], { env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [CLI, 'bench', ...args],
+      { env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' }, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -27,12 +30,28 @@ test('rate (open loop) sees a stalling server that latency (closed loop) hides',
   const out = mkdtempSync(path.join(os.tmpdir(), 'wsbench-co-'));
   try {
     const r = await bench([
-      '--lib', 'test-stall', '--scenario', 'latency,rate', '--connections', '1', '--rates', '1000',
-      '--duration', '3', '--warmup', '0.5', '--runs', '1', '--out', out, '--json',
+      '--lib',
+      'test-stall',
+      '--scenario',
+      'latency,rate',
+      '--connections',
+      '1',
+      '--rates',
+      '1000',
+      '--duration',
+      '3',
+      '--warmup',
+      '0.5',
+      '--runs',
+      '1',
+      '--out',
+      out,
+      '--json',
     ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    const get = (scenario: string) => report.summaries.find((s) => s.scenario === scenario && s.library === 'test-stall');
+    const get = (scenario: string) =>
+      report.summaries.find((s) => s.scenario === scenario && s.library === 'test-stall');
     const closed = get('latency');
     const open = get('rate');
     assert.equal(closed?.status, 'completed');

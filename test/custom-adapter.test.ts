@@ -27,28 +27,39 @@ function copyExample(): string {
   return dir;
 }
 
-test('the example chat adapter, from a folder outside the project: completed rows, its settings in the report', { timeout: 120_000 }, async () => {
-  const dir = copyExample();
-  assert.ok(path.relative(ROOT, dir).startsWith('..'), `${dir} must lie outside ${ROOT}`);
-  const out = tempDir('wsbench-chat-out-');
-  const r = await runBench(['bench', '--lib', dir, '--scenario', 'latency,throughput', '--quick', ...LOCKED_SHORT, '--out', out], { timeoutMs: 100_000 });
-  assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
-  const report = readReport(runFolder(out));
-  const runs = report.runs.filter((x) => x.library === 'chat-adapter');
-  // --quick: latency, throughput at 1 KiB, and throughput's production case (TLS, compression),
-  // which runs only for built-in adapters unless --tls / --compression asks for it.
-  assert.equal(runs.length, 3, JSON.stringify(report.runs));
-  assert.deepEqual(runs.map((x) => x.status), ['completed', 'completed', 'skipped'], JSON.stringify(runs));
-  assert.match(String((runs[2] as { reason?: string }).reason), /only for built-in adapters/);
-  const lib = (report.libraries as Lib[]).find((l) => l.name === 'chat-adapter');
-  assert.ok(lib, 'the adapter is listed among the libraries');
-  assert.equal(lib.version, '1.0.0', 'the version comes from its package.json');
-  assert.equal(lib.settings.framework, 'ws on node:http');
-  assert.equal(lib.settings.perMessageDeflate, false);
-  assert.equal(lib.facts.adapterPath, dir);
-  assert.equal(lib.facts.codec, path.join(dir, 'codec.js'), 'its own codec drove the load generator');
-  assert.match(r.stdout, /chat-adapter\s+ok/);
-});
+test(
+  'the example chat adapter, from a folder outside the project: completed rows, its settings in the report',
+  { timeout: 120_000 },
+  async () => {
+    const dir = copyExample();
+    assert.ok(path.relative(ROOT, dir).startsWith('..'), `${dir} must lie outside ${ROOT}`);
+    const out = tempDir('wsbench-chat-out-');
+    const r = await runBench(
+      ['bench', '--lib', dir, '--scenario', 'latency,throughput', '--quick', ...LOCKED_SHORT, '--out', out],
+      { timeoutMs: 100_000 },
+    );
+    assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
+    const report = readReport(runFolder(out));
+    const runs = report.runs.filter((x) => x.library === 'chat-adapter');
+    // --quick: latency, throughput at 1 KiB, and throughput's production case (TLS, compression),
+    // which runs only for built-in adapters unless --tls / --compression asks for it.
+    assert.equal(runs.length, 3, JSON.stringify(report.runs));
+    assert.deepEqual(
+      runs.map((x) => x.status),
+      ['completed', 'completed', 'skipped'],
+      JSON.stringify(runs),
+    );
+    assert.match(String((runs[2] as { reason?: string }).reason), /only for built-in adapters/);
+    const lib = (report.libraries as Lib[]).find((l) => l.name === 'chat-adapter');
+    assert.ok(lib, 'the adapter is listed among the libraries');
+    assert.equal(lib.version, '1.0.0', 'the version comes from its package.json');
+    assert.equal(lib.settings.framework, 'ws on node:http');
+    assert.equal(lib.settings.perMessageDeflate, false);
+    assert.equal(lib.facts.adapterPath, dir);
+    assert.equal(lib.facts.codec, path.join(dir, 'codec.js'), 'its own codec drove the load generator');
+    assert.match(r.stdout, /chat-adapter\s+ok/);
+  },
+);
 
 async function assertOneLine(args: string[], says: RegExp): Promise<void> {
   const parent = tempDir('wsbench-badlib-');
@@ -72,41 +83,81 @@ test('--lib paths that are not adapters: one line naming what is missing, exit 2
   };
   await assertOneLine(['--lib', path.join(dir, 'missing')], /no such file or folder/);
   await assertOneLine(['--lib', write('none.mjs', 'export const server = {};\n')], /does not export 'adapter'/);
-  await assertOneLine(['--lib', write('nostart.mjs', 'export const adapter = { settings: {} };\n')], /has no start\(\{ host, port \}\) function/);
-  await assertOneLine(['--lib', write('nosettings.mjs', 'export const adapter = { start() {} };\n')], /has no settings object/);
-  await assertOneLine(['--lib', write('throws.mjs', "throw new Error('boom at load');\n")], /could not be loaded: boom at load/);
+  await assertOneLine(
+    ['--lib', write('nostart.mjs', 'export const adapter = { settings: {} };\n')],
+    /has no start\(\{ host, port \}\) function/,
+  );
+  await assertOneLine(
+    ['--lib', write('nosettings.mjs', 'export const adapter = { start() {} };\n')],
+    /has no settings object/,
+  );
+  await assertOneLine(
+    ['--lib', write('throws.mjs', "throw new Error('boom at load');\n")],
+    /could not be loaded: boom at load/,
+  );
   // A module that never finishes its own work must not hold the check (it exits after checking).
-  const hangs = write('keeps-running.mjs', 'setInterval(() => {}, 1000);\nexport const adapter = { settings: {}, start() {} };\nexport const codec = 42;\n');
+  const hangs = write(
+    'keeps-running.mjs',
+    'setInterval(() => {}, 1000);\nexport const adapter = { settings: {}, start() {} };\nexport const codec = 42;\n',
+  );
   await assertOneLine(['--lib', hangs], /'codec'/);
   const folder = path.join(dir, 'empty-folder');
   fs.mkdirSync(folder);
   await assertOneLine(['--lib', folder], /has no server\.js/);
 });
 
-test('the package exports the contract: the example type-checks against wsbench\u2019s ServerAdapter and WireCodec', { timeout: 60_000 }, async () => {
-  const { execFileSync } = await import('node:child_process');
-  const dir = path.join(tempDir('wsbench-types-'), 'chat-adapter');
-  fs.cpSync(EXAMPLE, dir, { recursive: true });
-  // As after `npm install ws` and `npm install --save-dev <this clone>` in the adapter's folder.
-  const modules = path.join(dir, 'node_modules');
-  fs.mkdirSync(modules);
-  fs.symlinkSync(ROOT, path.join(modules, 'wsbench'), 'dir');
-  for (const dep of ['ws', '@types']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep), 'dir');
-  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-  const args = [tsc, '--allowJs', '--checkJs', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node', 'server.js', 'codec.js'];
-  const check = (): string => {
-    try {
-      execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      return '';
-    } catch (e) {
-      return String((e as { stdout?: string }).stdout ?? e);
-    }
-  };
-  assert.equal(check(), '', 'the example matches the exported types');
-  // The check can fail: a codec whose `binary` is not a boolean does not match WireCodec.
-  fs.writeFileSync(path.join(dir, 'codec.js'), fs.readFileSync(path.join(dir, 'codec.js'), 'utf8').replace('binary: false,', "binary: 'no',"));
-  assert.match(check(), /codec\.js.*Type 'string' is not assignable to type 'boolean'/);
-  // `import 'wsbench'` from the adapter's folder resolves through the package's exports.
-  const keys = execFileSync(process.execPath, ['--input-type=module', '-e', "const m = await import('wsbench'); process.stdout.write(Object.keys(m).join())"], { cwd: dir, encoding: 'utf8' });
-  assert.equal(keys, 'FAIR_SETTINGS');
-});
+test(
+  'the package exports the contract: the example type-checks against wsbench\u2019s ServerAdapter and WireCodec',
+  { timeout: 60_000 },
+  async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = path.join(tempDir('wsbench-types-'), 'chat-adapter');
+    fs.cpSync(EXAMPLE, dir, { recursive: true });
+    // As after `npm install ws` and `npm install --save-dev <this clone>` in the adapter's folder.
+    const modules = path.join(dir, 'node_modules');
+    fs.mkdirSync(modules);
+    fs.symlinkSync(ROOT, path.join(modules, 'wsbench'), 'dir');
+    for (const dep of ['ws', '@types'])
+      fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep), 'dir');
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    const args = [
+      tsc,
+      '--allowJs',
+      '--checkJs',
+      '--noEmit',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      'server.js',
+      'codec.js',
+    ];
+    const check = (): string => {
+      try {
+        execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        return '';
+      } catch (e) {
+        return String((e as { stdout?: string }).stdout ?? e);
+      }
+    };
+    assert.equal(check(), '', 'the example matches the exported types');
+    // The check can fail: a codec whose `binary` is not a boolean does not match WireCodec.
+    fs.writeFileSync(
+      path.join(dir, 'codec.js'),
+      fs.readFileSync(path.join(dir, 'codec.js'), 'utf8').replace('binary: false,', "binary: 'no',"),
+    );
+    assert.match(check(), /codec\.js.*Type 'string' is not assignable to type 'boolean'/);
+    // `import 'wsbench'` from the adapter's folder resolves through the package's exports.
+    const keys = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('wsbench'); process.stdout.write(Object.keys(m).join())"],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    assert.equal(keys, 'FAIR_SETTINGS');
+  },
+);

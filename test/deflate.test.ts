@@ -11,7 +11,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { WebSocket, WebSocketServer, type PerMessageDeflateOptions } from 'ws';
 import { rawCodec } from '../adapters/_shared/raw-codec.js';
 import { RawConnection } from '../runner/loadgen/connection.js';
-import { acceptResponse, DEFAULT_OFFER, deflateMessage, type DeflateOffer, type DeflateParams } from '../runner/loadgen/deflate.js';
+import {
+  acceptResponse,
+  DEFAULT_OFFER,
+  deflateMessage,
+  type DeflateOffer,
+  type DeflateParams,
+} from '../runner/loadgen/deflate.js';
 import { runEcho } from '../runner/loadgen/echo.js';
 import { makePayload, readSeq, SEQ_BYTES } from '../runner/loadgen/frame.js';
 import { MessageTemplate } from '../runner/loadgen/template.js';
@@ -23,17 +29,22 @@ const codec = rawCodec(true);
 function jsonLike(size: number): Buffer {
   const unit = '{"user":"zoë","room":"lobby","text":"hello, world — ça va?","n":42},';
   const b = Buffer.alloc(size);
-  for (let at = 0; at < size; ) at += b.write(unit, at);
+  for (let at = 0; at < size;) at += b.write(unit, at);
   if (size >= SEQ_BYTES) b.fill(0x30, 0, SEQ_BYTES);
   return b;
 }
 
 type Fragmenter = (ws: WebSocket, data: Buffer, isBinary: boolean) => void;
 
-async function wsServer(perMessageDeflate: PerMessageDeflateOptions | false, reply?: Fragmenter): Promise<{ port: number; close(): Promise<void> }> {
+async function wsServer(
+  perMessageDeflate: PerMessageDeflateOptions | false,
+  reply?: Fragmenter,
+): Promise<{ port: number; close(): Promise<void> }> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate });
   wss.on('connection', (ws) => {
-    ws.on('message', (data: Buffer, isBinary) => (reply ? reply(ws, data, isBinary) : ws.send(data, { binary: isBinary })));
+    ws.on('message', (data: Buffer, isBinary) =>
+      reply ? reply(ws, data, isBinary) : ws.send(data, { binary: isBinary }),
+    );
   });
   await new Promise<void>((r) => wss.once('listening', r));
   const port = (wss.address() as net.AddressInfo).port;
@@ -49,7 +60,13 @@ async function wsServer(perMessageDeflate: PerMessageDeflateOptions | false, rep
 
 /** Our client, collecting what it receives (copied) and the wire bytes of each message. */
 async function ours(port: number, deflate?: DeflateOffer) {
-  const conn = await RawConnection.open({ host: '127.0.0.1', port, codec, channel: 'echo', ...(deflate ? { deflate } : {}) });
+  const conn = await RawConnection.open({
+    host: '127.0.0.1',
+    port,
+    codec,
+    channel: 'echo',
+    ...(deflate ? { deflate } : {}),
+  });
   const got: Array<{ data: Buffer; wire: number }> = [];
   const waiters: Array<() => void> = [];
   let seen = 0;
@@ -89,7 +106,8 @@ async function wsClientParams(port: number, offer: DeflateOffer): Promise<Deflat
     ws.once('open', resolve);
     ws.once('error', reject);
   });
-  const ext = (ws as unknown as { _extensions: Record<string, { params: Record<string, boolean | number> }> })._extensions['permessage-deflate'];
+  const ext = (ws as unknown as { _extensions: Record<string, { params: Record<string, boolean | number> }> })
+    ._extensions['permessage-deflate'];
   ws.terminate();
   assert.ok(ext, "ws's client negotiated permessage-deflate");
   const p = ext.params;
@@ -102,15 +120,60 @@ async function wsClientParams(port: number, offer: DeflateOffer): Promise<Deflat
   };
 }
 
-const MATRIX: Array<{ name: string; server: PerMessageDeflateOptions; offer: DeflateOffer; expect: Partial<DeflateParams> }> = [
-  { name: 'default offer', server: { threshold: 0 }, offer: DEFAULT_OFFER, expect: { serverNoContextTakeover: false, clientNoContextTakeover: true } },
-  { name: 'server_no_context_takeover asked for', server: { threshold: 0 }, offer: { ...DEFAULT_OFFER, serverNoContextTakeover: true }, expect: { serverNoContextTakeover: true } },
-  { name: 'server_no_context_takeover imposed by the server', server: { threshold: 0, serverNoContextTakeover: true }, offer: DEFAULT_OFFER, expect: { serverNoContextTakeover: true } },
-  { name: 'client_no_context_takeover imposed by the server', server: { threshold: 0, clientNoContextTakeover: true }, offer: { clientMaxWindowBits: true }, expect: { clientNoContextTakeover: true } },
-  { name: 'server_max_window_bits=10 asked for', server: { threshold: 0 }, offer: { ...DEFAULT_OFFER, serverMaxWindowBits: 10 }, expect: { serverMaxWindowBits: 10 } },
-  { name: 'server_max_window_bits=9 imposed by the server', server: { threshold: 0, serverMaxWindowBits: 9 }, offer: DEFAULT_OFFER, expect: { serverMaxWindowBits: 9 } },
-  { name: 'client_max_window_bits=9 imposed by the server', server: { threshold: 0, clientMaxWindowBits: 9 }, offer: DEFAULT_OFFER, expect: { clientMaxWindowBits: 9 } },
-  { name: 'client_max_window_bits=8 offered', server: { threshold: 0 }, offer: { clientNoContextTakeover: true, clientMaxWindowBits: 8 }, expect: { clientMaxWindowBits: 8 } },
+const MATRIX: Array<{
+  name: string;
+  server: PerMessageDeflateOptions;
+  offer: DeflateOffer;
+  expect: Partial<DeflateParams>;
+}> = [
+  {
+    name: 'default offer',
+    server: { threshold: 0 },
+    offer: DEFAULT_OFFER,
+    expect: { serverNoContextTakeover: false, clientNoContextTakeover: true },
+  },
+  {
+    name: 'server_no_context_takeover asked for',
+    server: { threshold: 0 },
+    offer: { ...DEFAULT_OFFER, serverNoContextTakeover: true },
+    expect: { serverNoContextTakeover: true },
+  },
+  {
+    name: 'server_no_context_takeover imposed by the server',
+    server: { threshold: 0, serverNoContextTakeover: true },
+    offer: DEFAULT_OFFER,
+    expect: { serverNoContextTakeover: true },
+  },
+  {
+    name: 'client_no_context_takeover imposed by the server',
+    server: { threshold: 0, clientNoContextTakeover: true },
+    offer: { clientMaxWindowBits: true },
+    expect: { clientNoContextTakeover: true },
+  },
+  {
+    name: 'server_max_window_bits=10 asked for',
+    server: { threshold: 0 },
+    offer: { ...DEFAULT_OFFER, serverMaxWindowBits: 10 },
+    expect: { serverMaxWindowBits: 10 },
+  },
+  {
+    name: 'server_max_window_bits=9 imposed by the server',
+    server: { threshold: 0, serverMaxWindowBits: 9 },
+    offer: DEFAULT_OFFER,
+    expect: { serverMaxWindowBits: 9 },
+  },
+  {
+    name: 'client_max_window_bits=9 imposed by the server',
+    server: { threshold: 0, clientMaxWindowBits: 9 },
+    offer: DEFAULT_OFFER,
+    expect: { clientMaxWindowBits: 9 },
+  },
+  {
+    name: 'client_max_window_bits=8 offered',
+    server: { threshold: 0 },
+    offer: { clientNoContextTakeover: true, clientMaxWindowBits: 8 },
+    expect: { clientMaxWindowBits: 8 },
+  },
 ];
 
 for (const row of MATRIX) {
@@ -119,7 +182,7 @@ for (const row of MATRIX) {
     try {
       const reference = await wsClientParams(server.port, row.offer);
       const c = await ours(server.port, row.offer);
-      assert.deepEqual(c.conn.deflate, reference, 'our client and ws\'s client negotiate the same parameters');
+      assert.deepEqual(c.conn.deflate, reference, "our client and ws's client negotiate the same parameters");
       for (const [k, v] of Object.entries(row.expect)) assert.equal(c.conn.deflate?.[k as keyof DeflateParams], v, k);
       // Compressed templates (the hot path), sequence numbers patched into the stored block.
       for (const size of [8, 200, 1024, 70_000]) {
@@ -144,7 +207,8 @@ for (const row of MATRIX) {
         assert.ok(got.data.equals(sent), `${sent.length} B echo`);
         wire.push(got.wire);
       }
-      if (c.conn.deflate!.serverNoContextTakeover) assert.ok(wire[2] >= wire[1] - 2, `no context takeover: ${wire[1]} B then ${wire[2]} B`);
+      if (c.conn.deflate!.serverNoContextTakeover)
+        assert.ok(wire[2] >= wire[1] - 2, `no context takeover: ${wire[1]} B then ${wire[2]} B`);
       else if (c.conn.deflate!.serverMaxWindowBits >= 11) {
         // The second identical 1 KiB message refers back into the first: only an inflater that
         // kept its window decodes it, and it costs a few bytes.
@@ -162,7 +226,8 @@ for (const row of MATRIX) {
 test('compressed messages split across frames are reassembled, inflated and verified', async () => {
   const server = await wsServer({ threshold: 0 }, (ws, data, isBinary) => {
     const cuts = [0, Math.floor(data.length / 3), Math.floor((2 * data.length) / 3), data.length];
-    for (let i = 0; i < 3; i++) ws.send(data.subarray(cuts[i], cuts[i + 1]), { binary: isBinary, fin: i === 2, compress: true });
+    for (let i = 0; i < 3; i++)
+      ws.send(data.subarray(cuts[i], cuts[i + 1]), { binary: isBinary, fin: i === 2, compress: true });
   });
   try {
     const c = await ours(server.port, DEFAULT_OFFER);
@@ -182,17 +247,35 @@ test('compressed messages split across frames are reassembled, inflated and veri
 test('a server that ignores the offer fails the connection and the run, with the reason', async () => {
   const server = await wsServer(false);
   try {
-    await assert.rejects(RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel: 'echo', deflate: DEFAULT_OFFER }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'EDEFLATE');
-      assert.match(e.message, /answered without it/);
-      return true;
-    });
-    const job = { kind: 'echo' as const, host: '127.0.0.1', port: server.port, codecModule: '', warmupMs: 100, durationMs: 200, connections: 2, inflight: 1, payloadBytes: 1024, binary: false, compression: true };
-    await assert.rejects(runEcho(job, codec, () => {}), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'EDEFLATE');
-      assert.match(e.message, /never measured as compressed/);
-      return true;
-    });
+    await assert.rejects(
+      RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel: 'echo', deflate: DEFAULT_OFFER }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'EDEFLATE');
+        assert.match(e.message, /answered without it/);
+        return true;
+      },
+    );
+    const job = {
+      kind: 'echo' as const,
+      host: '127.0.0.1',
+      port: server.port,
+      codecModule: '',
+      warmupMs: 100,
+      durationMs: 200,
+      connections: 2,
+      inflight: 1,
+      payloadBytes: 1024,
+      binary: false,
+      compression: true,
+    };
+    await assert.rejects(
+      runEcho(job, codec, () => {}),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'EDEFLATE');
+        assert.match(e.message, /never measured as compressed/);
+        return true;
+      },
+    );
   } finally {
     await server.close();
   }
@@ -201,14 +284,29 @@ test('a server that ignores the offer fails the connection and the run, with the
 test('an echo run with compression: distinct payloads verified, wire bytes counted, ratio below 0.5', async () => {
   const server = await wsServer({ threshold: 0 });
   try {
-    const job = { kind: 'echo' as const, host: '127.0.0.1', port: server.port, codecModule: '', warmupMs: 100, durationMs: 400, connections: 4, inflight: 4, payloadBytes: 1024, binary: false, compression: true };
+    const job = {
+      kind: 'echo' as const,
+      host: '127.0.0.1',
+      port: server.port,
+      codecModule: '',
+      warmupMs: 100,
+      durationMs: 400,
+      connections: 4,
+      inflight: 4,
+      payloadBytes: 1024,
+      binary: false,
+      compression: true,
+    };
     const r = await runEcho(job, codec, () => {});
     const { messages, measured, wireBytes, wireBytesOut } = r.counts;
     assert.ok(messages > 100 && measured >= messages, `${messages} messages`);
     const ratio = wireBytes / (measured * 1024);
     // Distinct JSON-like payloads (not one repeated): realistic, well above the 2 % of a repeat.
     assert.ok(ratio > 0.1 && ratio < 0.5, `server-to-client wire/payload ${ratio.toFixed(3)}`);
-    assert.ok(wireBytesOut / measured < 1024 * 0.6, `client-to-server ${(wireBytesOut / measured).toFixed(0)} B per message`);
+    assert.ok(
+      wireBytesOut / measured < 1024 * 0.6,
+      `client-to-server ${(wireBytesOut / measured).toFixed(0)} B per message`,
+    );
     assert.deepEqual(r.warnings, []);
     const plain = await runEcho({ ...job, compression: false }, codec, () => {});
     assert.ok(plain.counts.wireBytes / plain.counts.measured >= 1024, 'uncompressed: the payload plus a frame header');
@@ -225,8 +323,12 @@ async function fakeServer(extraHeaders: string, frame: Buffer): Promise<{ port: 
       head += d.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
-      const accept = createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
-      sock.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extraHeaders}\r\n`);
+      const accept = createHash('sha1')
+        .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
+        .digest('base64');
+      sock.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${extraHeaders}\r\n`,
+      );
       // Later, not with the upgrade: the client sets its handlers once the upgrade is done.
       setTimeout(() => sock.write(frame), 50);
       head = '';
@@ -234,7 +336,10 @@ async function fakeServer(extraHeaders: string, frame: Buffer): Promise<{ port: 
     sock.on('error', () => {});
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 test('RSV1 is refused unless negotiated, and an extension that was not offered fails the upgrade', async () => {
@@ -248,7 +353,10 @@ test('RSV1 is refused unless negotiated, and an extension that was not offered f
   }
   const s2 = await fakeServer('Sec-WebSocket-Extensions: permessage-deflate\r\n', Buffer.alloc(0));
   try {
-    await assert.rejects(RawConnection.open({ host: '127.0.0.1', port: s2.port, codec, channel: 'echo' }), /extensions that were not offered/);
+    await assert.rejects(
+      RawConnection.open({ host: '127.0.0.1', port: s2.port, codec, channel: 'echo' }),
+      /extensions that were not offered/,
+    );
   } finally {
     await s2.close();
   }
@@ -264,13 +372,25 @@ test('RSV1 is refused unless negotiated, and an extension that was not offered f
 });
 
 test('answers that RFC 7692 does not allow are refused with the parameter named', () => {
-  const ok = acceptResponse(DEFAULT_OFFER, 'permessage-deflate; client_max_window_bits="10"; server_no_context_takeover');
-  assert.deepEqual(ok, { serverNoContextTakeover: true, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 10 });
+  const ok = acceptResponse(
+    DEFAULT_OFFER,
+    'permessage-deflate; client_max_window_bits="10"; server_no_context_takeover',
+  );
+  assert.deepEqual(ok, {
+    serverNoContextTakeover: true,
+    clientNoContextTakeover: false,
+    serverMaxWindowBits: 15,
+    clientMaxWindowBits: 10,
+  });
   const refused: Array<[DeflateOffer, string, RegExp]> = [
     [DEFAULT_OFFER, '', /answered without it/],
     [DEFAULT_OFFER, 'x-webkit-deflate-frame', /"x-webkit-deflate-frame", which was not offered/],
     [DEFAULT_OFFER, 'permessage-deflate, permessage-deflate', /2 extensions/],
-    [{ clientNoContextTakeover: true }, 'permessage-deflate; client_max_window_bits=10', /client_max_window_bits, which was not offered/],
+    [
+      { clientNoContextTakeover: true },
+      'permessage-deflate; client_max_window_bits=10',
+      /client_max_window_bits, which was not offered/,
+    ],
     [DEFAULT_OFFER, 'permessage-deflate; client_max_window_bits=16', /must be 8\.\.15/],
     [DEFAULT_OFFER, 'permessage-deflate; server_max_window_bits', /must be 8\.\.15/],
     [{ serverMaxWindowBits: 10 }, 'permessage-deflate; server_max_window_bits=12', /above the 10 offered/],
@@ -284,11 +404,19 @@ test('answers that RFC 7692 does not allow are refused with the parameter named'
 
 test('a Socket.IO template compresses its prefix, keeps the sequence number raw and patchable', () => {
   const payload = makePayload(1024);
-  const params: DeflateParams = { serverNoContextTakeover: false, clientNoContextTakeover: true, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+  const params: DeflateParams = {
+    serverNoContextTakeover: false,
+    clientNoContextTakeover: true,
+    serverMaxWindowBits: 15,
+    clientMaxWindowBits: 15,
+  };
   for (const binary of [false, true]) {
     const plain = new MessageTemplate(socketIoCodec, 'echo', payload, binary);
     const t = new MessageTemplate(socketIoCodec, 'echo', payload, binary, params);
-    assert.ok(t.bytes.length < plain.bytes.length / 4, `${binary ? 'binary' : 'text'}: ${t.bytes.length} B vs ${plain.bytes.length} B`);
+    assert.ok(
+      t.bytes.length < plain.bytes.length / 4,
+      `${binary ? 'binary' : 'text'}: ${t.bytes.length} B vs ${plain.bytes.length} B`,
+    );
     assert.equal(t.bytes[0] & 0x40, 0x40, 'RSV1 on the first frame');
   }
 });

@@ -21,8 +21,10 @@ import { tempDir } from './helpers/tmp.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const mkdtempSync = tempDir;
 const fixtures = join(root, 'test/fixtures');
-const load = (name: string): Report => Report.parse(JSON.parse(readFileSync(join(fixtures, `compare-${name}.json`), 'utf8')));
-const schema = (name: string): z.ZodType => z.fromJSONSchema(JSON.parse(readFileSync(join(fixtures, `compare-${name}.schema.json`), 'utf8')));
+const load = (name: string): Report =>
+  Report.parse(JSON.parse(readFileSync(join(fixtures, `compare-${name}.json`), 'utf8')));
+const schema = (name: string): z.ZodType =>
+  z.fromJSONSchema(JSON.parse(readFileSync(join(fixtures, `compare-${name}.schema.json`), 'utf8')));
 
 /** The range parser of github-action-benchmark (src/extractRangeInfo.ts): `±` or `+-`, then a number. */
 const ACTION_RANGE = /(?<prefix>(\+-|±)\s*)(?<value>\d.+)/;
@@ -40,12 +42,19 @@ function checkGithub(text: string): GithubEntry[] {
   const parsed = schema('github-benchmark').safeParse(data);
   assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
   const entries = data as GithubEntry[];
-  assert.equal(new Set(entries.map((e) => e.name)).size, entries.length, 'names are unique: the action keys series by name');
+  assert.equal(
+    new Set(entries.map((e) => e.name)).size,
+    entries.length,
+    'names are unique: the action keys series by name',
+  );
   for (const e of entries) {
     assert.ok(Number.isFinite(e.value), `${e.name}: finite value`);
     if (e.range !== undefined) {
       const m = ACTION_RANGE.exec(e.range);
-      assert.ok(m && Number.isFinite(Number(m.groups!.value)), `${e.name}: range '${e.range}' must parse as the action parses it`);
+      assert.ok(
+        m && Number.isFinite(Number(m.groups!.value)),
+        `${e.name}: range '${e.range}' must parse as the action parses it`,
+      );
     }
   }
   return entries;
@@ -74,7 +83,10 @@ test('github-bigger: the higher-is-better headline and primary metrics, with ran
   assert.ok(ws);
   assert.deepEqual([ws.value, ws.unit, ws.range], [204000, 'msg/s', '± 4000.0']);
   assert.match(ws.extra ?? '', /median of 3 run\(s\), min 200000\.0, max 208000\.0/);
-  assert.ok(!entries.some((e) => e.name.includes('/sockjs/') && e.name.startsWith('throughput')), 'errored rows are not exported');
+  assert.ok(
+    !entries.some((e) => e.name.includes('/sockjs/') && e.name.startsWith('throughput')),
+    'errored rows are not exported',
+  );
 });
 
 test('github-smaller: lower-is-better primary metrics, µs spelled as the action knows it', () => {
@@ -84,13 +96,24 @@ test('github-smaller: lower-is-better primary metrics, µs spelled as the action
     ['sockjs', 'uwebsockets', 'ws'].flatMap((l) => [`latency/c1-p32/${l}/p50Us`, `latency/c1-p32/${l}/p99Us`]).sort(),
   );
   assert.ok(entries.every((e) => e.unit === 'us'));
-  const one = checkGithub(EXPORTERS['github-smaller']({ ...load('base'), summaries: load('base').summaries.map((s) => ({ ...s, runsCompleted: 1 })) }));
-  assert.ok(one.every((e) => e.range === undefined), 'no range from a single run');
+  const one = checkGithub(
+    EXPORTERS['github-smaller']({
+      ...load('base'),
+      summaries: load('base').summaries.map((s) => ({ ...s, runsCompleted: 1 })),
+    }),
+  );
+  assert.ok(
+    one.every((e) => e.range === undefined),
+    'no range from a single run',
+  );
 });
 
 test('bencher: BMF shape, slugs, lower <= value <= upper', () => {
   const text = EXPORTERS.bencher(load('base'));
-  const doc = JSON.parse(text) as Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>;
+  const doc = JSON.parse(text) as Record<
+    string,
+    Record<string, { value: number; lower_value?: number; upper_value?: number }>
+  >;
   const parsed = schema('bmf').safeParse(doc);
   assert.ok(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues.slice(0, 3)));
   assert.deepEqual(Object.keys(doc).sort(), [
@@ -101,13 +124,18 @@ test('bencher: BMF shape, slugs, lower <= value <= upper', () => {
     'throughput/p32/ws',
   ]);
   assert.deepEqual(Object.keys(doc['latency/c1-p32/ws']).sort(), ['msgs-per-sec', 'p50-us', 'p99-us']);
-  assert.deepEqual(doc['throughput/p32/ws']['msgs-per-sec'], { value: 204000, lower_value: 200000, upper_value: 208000 });
+  assert.deepEqual(doc['throughput/p32/ws']['msgs-per-sec'], {
+    value: 204000,
+    lower_value: 200000,
+    upper_value: 208000,
+  });
   for (const [name, measures] of Object.entries(doc)) {
     assert.ok(name.length <= 1024, 'benchmark names are at most 1024 characters');
     for (const [slug, m] of Object.entries(measures)) {
       assert.match(slug, /^[a-z0-9]+(-[a-z0-9]+)*$/);
       assert.ok(slug.length <= 64, 'measure slugs are at most 64 characters');
-      if (m.lower_value !== undefined) assert.ok(m.lower_value <= m.value && m.value <= m.upper_value!, `${name} ${slug}`);
+      if (m.lower_value !== undefined)
+        assert.ok(m.lower_value <= m.value && m.value <= m.upper_value!, `${name} ${slug}`);
     }
   }
   assert.equal(measureSlug('fanoutP999Us'), 'fanout-p999-us');
@@ -126,8 +154,14 @@ test('--export specs: format=file, errors name the valid formats', () => {
     { format: 'bencher', file: 'out/b.json' },
     { format: 'github-bigger', file: 'a=b.json' },
   ]);
-  assert.throws(() => parseExportSpecs(['csv=x']), (e: Error) => e instanceof UsageError && /choose from github-bigger, github-smaller, bencher/.test(e.message));
-  assert.throws(() => parseExportSpecs(['bencher']), (e: Error) => e instanceof UsageError && /bencher=<file>/.test(e.message));
+  assert.throws(
+    () => parseExportSpecs(['csv=x']),
+    (e: Error) => e instanceof UsageError && /choose from github-bigger, github-smaller, bencher/.test(e.message),
+  );
+  assert.throws(
+    () => parseExportSpecs(['bencher']),
+    (e: Error) => e instanceof UsageError && /bencher=<file>/.test(e.message),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'wsbench-export-'));
   const files = writeExports(load('base'), parseExportSpecs([`bencher=${join(dir, 'sub/bmf.json')}`]));
   assert.ok(existsSync(files[0]));
@@ -135,11 +169,22 @@ test('--export specs: format=file, errors name the valid formats', () => {
 
 test('CLI: compare --export writes the head report in each format', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wsbench-export-cli-'));
-  const args = [join(root, 'dist/runner/cli.js'), 'compare', join(fixtures, 'compare-base.json'), join(fixtures, 'compare-head-slower.json')];
+  const args = [
+    join(root, 'dist/runner/cli.js'),
+    'compare',
+    join(fixtures, 'compare-base.json'),
+    join(fixtures, 'compare-head-slower.json'),
+  ];
   for (const f of Object.keys(EXPORTERS)) args.push('--export', `${f}=${join(dir, `${f}.json`)}`);
-  await promisify(execFile)(process.execPath, args, { cwd: root }).catch((e: { code?: number }) => assert.equal(e.code, 1, 'a regression, not an error'));
+  await promisify(execFile)(process.execPath, args, { cwd: root }).catch((e: { code?: number }) =>
+    assert.equal(e.code, 1, 'a regression, not an error'),
+  );
   const bigger = checkGithub(readFileSync(join(dir, 'github-bigger.json'), 'utf8'));
-  assert.equal(bigger.find((e) => e.name === 'throughput/p32/ws/msgsPerSec')?.value, 142800, 'the head report is exported');
+  assert.equal(
+    bigger.find((e) => e.name === 'throughput/p32/ws/msgsPerSec')?.value,
+    142800,
+    'the head report is exported',
+  );
   checkGithub(readFileSync(join(dir, 'github-smaller.json'), 'utf8'));
   assert.ok(schema('bmf').safeParse(JSON.parse(readFileSync(join(dir, 'bencher.json'), 'utf8'))).success);
 });

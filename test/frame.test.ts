@@ -1,12 +1,23 @@
 /** The load generator's framing: built frames, sequence patching, and the incremental parser. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFrame, FrameParser, makePayload, readSeq, sameBytes, OP_BINARY, OP_PING, OP_TEXT, writeMaskedSeq } from '../runner/loadgen/frame.js';
+import {
+  buildFrame,
+  FrameParser,
+  makePayload,
+  readSeq,
+  sameBytes,
+  OP_BINARY,
+  OP_PING,
+  OP_TEXT,
+  writeMaskedSeq,
+} from '../runner/loadgen/frame.js';
 
 /** An unmasked server frame, as a server would send it. */
 function serverFrame(opcode: number, payload: Buffer, fin = true): Buffer {
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([0, len]) : len < 65536 ? Buffer.from([0, 126, len >> 8, len & 255]) : Buffer.alloc(10);
+  const head =
+    len < 126 ? Buffer.from([0, len]) : len < 65536 ? Buffer.from([0, 126, len >> 8, len & 255]) : Buffer.alloc(10);
   if (len >= 65536) {
     head[1] = 127;
     head.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
@@ -48,7 +59,14 @@ test('sameBytes compares small and large payloads at an offset', () => {
 });
 
 test('the parser reassembles messages split at every chunk boundary', () => {
-  const messages = [makePayload(0), makePayload(10), makePayload(125), makePayload(126), makePayload(65535), makePayload(70_000)];
+  const messages = [
+    makePayload(0),
+    makePayload(10),
+    makePayload(125),
+    makePayload(126),
+    makePayload(65535),
+    makePayload(70_000),
+  ];
   const stream = Buffer.concat([
     ...messages.map((m, i) => serverFrame(i % 2 ? OP_TEXT : OP_BINARY, m)),
     serverFrame(OP_PING, Buffer.from('hi')),
@@ -83,7 +101,11 @@ test('the parser reassembles messages split at every chunk boundary', () => {
 
 test('a masked server frame is a protocol error', () => {
   const errors: string[] = [];
-  const p = new FrameParser(() => {}, () => {}, (m) => errors.push(m));
+  const p = new FrameParser(
+    () => {},
+    () => {},
+    (m) => errors.push(m),
+  );
   p.feed(Buffer.from([0x82, 0x81, 1, 2, 3, 4, 5]));
   assert.deepEqual(errors, ['server sent a masked frame']);
 });

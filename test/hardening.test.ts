@@ -27,7 +27,10 @@ for (const lib of LIBRARY_NAMES) {
       for (const [what, bytes] of Object.entries(BAD)) {
         const p = new Probe('127.0.0.1', server.port);
         try {
-          assert.ok(await p.upgrade(upgradeRequest('127.0.0.1', server.port, codec.path('echo'))), `${lib}: no upgrade before '${what}'`);
+          assert.ok(
+            await p.upgrade(upgradeRequest('127.0.0.1', server.port, codec.path('echo'))),
+            `${lib}: no upgrade before '${what}'`,
+          );
           await codec.open(p);
           await p.send(bytes);
           await p.until(() => p.closedAt !== null, 1000);
@@ -56,7 +59,8 @@ for (const lib of LIBRARY_NAMES) {
 async function headersThenReset(port: number, path: string): Promise<void> {
   // About 15 KB: under Node's 16 KiB header limit, so the library itself answers it.
   const junk = Array.from({ length: 3000 }, () => 'x:1\r\n').join('');
-  const req = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${junk}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+  const req =
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${junk}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
     `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`;
   const s = net.connect(port, '127.0.0.1');
   s.on('error', () => {});
@@ -71,17 +75,25 @@ async function headersThenReset(port: number, path: string): Promise<void> {
 }
 
 for (const lib of LIBRARY_NAMES) {
-  test(`${lib}: a client that resets after a refused oversized handshake never crashes the server`, { timeout: 60_000 }, async () => {
-    const server = await start(lib);
-    const codec = await codecOf(lib);
-    try {
-      for (let i = 0; i < 3; i++) await headersThenReset(server.port, codec.path('echo'));
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(server.exit, null, `${lib} server died after a reset following thousands of headers: ${server.stderrTail()}`);
-      const c = await client(server, codec, 'echo');
-      await c.conn.close();
-    } finally {
-      await server.stop();
-    }
-  });
+  test(
+    `${lib}: a client that resets after a refused oversized handshake never crashes the server`,
+    { timeout: 60_000 },
+    async () => {
+      const server = await start(lib);
+      const codec = await codecOf(lib);
+      try {
+        for (let i = 0; i < 3; i++) await headersThenReset(server.port, codec.path('echo'));
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(
+          server.exit,
+          null,
+          `${lib} server died after a reset following thousands of headers: ${server.stderrTail()}`,
+        );
+        const c = await client(server, codec, 'echo');
+        await c.conn.close();
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 }

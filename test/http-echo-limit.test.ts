@@ -19,11 +19,20 @@ interface Answer {
 function post(port: number, total: number): Promise<Answer> {
   return new Promise((resolve) => {
     let bytes = 0;
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/http-echo', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? null, bytes }));
-      res.on('error', () => resolve({ status: res.statusCode ?? null, bytes }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/http-echo',
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      (res) => {
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? null, bytes }));
+        res.on('error', () => resolve({ status: res.statusCode ?? null, bytes }));
+      },
+    );
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ status: null, bytes: 0, error: e.code }));
     const chunk = Buffer.alloc(Math.min(total, 256 * 1024), 0x61);
     let sent = 0;
@@ -39,16 +48,24 @@ function post(port: number, total: number): Promise<Answer> {
 }
 
 for (const name of Object.keys(ADAPTERS)) {
-  test(`${name}: a chunked /http-echo body past the limit is refused and the server serves on`, { timeout: 60_000 }, async () => {
-    const server = await start(name);
-    try {
-      const big = await post(server.port, FAIR_SETTINGS.maxPayloadBytes + 1024 * 1024);
-      assert.notEqual(big.status, 200, `a body past ${FAIR_SETTINGS.maxPayloadBytes} B was answered 200 (${big.bytes} B echoed)`);
-      assert.ok(big.status === 413 || big.error !== undefined, `refused: ${JSON.stringify(big)}`);
-      const small = await post(server.port, 1000);
-      assert.deepEqual([small.status, small.bytes], [200, 1000], 'a small body is still echoed');
-    } finally {
-      await server.stop();
-    }
-  });
+  test(
+    `${name}: a chunked /http-echo body past the limit is refused and the server serves on`,
+    { timeout: 60_000 },
+    async () => {
+      const server = await start(name);
+      try {
+        const big = await post(server.port, FAIR_SETTINGS.maxPayloadBytes + 1024 * 1024);
+        assert.notEqual(
+          big.status,
+          200,
+          `a body past ${FAIR_SETTINGS.maxPayloadBytes} B was answered 200 (${big.bytes} B echoed)`,
+        );
+        assert.ok(big.status === 413 || big.error !== undefined, `refused: ${JSON.stringify(big)}`);
+        const small = await post(server.port, 1000);
+        assert.deepEqual([small.status, small.bytes], [200, 1000], 'a small body is still echoed');
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 }

@@ -22,14 +22,22 @@ import { start } from './lib/server.js';
 const ALL_BYTES = Buffer.from(Array.from({ length: 1024 }, (_, i) => i % 256));
 
 /** POST `chunks` (each written separately) on `agent`; the status and the body that came back. */
-function post(port: number, chunks: Buffer[], agent: http.Agent, path = HTTP_ECHO_PATH): Promise<{ status: number; body: Buffer }> {
+function post(
+  port: number,
+  chunks: Buffer[],
+  agent: http.Agent,
+  path = HTTP_ECHO_PATH,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const length = chunks.reduce((n, c) => n + c.length, 0);
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-length': length } }, (res) => {
-      const got: Buffer[] = [];
-      res.on('data', (d: Buffer) => got.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(got) }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-length': length } },
+      (res) => {
+        const got: Buffer[] = [];
+        res.on('data', (d: Buffer) => got.push(d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(got) }));
+      },
+    );
     req.on('error', reject);
     // Pieces leave in separate writes, so servers see a body in more than one chunk.
     const write = (i: number): void => {
@@ -73,14 +81,21 @@ for (const name of LIBRARY_NAMES) {
     });
 
     test('answers other routes without echoing', async () => {
-      const res = await post(server.port, [ALL_BYTES], fresh, '/not-the-echo').catch((e: Error) => ({ status: -1, body: Buffer.from(e.message) }));
+      const res = await post(server.port, [ALL_BYTES], fresh, '/not-the-echo').catch((e: Error) => ({
+        status: -1,
+        body: Buffer.from(e.message),
+      }));
       assert.notEqual(res.status, 200);
       assert.ok(!res.body.equals(ALL_BYTES));
     });
 
     test('the raw fresh-connection request gets the body back', async () => {
       const body = randomBytes(5000);
-      assert.ok((await postOnFreshConnection({ host: '127.0.0.1', port: server.port, path: HTTP_ECHO_PATH, body })).equals(body));
+      assert.ok(
+        (await postOnFreshConnection({ host: '127.0.0.1', port: server.port, path: HTTP_ECHO_PATH, body })).equals(
+          body,
+        ),
+      );
     });
   });
 }
@@ -103,7 +118,16 @@ describe('load generator HTTP clients', () => {
     let responses = 0;
     const body = Buffer.from('0123456789abcdef');
     const instance = autocannon(
-      { url: `http://127.0.0.1:${port}${HTTP_ECHO_PATH}`, method: 'POST', body, connections: 2, amount: 40, expectBody: body.toString(), headers: { connection: 'close' }, setupClient: freshConnections(opened) },
+      {
+        url: `http://127.0.0.1:${port}${HTTP_ECHO_PATH}`,
+        method: 'POST',
+        body,
+        connections: 2,
+        amount: 40,
+        expectBody: body.toString(),
+        headers: { connection: 'close' },
+        setupClient: freshConnections(opened),
+      },
       () => {},
     );
     instance.on('response', () => responses++);
@@ -117,6 +141,9 @@ describe('load generator HTTP clients', () => {
   });
 
   test('the raw fresh-connection request rejects a non-200 answer', async () => {
-    await assert.rejects(postOnFreshConnection({ host: '127.0.0.1', port, path: '/nope', body: Buffer.from('x') }), /404/);
+    await assert.rejects(
+      postOnFreshConnection({ host: '127.0.0.1', port, path: '/nope', body: Buffer.from('x') }),
+      /404/,
+    );
   });
 });

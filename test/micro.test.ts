@@ -17,7 +17,13 @@ import { createProgress } from '../runner/progress.js';
 import { Report } from '../runner/report/schema.js';
 import { tempDir } from './helpers/bench.js';
 
-const FRAMING = ['frame build 32 B', 'frame build 64 KiB', 'frame parse 1 KiB', 'unmask 64 KiB', 'UTF-8 validate 1 KiB'];
+const FRAMING = [
+  'frame build 32 B',
+  'frame build 64 KiB',
+  'frame parse 1 KiB',
+  'unmask 64 KiB',
+  'UTF-8 validate 1 KiB',
+];
 const EXPECTED: Record<string, string[]> = {
   ws: [...FRAMING, 'unmask 64 KiB, JS loop', 'unmask 64 KiB, bufferutil'],
   'socket.io': [...FRAMING, 'Socket.IO packet encode 1 KiB', 'Socket.IO packet decode 64 KiB'],
@@ -70,10 +76,19 @@ test('calibration repeats fast tasks and scales results back to one operation', 
 test('runMicro: rows from a child process per library, and the reason for none', { timeout: 60_000 }, async () => {
   const seen: MicroResult[] = [];
   const skipped: string[] = [];
-  const rows = await runMicro(['ws', 'uwebsockets'], { timeMs: 10, warmupMs: 2, onResult: (r) => seen.push(r), onSkip: (lib, why) => skipped.push(`${lib}: ${why}`) });
+  const rows = await runMicro(['ws', 'uwebsockets'], {
+    timeMs: 10,
+    warmupMs: 2,
+    onResult: (r) => seen.push(r),
+    onSkip: (lib, why) => skipped.push(`${lib}: ${why}`),
+  });
   assert.deepEqual(rows, seen);
   assert.ok(rows.length >= 16 && rows.every((r) => r.library === 'ws'));
-  for (const r of rows) assert.ok(r.opsPerSec > 0 && Number.isFinite(r.opsPerSec) && r.meanNs > 0 && r.samples > 0 && r.marginPct >= 0, JSON.stringify(r));
+  for (const r of rows)
+    assert.ok(
+      r.opsPerSec > 0 && Number.isFinite(r.opsPerSec) && r.meanNs > 0 && r.samples > 0 && r.marginPct >= 0,
+      JSON.stringify(r),
+    );
   assert.equal(skipped.length, 1);
   assert.match(skipped[0], /^uwebsockets: not reachable/);
 });
@@ -82,7 +97,13 @@ test('a bench with micro-benchmarks and no scenario writes them into a valid rep
   const plan = makePlan({ lib: 'ws', out: tempDir('wsbench-micro-'), params: {} });
   plan.scenarios = [];
   const quiet = new Writable({ write: (_c, _e, cb) => cb() }) as unknown as NodeJS.WriteStream;
-  const { report } = await runBench(plan, ['--micro'], createProgress(quiet), { interrupted: null }, { micro: { timeMs: 10, warmupMs: 2 } });
+  const { report } = await runBench(
+    plan,
+    ['--micro'],
+    createProgress(quiet),
+    { interrupted: null },
+    { micro: { timeMs: 10, warmupMs: 2 } },
+  );
   const parsed = Report.parse(JSON.parse(JSON.stringify(report)));
   assert.ok((parsed.micro ?? []).some((m) => m.library === 'ws' && m.task === 'frame parse 32 B'));
   assert.equal(parsed.runs.length, 0);

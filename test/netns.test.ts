@@ -23,7 +23,8 @@ const NET = `10.200.${process.pid % 250}`;
 const SERVER_ADDR = `${NET}.1`;
 const CLIENT_ADDR = `${NET}.2`;
 
-const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+const ip = (...args: string[]): string =>
+  execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
 
 /** Null when namespaces can be made here, else why not. */
 function unavailable(): string | null {
@@ -47,7 +48,10 @@ function setUp(): void {
   ip('link', 'add', VETH_S, 'type', 'veth', 'peer', 'name', VETH_C);
   ip('link', 'set', VETH_S, 'netns', NS_SERVER);
   ip('link', 'set', VETH_C, 'netns', NS_CLIENT);
-  for (const [ns, dev, addr] of [[NS_SERVER, VETH_S, SERVER_ADDR], [NS_CLIENT, VETH_C, CLIENT_ADDR]]) {
+  for (const [ns, dev, addr] of [
+    [NS_SERVER, VETH_S, SERVER_ADDR],
+    [NS_CLIENT, VETH_C, CLIENT_ADDR],
+  ]) {
     ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', dev);
     ip('-n', ns, 'link', 'set', dev, 'up');
     ip('-n', ns, 'link', 'set', 'lo', 'up');
@@ -70,34 +74,65 @@ if (why && process.env.CI === 'true') {
   test('network namespaces are available (CI=true)', () => assert.fail(`cannot run the namespace test in CI: ${why}`));
 }
 
-test('a server in another network namespace: latency and throughput complete over --target --allow-remote', { skip: why && process.env.CI !== 'true' ? why : false, timeout: 180_000 }, async () => {
-  let server: PlainServer | undefined;
-  try {
-    setUp();
-    server = await startPlainServer(SERVER_ADDR, ['ip', 'netns', 'exec', NS_SERVER]);
-    const url = `ws://${SERVER_ADDR}:${server.port}/`;
-    const out = tempDir('wsbench-netns-');
-    // `ip netns exec` execs node: the pid is the server's, and /proc is shared across net namespaces.
-    const args = ['bench', '--target', url, '--allow-remote', '--server-pid', String(server.pid), '--scenario', 'latency,throughput', '--payload', '32', '--duration', '0.5', '--warmup', '0.2', '--runs', '1', '--out', out];
-    const r = await runBench(args, { prefix: ['ip', 'netns', 'exec', NS_CLIENT], timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
-    const report = readReport(runFolder(out));
-    for (const scenario of ['latency', 'throughput']) {
-      const run = report.runs.find((x) => x.scenario === scenario);
-      assert.equal(run?.status, 'completed', `${scenario}: ${JSON.stringify(run)}`);
-      const metrics = (run as unknown as { stats: { metrics: Record<string, number> } }).stats.metrics;
-      assert.ok(metrics.serverCpuPct > 0, `${scenario}: the server's CPU, read from /proc across namespaces: ${JSON.stringify(metrics)}`);
+test(
+  'a server in another network namespace: latency and throughput complete over --target --allow-remote',
+  { skip: why && process.env.CI !== 'true' ? why : false, timeout: 180_000 },
+  async () => {
+    let server: PlainServer | undefined;
+    try {
+      setUp();
+      server = await startPlainServer(SERVER_ADDR, ['ip', 'netns', 'exec', NS_SERVER]);
+      const url = `ws://${SERVER_ADDR}:${server.port}/`;
+      const out = tempDir('wsbench-netns-');
+      // `ip netns exec` execs node: the pid is the server's, and /proc is shared across net namespaces.
+      const args = [
+        'bench',
+        '--target',
+        url,
+        '--allow-remote',
+        '--server-pid',
+        String(server.pid),
+        '--scenario',
+        'latency,throughput',
+        '--payload',
+        '32',
+        '--duration',
+        '0.5',
+        '--warmup',
+        '0.2',
+        '--runs',
+        '1',
+        '--out',
+        out,
+      ];
+      const r = await runBench(args, { prefix: ['ip', 'netns', 'exec', NS_CLIENT], timeoutMs: 120_000 });
+      assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
+      const report = readReport(runFolder(out));
+      for (const scenario of ['latency', 'throughput']) {
+        const run = report.runs.find((x) => x.scenario === scenario);
+        assert.equal(run?.status, 'completed', `${scenario}: ${JSON.stringify(run)}`);
+        const metrics = (run as unknown as { stats: { metrics: Record<string, number> } }).stats.metrics;
+        assert.ok(
+          metrics.serverCpuPct > 0,
+          `${scenario}: the server's CPU, read from /proc across namespaces: ${JSON.stringify(metrics)}`,
+        );
+      }
+      const lib = (report.libraries as Array<{ name: string; settings: Record<string, unknown> }>).find(
+        (l) => l.name === 'target',
+      );
+      assert.equal(lib?.settings.remote, true, 'the report says the target was remote');
+      assert.equal(lib?.settings.address, `${SERVER_ADDR}:${server.port}`);
+      // Without --allow-remote, the same target is refused before anything runs.
+      const refused = await runBench(
+        ['bench', '--target', url, '--scenario', 'latency', '--out', tempDir('wsbench-netns-')],
+        { prefix: ['ip', 'netns', 'exec', NS_CLIENT], timeoutMs: 30_000 },
+      );
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /not a loopback address: pass --allow-remote/);
+    } finally {
+      await server?.stop();
+      tearDown();
+      assert.equal(ip('netns', 'list').includes(tag), false, 'the namespaces are gone');
     }
-    const lib = (report.libraries as Array<{ name: string; settings: Record<string, unknown> }>).find((l) => l.name === 'target');
-    assert.equal(lib?.settings.remote, true, 'the report says the target was remote');
-    assert.equal(lib?.settings.address, `${SERVER_ADDR}:${server.port}`);
-    // Without --allow-remote, the same target is refused before anything runs.
-    const refused = await runBench(['bench', '--target', url, '--scenario', 'latency', '--out', tempDir('wsbench-netns-')], { prefix: ['ip', 'netns', 'exec', NS_CLIENT], timeoutMs: 30_000 });
-    assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /not a loopback address: pass --allow-remote/);
-  } finally {
-    await server?.stop();
-    tearDown();
-    assert.equal(ip('netns', 'list').includes(tag), false, 'the namespaces are gone');
-  }
-});
+  },
+);

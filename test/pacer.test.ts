@@ -28,8 +28,13 @@ test('pacer: message k due at t0 + k / rate, round-robin over streams, one write
   open = new Map();
   assert.ok(sent.length >= 150, `about 300 sent in 100 ms, got ${sent.length}`);
   sent.forEach((m, k) => assert.equal(m.s, k % 3, 'round-robin'));
-  for (let k = 1; k < sent.length; k++) assert.ok(Math.abs(sent[k].due - sent[k - 1].due - 1000 / 3000) < 1e-6, 'evenly spaced due times');
-  assert.equal(writes.reduce((n, w) => n + w.n, 0), sent.length, 'every message went out in some write');
+  for (let k = 1; k < sent.length; k++)
+    assert.ok(Math.abs(sent[k].due - sent[k - 1].due - 1000 / 3000) < 1e-6, 'evenly spaced due times');
+  assert.equal(
+    writes.reduce((n, w) => n + w.n, 0),
+    sent.length,
+    'every message went out in some write',
+  );
   assert.equal(lag.totalCount, sent.length, 'a send lag per message');
   // A write happens after the due time of every message it carries (the last queued is the latest).
   for (const w of writes) assert.ok(w.at >= w.lastDue, `a write at ${w.at} carried a message due at ${w.lastDue}`);

@@ -23,7 +23,12 @@ import { tempDir } from './helpers/tmp.js';
 const exec = promisify(execFile);
 async function cli(args: string[], timeout = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: ROOT, timeout, maxBuffer: 64 << 20, env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' } });
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      timeout,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout: string; stderr: string };
@@ -31,18 +36,25 @@ async function cli(args: string[], timeout = 120_000): Promise<{ code: number; s
   }
 }
 
-const fixture = (): Report => Report.parse(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/compare-base.json'), 'utf8')));
+const fixture = (): Report =>
+  Report.parse(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/compare-base.json'), 'utf8')));
 
 /** The fixture's runs rebuilt through buildReport after `patch` changed them. */
 function rebuilt(patch: (runs: RunResult[]) => void): Report {
   const f = fixture();
   const { schema: _s, version: _v, scenarios, runs, summaries: _m, highlights: _h, ...meta } = f;
   patch(runs);
-  return buildReport(meta as ReportMeta, scenarios.map((s) => SCENARIOS[s.name as keyof typeof SCENARIOS]), runs);
+  return buildReport(
+    meta as ReportMeta,
+    scenarios.map((s) => SCENARIOS[s.name as keyof typeof SCENARIOS]),
+    runs,
+  );
 }
 
 const setMetric = (runs: RunResult[], scenario: string, library: string, key: string, values: number[]): void => {
-  for (const r of runs) if (r.status === 'completed' && r.scenario === scenario && r.library === library) r.stats.metrics[key] = values[r.rep];
+  for (const r of runs)
+    if (r.status === 'completed' && r.scenario === scenario && r.library === library)
+      r.stats.metrics[key] = values[r.rep];
 };
 
 test('a zero median has an absolute spread; a non-finite metric is left out with a warning', () => {
@@ -53,18 +65,38 @@ test('a zero median has an absolute spread; a non-finite metric is left out with
     setMetric(runs, 'latency', 'sockjs', 'serverRssMiB', [Number.NaN, Number.NaN, Number.NaN]);
   });
   const sum = (lib: string) => report.summaries.find((s) => s.scenario === 'latency' && s.library === lib)!;
-  assert.deepEqual(sum('ws').metrics.serverCpuPct, { median: 0, min: 0, max: 0.4, spread: 0.4, spreadKind: 'absolute', noisy: true });
+  assert.deepEqual(sum('ws').metrics.serverCpuPct, {
+    median: 0,
+    min: 0,
+    max: 0.4,
+    spread: 0.4,
+    spreadKind: 'absolute',
+    noisy: true,
+  });
   assert.deepEqual(sum('uwebsockets').metrics.serverCpuPct, { median: 0, min: 0, max: 0, spread: 0, noisy: false });
   assert.equal(sum('sockjs').metrics.serverCpuPct.median, 2, 'the finite run counts');
   assert.equal(sum('sockjs').metrics.serverRssMiB, undefined, 'no finite value: left out, not null');
-  assert.ok(sum('sockjs').warnings?.some((w) => /serverCpuPct was not a finite number \(NaN\): left out/.test(w)), JSON.stringify(sum('sockjs').warnings));
+  assert.ok(
+    sum('sockjs').warnings?.some((w) => /serverCpuPct was not a finite number \(NaN\): left out/.test(w)),
+    JSON.stringify(sum('sockjs').warnings),
+  );
   const back = Report.parse(JSON.parse(renderJson(report)));
   assert.equal(back.summaries.length, report.summaries.length);
 });
 
 test('the writer refuses NaN and Infinity anywhere, naming the path; runs.jsonl gets finite lines', () => {
-  assert.throws(() => finiteJson({ a: [1, { b: Number.NaN }] }), (e: Error) => e instanceof NonFiniteError && /NaN at a\.1\.b/.test(e.message));
-  assert.throws(() => renderJson({ ...fixture(), highlights: [{ scenario: 'rate', library: 'ws', label: 'x', value: Infinity, unit: 'msg/s' }] }), NonFiniteError);
+  assert.throws(
+    () => finiteJson({ a: [1, { b: Number.NaN }] }),
+    (e: Error) => e instanceof NonFiniteError && /NaN at a\.1\.b/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      renderJson({
+        ...fixture(),
+        highlights: [{ scenario: 'rate', library: 'ws', label: 'x', value: Infinity, unit: 'msg/s' }],
+      }),
+    NonFiniteError,
+  );
   assert.equal(finiteJson({ a: 1, b: [null, 2] }), JSON.stringify({ a: 1, b: [null, 2] }));
   const store = new ResultsStore(tempDir('wsbench-finite-'));
   const run = structuredClone(fixture().runs.find((r) => r.status === 'completed')!);
@@ -75,11 +107,19 @@ test('the writer refuses NaN and Infinity anywhere, naming the path; runs.jsonl 
   assert.ok(line.status === 'completed' && line.warnings.some((w) => w.startsWith('p50Us was not a finite number')));
   // A capacity probe's figures are cleaned the same way: the run is written, the figure named.
   const probed = structuredClone(fixture().runs.find((r) => r.status === 'completed')!);
-  if (probed.status === 'completed') probed.stats.probes = [{ offered: 100, pass: true, figures: { p99Us: 10, clientBusyPct: Number.NaN } }];
+  if (probed.status === 'completed')
+    probed.stats.probes = [{ offered: 100, pass: true, figures: { p99Us: 10, clientBusyPct: Number.NaN } }];
   store.appendRun(probed);
   const second = (readRuns(store.runsFile) as RunResult[])[1];
-  assert.ok(second.status === 'completed' && second.stats.probes?.[0].figures.p99Us === 10 && !('clientBusyPct' in second.stats.probes[0].figures));
-  assert.ok(second.status === 'completed' && second.warnings.some((w) => w === 'probe at 100: clientBusyPct was not a finite number (NaN): left out'));
+  assert.ok(
+    second.status === 'completed' &&
+      second.stats.probes?.[0].figures.p99Us === 10 &&
+      !('clientBusyPct' in second.stats.probes[0].figures),
+  );
+  assert.ok(
+    second.status === 'completed' &&
+      second.warnings.some((w) => w === 'probe at 100: clientBusyPct was not a finite number (NaN): left out'),
+  );
 });
 
 test('a report with zero-median metrics round-trips through report and compare', async () => {
@@ -97,45 +137,94 @@ test('a report with zero-median metrics round-trips through report and compare',
   const rebuiltRun = await cli(['report', dirs[0]]);
   assert.equal(rebuiltRun.code, 0, rebuiltRun.stderr);
   assert.match(readFileSync(join(dirs[0], 'report.html'), 'utf8'), /absolute: the median is 0/);
-  type Row = { verdict: string; rule?: string; why?: string; scenario: string; headLibrary: string; metric: string; note?: string };
+  type Row = {
+    verdict: string;
+    rule?: string;
+    why?: string;
+    scenario: string;
+    headLibrary: string;
+    metric: string;
+    note?: string;
+  };
   const compare = async (b: string, h: string, code: number): Promise<Row[]> => {
     const c = await cli(['compare', b, h, '--metrics', 'primary', '--json']);
     assert.equal(c.code, code, c.stderr);
     const rows = (JSON.parse(c.stdout) as { rows: Row[] }).rows;
     for (const r of rows) {
       // n/a only where a side has no number: the case errored on the base, or the fixture lacks the metric.
-      if (r.verdict === 'n/a') assert.match(`${r.rule}: ${r.note}`, /^(status: base errored|missing: no .+ on base)/, `${r.scenario}/${r.headLibrary}/${r.metric}`);
+      if (r.verdict === 'n/a')
+        assert.match(
+          `${r.rule}: ${r.note}`,
+          /^(status: base errored|missing: no .+ on base)/,
+          `${r.scenario}/${r.headLibrary}/${r.metric}`,
+        );
       else assert.ok(r.rule && r.why, `${r.scenario}/${r.headLibrary}/${r.metric} names its rule`);
     }
     return rows;
   };
-  const zeroRow = (rows: Row[]): Row => rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'uwebsockets' && r.metric === 'msgsPerSec')!;
+  const zeroRow = (rows: Row[]): Row =>
+    rows.find((r) => r.scenario === 'throughput' && r.headLibrary === 'uwebsockets' && r.metric === 'msgsPerSec')!;
   const same = zeroRow(await compare(dirs[0], dirs[0], 0));
-  assert.deepEqual([same.verdict, same.rule, same.why], ['same', 'floor', 'head and base are equal (0.0)'], 'a zero median against itself');
+  assert.deepEqual(
+    [same.verdict, same.rule, same.why],
+    ['same', 'floor', 'head and base are equal (0.0)'],
+    'a zero median against itself',
+  );
   assert.equal(zeroRow(await compare(dirs[0], dirs[1], 0)).verdict, 'better', 'from 0 to ~1M msg/s, every run beyond');
   const drop = zeroRow(await compare(dirs[1], dirs[0], 1));
   assert.deepEqual([drop.verdict, drop.rule], ['worse', 'separation'], 'to a zero median: -100 %, a regression');
 });
 
-test('a real bench of every scenario, with errored and skipped rows, reads back in report and compare', { timeout: 240_000 }, async () => {
-  const out = tempDir('wsbench-every-');
-  const args = ['bench', '--quick', '--scenario', SCENARIO_NAMES.join(','), '--lib', 'ws,test-crash', '--duration', '0.3', '--warmup', '0', '--runs', '1', '--connections', '200', '--out', out];
-  const bench = await cli(args, 200_000);
-  assert.equal(bench.code, 2, `a library errored: exit 2\n${bench.stderr.slice(-2000)}`);
-  const [dir] = readdirSync(out).map((d) => join(out, d));
-  const report = Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
-  const statuses = new Set(report.summaries.map((s) => s.status));
-  assert.deepEqual([...statuses].sort(), ['completed', 'errored', 'skipped'], 'every kind of row');
-  assert.deepEqual([...new Set(report.summaries.map((s) => s.scenario))].sort(), [...SCENARIO_NAMES].sort(), 'every scenario');
-  const conns = report.summaries.find((s) => s.scenario === 'connections' && s.library === 'ws' && s.status === 'completed');
-  assert.ok(conns, 'the idle connections window');
-  // Who limited the handshakes: both processes' CPU over the ramp, not only the idle window's.
-  const ramp = [conns.metrics.rampServerCpuPct?.median, conns.metrics.rampClientCpuPct?.median];
-  assert.ok(ramp.every((v) => v !== undefined && v >= 0 && v <= 110), `ramp CPU server/loadgen ${ramp}`);
-  for (const line of readFileSync(join(dir, 'runs.jsonl'), 'utf8').trim().split('\n')) assert.ok(!/\bnull\b|NaN|Infinity/.test(line.replace(/"[^"]*"/g, '""')), line);
-  const rebuiltRun = await cli(['report', dir]);
-  assert.equal(rebuiltRun.code, 0, rebuiltRun.stderr);
-  const c = await cli(['compare', dir, dir, '--metrics', 'primary']);
-  assert.equal(c.code, 0, c.stderr);
-  assert.match(c.stdout, /no regression/);
-});
+test(
+  'a real bench of every scenario, with errored and skipped rows, reads back in report and compare',
+  { timeout: 240_000 },
+  async () => {
+    const out = tempDir('wsbench-every-');
+    const args = [
+      'bench',
+      '--quick',
+      '--scenario',
+      SCENARIO_NAMES.join(','),
+      '--lib',
+      'ws,test-crash',
+      '--duration',
+      '0.3',
+      '--warmup',
+      '0',
+      '--runs',
+      '1',
+      '--connections',
+      '200',
+      '--out',
+      out,
+    ];
+    const bench = await cli(args, 200_000);
+    assert.equal(bench.code, 2, `a library errored: exit 2\n${bench.stderr.slice(-2000)}`);
+    const [dir] = readdirSync(out).map((d) => join(out, d));
+    const report = Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
+    const statuses = new Set(report.summaries.map((s) => s.status));
+    assert.deepEqual([...statuses].sort(), ['completed', 'errored', 'skipped'], 'every kind of row');
+    assert.deepEqual(
+      [...new Set(report.summaries.map((s) => s.scenario))].sort(),
+      [...SCENARIO_NAMES].sort(),
+      'every scenario',
+    );
+    const conns = report.summaries.find(
+      (s) => s.scenario === 'connections' && s.library === 'ws' && s.status === 'completed',
+    );
+    assert.ok(conns, 'the idle connections window');
+    // Who limited the handshakes: both processes' CPU over the ramp, not only the idle window's.
+    const ramp = [conns.metrics.rampServerCpuPct?.median, conns.metrics.rampClientCpuPct?.median];
+    assert.ok(
+      ramp.every((v) => v !== undefined && v >= 0 && v <= 110),
+      `ramp CPU server/loadgen ${ramp}`,
+    );
+    for (const line of readFileSync(join(dir, 'runs.jsonl'), 'utf8').trim().split('\n'))
+      assert.ok(!/\bnull\b|NaN|Infinity/.test(line.replace(/"[^"]*"/g, '""')), line);
+    const rebuiltRun = await cli(['report', dir]);
+    assert.equal(rebuiltRun.code, 0, rebuiltRun.stderr);
+    const c = await cli(['compare', dir, dir, '--metrics', 'primary']);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /no regression/);
+  },
+);

@@ -40,7 +40,9 @@ const CASES: BadCase[] = [
 ];
 
 async function assertRejected(args: string[], says: RegExp[], out: string, parent: string): Promise<void> {
-  const r = await runBench(['bench', '--scenario', 'latency', '--lib', 'ws', '--out', out, ...args], { timeoutMs: 20_000 });
+  const r = await runBench(['bench', '--scenario', 'latency', '--lib', 'ws', '--out', out, ...args], {
+    timeoutMs: 20_000,
+  });
   const what = `bench ${args.join(' ')}`;
   assert.equal(r.timedOut, false, `${what} hung`);
   assert.equal(r.code, 2, `${what}: exit code ${r.code}, stderr: ${r.stderr}`);
@@ -52,7 +54,11 @@ async function assertRejected(args: string[], says: RegExp[], out: string, paren
   assert.equal(r.stdout, '', `${what}: nothing on stdout`);
   if (out !== path.join(parent, 'file.txt')) assert.equal(fs.existsSync(out), false, `${what} created ${out}`);
   else assert.equal(fs.readFileSync(out, 'utf8'), 'a file, not a folder', `${what} touched ${out}`);
-  assert.deepEqual(fs.readdirSync(parent).filter((f) => f !== 'file.txt'), [], `${what} left files in ${parent}`);
+  assert.deepEqual(
+    fs.readdirSync(parent).filter((f) => f !== 'file.txt'),
+    [],
+    `${what} left files in ${parent}`,
+  );
 }
 
 test('bad input: one line naming the fix, exit 2, no stack, no results folder', { timeout: 120_000 }, async () => {
@@ -67,28 +73,43 @@ test('bad input: one line naming the fix, exit 2, no stack, no results folder', 
   await Promise.all([worker(), worker(), worker(), worker()]);
 });
 
-test('an unwritable results folder is a usage error, even for root, and nothing is created', { timeout: 60_000 }, async () => {
-  const parent = tempDir();
-  const file = path.join(parent, 'file.txt');
-  fs.writeFileSync(file, 'a file, not a folder');
-  // Below a regular file: no one can create it, root included.
-  await assertRejected([], [/cannot write results to/, /file\.txt is not a folder/, /--out/], path.join(file, 'sub'), parent);
-  await assertRejected([], [/file\.txt is not a folder/, /--out/], file, parent);
-  // /proc: access(W_OK) says yes to root, mkdir fails (and a recursive mkdir there spins forever).
-  const proc = `/proc/wsbench-robustness-${process.pid}`;
-  const r = await runBench(['bench', '--scenario', 'latency', '--lib', 'ws', '--out', proc], { timeoutMs: 20_000 });
-  assert.equal(r.timedOut, false, 'a /proc --out hung the bench');
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /^wsbench: error: cannot write results to '\/proc\/wsbench-robustness-\d+' \(\/proc is not writable\): pass --out/);
-  assert.equal(r.stderr.trim().split('\n').length, 1);
-  assert.equal(fs.existsSync(proc), false);
-});
+test(
+  'an unwritable results folder is a usage error, even for root, and nothing is created',
+  { timeout: 60_000 },
+  async () => {
+    const parent = tempDir();
+    const file = path.join(parent, 'file.txt');
+    fs.writeFileSync(file, 'a file, not a folder');
+    // Below a regular file: no one can create it, root included.
+    await assertRejected(
+      [],
+      [/cannot write results to/, /file\.txt is not a folder/, /--out/],
+      path.join(file, 'sub'),
+      parent,
+    );
+    await assertRejected([], [/file\.txt is not a folder/, /--out/], file, parent);
+    // /proc: access(W_OK) says yes to root, mkdir fails (and a recursive mkdir there spins forever).
+    const proc = `/proc/wsbench-robustness-${process.pid}`;
+    const r = await runBench(['bench', '--scenario', 'latency', '--lib', 'ws', '--out', proc], { timeoutMs: 20_000 });
+    assert.equal(r.timedOut, false, 'a /proc --out hung the bench');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /^wsbench: error: cannot write results to '\/proc\/wsbench-robustness-\d+' \(\/proc is not writable\): pass --out/,
+    );
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.equal(fs.existsSync(proc), false);
+  },
+);
 
 test('plan: the same checks, as typed errors, before anything is written', () => {
   const parent = tempDir();
   const out = path.join(parent, 'results');
   const bad = (raw: Parameters<typeof makePlan>[0]): void =>
-    assert.throws(() => makePlan(raw), (e: Error) => e instanceof UsageError && !e.message.includes('\n'));
+    assert.throws(
+      () => makePlan(raw),
+      (e: Error) => e instanceof UsageError && !e.message.includes('\n'),
+    );
   bad({ lib: 'nope', out, params: {} });
   bad({ duration: 'NaN', out, params: {} });
   bad({ runs: '0', out, params: {} });
@@ -99,7 +120,8 @@ test('plan: the same checks, as typed errors, before anything is written', () =>
   bad({ out: path.join('/proc', 'x'), params: {} });
   assert.deepEqual(fs.readdirSync(parent), []);
   // Loopback spellings are accepted without --allow-remote, and a remote host only with it.
-  for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost']) assert.equal(makePlan({ host, out, params: {} }).host, host);
+  for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'])
+    assert.equal(makePlan({ host, out, params: {} }).host, host);
   const remote = makePlan({ host: '192.0.2.1', allowRemote: true, out, params: {} });
   assert.equal(remote.allowRemote, true);
   assert.equal(makePlan({ out, params: {} }).allowRemote, false);
@@ -114,7 +136,10 @@ test('test-only adapters: not in --help, not in default runs, unknown unless ena
   assert.doesNotMatch(help.stdout + help.stderr, /test-(crash|hang|corrupt|stall|noready)/);
   const parent = tempDir();
   const out = path.join(parent, 'results');
-  const off = await runBench(['bench', '--lib', 'test-crash', '--out', out], { env: { WSBENCH_TEST_ADAPTERS: '0' }, timeoutMs: 20_000 });
+  const off = await runBench(['bench', '--lib', 'test-crash', '--out', out], {
+    env: { WSBENCH_TEST_ADAPTERS: '0' },
+    timeoutMs: 20_000,
+  });
   assert.equal(off.code, 2);
   assert.match(off.stderr, /unknown library 'test-crash'/);
   // Even when enabled, they are never offered as valid values, nor run by default.
@@ -124,7 +149,10 @@ test('test-only adapters: not in --help, not in default runs, unknown unless ena
   process.env.WSBENCH_TEST_ADAPTERS = '1';
   try {
     const libs = makePlan({ out, params: {} }).libraries;
-    assert.deepEqual(libs.map((l) => l.name), [...DEFAULT_LIBRARIES]);
+    assert.deepEqual(
+      libs.map((l) => l.name),
+      [...DEFAULT_LIBRARIES],
+    );
     assert.equal(makePlan({ lib: 'test-crash', out, params: {} }).libraries[0].testOnly, true);
   } finally {
     if (prev === undefined) delete process.env.WSBENCH_TEST_ADAPTERS;

@@ -57,7 +57,8 @@ test('every server listens on 127.0.0.1 only', { timeout: 120_000 }, async () =>
       // 0100007F is 127.0.0.1 in the kernel's byte order; 00000000 would be 0.0.0.0.
       assert.deepEqual(listeners(server.port), ['0100007F'], `${name} on port ${server.port}`);
       assert.equal(await connectError('127.0.0.1', server.port), 'connected');
-      if (external) assert.equal(await connectError(external, server.port), 'ECONNREFUSED', `${name} reachable on ${external}`);
+      if (external)
+        assert.equal(await connectError(external, server.port), 'ECONNREFUSED', `${name} reachable on ${external}`);
     } finally {
       await server.stop();
     }
@@ -74,8 +75,17 @@ test('the load generator refuses a non-loopback target unless the job allows it'
   await new Promise<void>((resolve) => open.listen(0, '0.0.0.0', resolve));
   const port = (open.address() as net.AddressInfo).port;
   const job = (host: string, allowRemote?: boolean): EchoJob => ({
-    kind: 'echo', host, port, codecModule: 'ws/codec.js', warmupMs: 0, durationMs: 200,
-    connections: 1, inflight: 1, payloadBytes: 32, binary: true, allowRemote,
+    kind: 'echo',
+    host,
+    port,
+    codecModule: 'ws/codec.js',
+    warmupMs: 0,
+    durationMs: 200,
+    connections: 1,
+    inflight: 1,
+    payloadBytes: 32,
+    binary: true,
+    allowRemote,
   });
   const measure = (j: EchoJob): Promise<unknown> =>
     runLoadgen(j, { cpu: 'any', serverPid: process.pid, serverGone: new Promise<never>(() => {}), timeoutMs: 20_000 });

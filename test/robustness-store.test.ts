@@ -42,7 +42,9 @@ test('writeAtomic under SIGKILL: report.json is always one whole version', { tim
     process.send('go');
     for (let i = 0; ; i++) writeAtomic(${JSON.stringify(file)}, docs[i % 2]);`;
   for (let round = 0; round < 6; round++) {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     await new Promise((r) => child.once('message', r));
     await new Promise((r) => setTimeout(r, 40 + Math.random() * 200));
     child.kill('SIGKILL');
@@ -56,18 +58,35 @@ test('writeAtomic under SIGKILL: report.json is always one whole version', { tim
 });
 
 const run = (library: string): RunResult =>
-  ({ library, scenario: 'latency', case: { id: 'c1', label: 'c1', params: {} }, rep: 0, startedAt: new Date(0).toISOString(), status: 'skipped', reason: 'test' }) as RunResult;
+  ({
+    library,
+    scenario: 'latency',
+    case: { id: 'c1', label: 'c1', params: {} },
+    rep: 0,
+    startedAt: new Date(0).toISOString(),
+    status: 'skipped',
+    reason: 'test',
+  }) as RunResult;
 
 test('runs.jsonl: one whole line per run; a torn last line is skipped on read', () => {
   const store = new ResultsStore(tempDir());
   for (const lib of ['ws', 'sockjs', 'websocket']) store.appendRun(run(lib));
   const text = fs.readFileSync(store.runsFile, 'utf8');
   assert.ok(text.endsWith('\n'));
-  assert.deepEqual(text.trimEnd().split('\n').map((l) => (JSON.parse(l) as RunResult).library), ['ws', 'sockjs', 'websocket']);
+  assert.deepEqual(
+    text
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as RunResult).library),
+    ['ws', 'sockjs', 'websocket'],
+  );
   // A crash in the middle of an append: half a line, no newline.
   const whole = JSON.stringify(run('uwebsockets'));
   fs.appendFileSync(store.runsFile, whole.slice(0, whole.length >> 1));
-  assert.deepEqual((readRuns(store.runsFile) as RunResult[]).map((r) => r.library), ['ws', 'sockjs', 'websocket']);
+  assert.deepEqual(
+    (readRuns(store.runsFile) as RunResult[]).map((r) => r.library),
+    ['ws', 'sockjs', 'websocket'],
+  );
   assert.deepEqual(readRuns(path.join(store.dir, 'missing.jsonl')), []);
 });
 

@@ -23,35 +23,65 @@ import { start } from './lib/server.js';
 
 const missing = process.env.CI === 'true' ? null : (runtimeMissing('bun') ?? runtimeMissing('deno'));
 
-test('Bun and Deno servers that never report ready: errored after --ready-timeout, killed, the next library runs', { skip: missing ?? false, timeout: 60_000 }, async () => {
-  const out = tempDir();
-  const r = await runBench(['bench', '--lib', 'test-noready-bun,test-noready-deno,ws', '--scenario', 'latency', '--ready-timeout', '1', ...SHORT, '--out', out]);
-  assert.equal(r.timedOut, false);
-  assert.equal(r.code, 2, r.stderr);
-  const rows = readJsonl<RunRow>(path.join(runFolder(out), 'runs.jsonl'));
-  assert.deepEqual(rows.map((x) => `${x.library}/${x.status}`), ['test-noready-bun/errored', 'test-noready-deno/errored', 'ws/completed']);
-  for (const [row, name] of [[rows[0], 'bun'], [rows[1], 'deno']] as const) {
-    assert.equal(row.error?.code, 'ESERVER_TIMEOUT', `${name}: ${row.error?.message}`);
-    assert.match(row.error!.message, new RegExp(`not ready within 1000 ms \\(--ready-timeout\\); last stderr: test-noready-${name}: starting, and never ready`));
-  }
-  const left = await waitGone(() => markedChildren(r.mark), 5000);
-  assert.deepEqual(left, [], `processes left behind:\n${describeProcs(left)}`);
-});
+test(
+  'Bun and Deno servers that never report ready: errored after --ready-timeout, killed, the next library runs',
+  { skip: missing ?? false, timeout: 60_000 },
+  async () => {
+    const out = tempDir();
+    const r = await runBench([
+      'bench',
+      '--lib',
+      'test-noready-bun,test-noready-deno,ws',
+      '--scenario',
+      'latency',
+      '--ready-timeout',
+      '1',
+      ...SHORT,
+      '--out',
+      out,
+    ]);
+    assert.equal(r.timedOut, false);
+    assert.equal(r.code, 2, r.stderr);
+    const rows = readJsonl<RunRow>(path.join(runFolder(out), 'runs.jsonl'));
+    assert.deepEqual(
+      rows.map((x) => `${x.library}/${x.status}`),
+      ['test-noready-bun/errored', 'test-noready-deno/errored', 'ws/completed'],
+    );
+    for (const [row, name] of [
+      [rows[0], 'bun'],
+      [rows[1], 'deno'],
+    ] as const) {
+      assert.equal(row.error?.code, 'ESERVER_TIMEOUT', `${name}: ${row.error?.message}`);
+      assert.match(
+        row.error!.message,
+        new RegExp(
+          `not ready within 1000 ms \\(--ready-timeout\\); last stderr: test-noready-${name}: starting, and never ready`,
+        ),
+      );
+    }
+    const left = await waitGone(() => markedChildren(r.mark), 5000);
+    assert.deepEqual(left, [], `processes left behind:\n${describeProcs(left)}`);
+  },
+);
 
 for (const name of ['bun', 'deno'] as const) {
-  test(`${name}: the server pid is the ${name} binary itself, and the report records its runtime`, { skip: (process.env.CI !== 'true' && runtimeMissing(name)) || false }, async () => {
-    const server = await start(name);
-    try {
-      assert.equal(fs.realpathSync(`/proc/${server.pid}/exe`), fs.realpathSync(findRuntime(name)!));
-      assert.match(String(server.facts.runtime), new RegExp(`^${name} \\d+\\.\\d+\\.\\d+`));
-      const mem = await server.memory();
-      assert.equal(mem.gc, true, `${name} answers a memory request after a forced GC`);
-      assert.ok(mem.rss > 1024 * 1024 && mem.heapUsed > 0, JSON.stringify(mem));
-    } finally {
-      await server.stop();
-    }
-    assert.throws(() => process.kill(server.pid, 0), 'no process left with the server pid');
-  });
+  test(
+    `${name}: the server pid is the ${name} binary itself, and the report records its runtime`,
+    { skip: (process.env.CI !== 'true' && runtimeMissing(name)) || false },
+    async () => {
+      const server = await start(name);
+      try {
+        assert.equal(fs.realpathSync(`/proc/${server.pid}/exe`), fs.realpathSync(findRuntime(name)!));
+        assert.match(String(server.facts.runtime), new RegExp(`^${name} \\d+\\.\\d+\\.\\d+`));
+        const mem = await server.memory();
+        assert.equal(mem.gc, true, `${name} answers a memory request after a forced GC`);
+        assert.ok(mem.rss > 1024 * 1024 && mem.heapUsed > 0, JSON.stringify(mem));
+      } finally {
+        await server.stop();
+      }
+      assert.throws(() => process.kill(server.pid, 0), 'no process left with the server pid');
+    },
+  );
 }
 
 test('stdout line protocol: only WSBENCH_<TYPE> {json} lines are messages', () => {
@@ -70,14 +100,20 @@ test('--lib groups: node is the original five (the default), all is every librar
   assert.deepEqual(names('all'), [...LIBRARY_NAMES]);
   assert.equal(LIBRARY_NAMES.length, 10);
   assert.deepEqual(names('bun,node,bun'), ['bun', ...LIBRARY_GROUPS.node]);
-  assert.throws(() => names('bun@../other'), /--lib bun@\.\.\/other: bun cannot be loaded from a folder; .*WSBENCH_BUN=/);
+  assert.throws(
+    () => names('bun@../other'),
+    /--lib bun@\.\.\/other: bun cannot be loaded from a folder; .*WSBENCH_BUN=/,
+  );
 });
 
-test('fairness notes: a library\'s fairness setting is printed by the console and Markdown reporters', () => {
+test("fairness notes: a library's fairness setting is printed by the console and Markdown reporters", () => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const report = Report.parse(JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8')));
   assert.doesNotMatch(renderConsole(report), /Fairness/);
   report.libraries[0].settings.fairness = 'default limit 16 MiB drops sends; wsbench set 64 MiB';
-  assert.match(renderConsole(report), new RegExp(`Fairness .*\n  ${report.libraries[0].name}: default limit 16 MiB drops sends; wsbench set 64 MiB`));
+  assert.match(
+    renderConsole(report),
+    new RegExp(`Fairness .*\n  ${report.libraries[0].name}: default limit 16 MiB drops sends; wsbench set 64 MiB`),
+  );
   assert.match(renderMarkdown(report), /default limit 16 MiB drops sends; wsbench set 64 MiB/);
 });

@@ -7,7 +7,10 @@ import { localPortRange, SourcePorts } from '../runner/loadgen/source-ports.js';
 test('source ports: in order per address from the range start, wrapping at its end', () => {
   const p = new SourcePorts([40000, 40002]);
   assert.equal(p.size, 3);
-  assert.deepEqual([p.take('127.0.0.1'), p.take('127.0.0.1'), p.take('127.0.0.2'), p.take('127.0.0.1'), p.take('127.0.0.1')], [40000, 40001, 40000, 40002, 40000]);
+  assert.deepEqual(
+    [p.take('127.0.0.1'), p.take('127.0.0.1'), p.take('127.0.0.2'), p.take('127.0.0.1'), p.take('127.0.0.1')],
+    [40000, 40001, 40000, 40002, 40000],
+  );
 });
 
 test('the local port range is read from the kernel', () => {

@@ -10,7 +10,10 @@ import { SCENARIOS } from '../scenarios/index.js';
 import type { RunResult } from '../runner/report/schema.js';
 
 const near = (actual: number, expected: number, rel = 0.002): void =>
-  assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * rel, `${actual} is not within ${rel * 100}% of ${expected}`);
+  assert.ok(
+    Math.abs(actual - expected) <= Math.abs(expected) * rel,
+    `${actual} is not within ${rel * 100}% of ${expected}`,
+  );
 
 test('percentiles of known data: 1..10000 µs uniformly', () => {
   const h = newHistogram();
@@ -113,9 +116,34 @@ test('the report carries the flags and merged percentiles of its runs', () => {
   };
   const runs = [run(0, 100_000, 70, 98, 100), run(1, 130_000, 99, 80, 300), run(2, 101_000, 99, 80, 200)];
   const meta = {
-    runId: 'x', startedAt: '', finishedAt: '', status: 'complete' as const,
-    options: { libraries: ['ws'], scenarios: ['throughput'], runs: 3, warmupMs: 0, durationMs: 1, quick: false, baselineLib: 'ws', params: {} },
-    environment: { node: '', v8: '', os: '', kernel: '', arch: '', cpuModel: '', cores: 2, memoryGiB: 1, pinning: { method: 'none', serverCpu: 'any', clientCpu: 'any', note: '' }, wsbenchVersion: '', gitCommit: null, command: '' },
+    runId: 'x',
+    startedAt: '',
+    finishedAt: '',
+    status: 'complete' as const,
+    options: {
+      libraries: ['ws'],
+      scenarios: ['throughput'],
+      runs: 3,
+      warmupMs: 0,
+      durationMs: 1,
+      quick: false,
+      baselineLib: 'ws',
+      params: {},
+    },
+    environment: {
+      node: '',
+      v8: '',
+      os: '',
+      kernel: '',
+      arch: '',
+      cpuModel: '',
+      cores: 2,
+      memoryGiB: 1,
+      pinning: { method: 'none', serverCpu: 'any', clientCpu: 'any', note: '' },
+      wsbenchVersion: '',
+      gitCommit: null,
+      command: '',
+    },
     libraries: [],
   };
   const report = buildReport(meta, [SCENARIOS.throughput], runs);

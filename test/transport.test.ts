@@ -21,16 +21,34 @@ import type { EchoJob } from '../runner/loadgen/jobs.js';
 import { runBench, tempDir } from './helpers/bench.js';
 
 const plan = (o: Partial<RawOptions> = {}) => makePlan({ params: {}, out: tempDir('wsbench-transport-'), ...o });
-const cases = (o: Partial<RawOptions>, scenario: string) => plan(o).scenarios.find((s) => s.scenario.name === scenario)!.cases;
+const cases = (o: Partial<RawOptions>, scenario: string) =>
+  plan(o).scenarios.find((s) => s.scenario.name === scenario)!.cases;
 
 test('--tls off,on and --frames text,binary: every value a case, labelled and with its params', () => {
-  const c = cases({ scenario: 'throughput', params: { payload: '1024' }, transport: { tls: 'off,on', frames: 'text,binary' } }, 'throughput');
-  assert.deepEqual(c.map((x) => x.label), ['1 KiB, 50x16, text', '1 KiB, 50x16, text, TLS', '1 KiB, 50x16, binary', '1 KiB, 50x16, binary, TLS']);
-  assert.deepEqual(c.map((x) => [x.params.frames, x.params.tls, x.params.compression]), [['text', false, false], ['text', true, false], ['binary', false, false], ['binary', true, false]]);
+  const c = cases(
+    { scenario: 'throughput', params: { payload: '1024' }, transport: { tls: 'off,on', frames: 'text,binary' } },
+    'throughput',
+  );
+  assert.deepEqual(
+    c.map((x) => x.label),
+    ['1 KiB, 50x16, text', '1 KiB, 50x16, text, TLS', '1 KiB, 50x16, binary', '1 KiB, 50x16, binary, TLS'],
+  );
+  assert.deepEqual(
+    c.map((x) => [x.params.frames, x.params.tls, x.params.compression]),
+    [
+      ['text', false, false],
+      ['text', true, false],
+      ['binary', false, false],
+      ['binary', true, false],
+    ],
+  );
   assert.equal(new Set(c.map((x) => x.id)).size, 4, 'case ids are distinct');
   // A bare --tls / --compression means on; connections has no frame type in its label.
   const z = cases({ scenario: 'connections', transport: { tls: true, compression: true } }, 'connections');
-  assert.deepEqual(z.map((x) => x.label), ['10000 connections, TLS, deflate']);
+  assert.deepEqual(
+    z.map((x) => x.label),
+    ['10000 connections, TLS, deflate'],
+  );
 });
 
 test('the default suite: text frames, plus production cases in throughput and connections', () => {
@@ -42,21 +60,39 @@ test('the default suite: text frames, plus production cases in throughput and co
   assert.deepEqual([prod[0].params.payload, prod[0].params.tls, prod[0].params.compression], [1024, true, true]);
   assert.match(prod[0].label, /1 KiB, 50x16, text, TLS, deflate where supported \(production\)/);
   const conn = plan().scenarios.find((s) => s.scenario.name === 'connections')!.cases;
-  assert.deepEqual(conn.map((x) => x.params.tls), [false, true]);
+  assert.deepEqual(
+    conn.map((x) => x.params.tls),
+    [false, true],
+  );
   // --quick keeps within its 3 minutes: no second connections case.
-  assert.deepEqual(p.scenarios.find((s) => s.scenario.name === 'connections')!.cases.map((x) => x.params.tls), [false]);
+  assert.deepEqual(
+    p.scenarios.find((s) => s.scenario.name === 'connections')!.cases.map((x) => x.params.tls),
+    [false],
+  );
   // Any transport flag means: exactly what was asked, no production case.
-  assert.ok(!cases({ scenario: 'throughput', transport: { frames: 'text' } }, 'throughput').some((x) => x.params.production));
+  assert.ok(
+    !cases({ scenario: 'throughput', transport: { frames: 'text' } }, 'throughput').some((x) => x.params.production),
+  );
   // So does a sweep the user sized (--payload, --connections...).
-  assert.ok(!cases({ scenario: 'throughput', params: { payload: '32' } }, 'throughput').some((x) => x.params.production));
-  assert.ok(!cases({ scenario: 'connections', params: { connections: '500' } }, 'connections').some((x) => x.params.production));
+  assert.ok(
+    !cases({ scenario: 'throughput', params: { payload: '32' } }, 'throughput').some((x) => x.params.production),
+  );
+  assert.ok(
+    !cases({ scenario: 'connections', params: { connections: '500' } }, 'connections').some((x) => x.params.production),
+  );
 });
 
 test('what a library cannot carry is skipped with its reason, in the production case too', () => {
-  const [bin] = cases({ scenario: 'throughput', params: { payload: '32' }, transport: { frames: 'binary' } }, 'throughput');
+  const [bin] = cases(
+    { scenario: 'throughput', params: { payload: '32' }, transport: { frames: 'binary' } },
+    'throughput',
+  );
   assert.match(transportSkip('throughput', 'sockjs', bin) ?? '', /SockJS carries text messages only/i);
   assert.equal(transportSkip('throughput', 'ws', bin), null);
-  const [z] = cases({ scenario: 'throughput', params: { payload: '32' }, transport: { compression: 'on' } }, 'throughput');
+  const [z] = cases(
+    { scenario: 'throughput', params: { payload: '32' }, transport: { compression: 'on' } },
+    'throughput',
+  );
   assert.match(transportSkip('throughput', 'websocket', z) ?? '', /no permessage-deflate/);
   assert.equal(transportSkip('throughput', 'uwebsockets', z), null);
   const prod = plan({ scenario: 'throughput' }).scenarios[0].cases.find((x) => x.params.production)!;
@@ -78,7 +114,11 @@ test('text payloads: exact size, valid UTF-8 with non-ASCII characters, the sequ
     assert.equal(p.length, size, `${size}: length`);
     assert.ok(isUtf8(p), `${size}: valid UTF-8`);
     assert.equal(readSeq(p), 0, `${size}: sequence number at offset 0`);
-    if (size >= 100) assert.ok(p.some((b) => b >= 0x80), `${size}: has non-ASCII bytes`);
+    if (size >= 100)
+      assert.ok(
+        p.some((b) => b >= 0x80),
+        `${size}: has non-ASCII bytes`,
+      );
   }
   assert.match(makeTextPayload(200).toString(), /^0{8} \{"id":0,"room":"général"/);
 });
@@ -104,18 +144,44 @@ test('transport costs: cases that differ only by TLS give "TLS costs <lib> N % o
   const metric = { key: 'msgsPerSec', label: 'msgs/s', unit: 'msg/s', better: 'higher' as const, primary: true };
   const agg = (v: number) => ({ median: v, min: v, max: v, spread: 0, noisy: false });
   const summary = (library: string, tls: boolean, v: number): CaseSummary => ({
-    scenario: 'throughput', library, status: 'completed', runsCompleted: 1, runsTotal: 1, latency: {}, clientBound: false, noisy: false, errors: [],
-    case: { id: tls ? 'p1024-text-tls' : 'p1024-text', label: tls ? '1 KiB, 50x16, text, TLS' : '1 KiB, 50x16, text', params: { payload: 1024, frames: 'text', tls, compression: false } },
+    scenario: 'throughput',
+    library,
+    status: 'completed',
+    runsCompleted: 1,
+    runsTotal: 1,
+    latency: {},
+    clientBound: false,
+    noisy: false,
+    errors: [],
+    case: {
+      id: tls ? 'p1024-text-tls' : 'p1024-text',
+      label: tls ? '1 KiB, 50x16, text, TLS' : '1 KiB, 50x16, text',
+      params: { payload: 1024, frames: 'text', tls, compression: false },
+    },
     metrics: { msgsPerSec: agg(v) },
   });
   const report = {
     scenarios: [{ name: 'throughput', description: '', metrics: [metric], headline: 'msgsPerSec', pacing: '' }],
-    summaries: [summary('ws', false, 100_000), summary('ws', true, 69_000), summary('uwebsockets', false, 200_000), summary('uwebsockets', true, 176_000)],
+    summaries: [
+      summary('ws', false, 100_000),
+      summary('ws', true, 69_000),
+      summary('uwebsockets', false, 200_000),
+      summary('uwebsockets', true, 176_000),
+    ],
   } as unknown as Report;
   const costs = transportCosts(report);
   assert.equal(costs.length, 1);
-  assert.deepEqual(costs[0].entries.map((e) => [e.library, Math.round(e.pct)]), [['ws', 31], ['uwebsockets', 12]]);
-  assert.match(costText(costs[0]), /^throughput \[1 KiB, 50x16, text\]: TLS costs ws 31 % of its msgs\/s .*uwebsockets 12 %/);
+  assert.deepEqual(
+    costs[0].entries.map((e) => [e.library, Math.round(e.pct)]),
+    [
+      ['ws', 31],
+      ['uwebsockets', 12],
+    ],
+  );
+  assert.match(
+    costText(costs[0]),
+    /^throughput \[1 KiB, 50x16, text\]: TLS costs ws 31 % of its msgs\/s .*uwebsockets 12 %/,
+  );
 });
 
 /** A certificate and a key that is not its own, made with the openssl CLI. */
@@ -123,8 +189,32 @@ function mismatchedPair(dir: string): { cert: string; key: string; otherKey: str
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   const otherKey = path.join(dir, 'other.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
-  execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', otherKey], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync(
+    'openssl',
+    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', otherKey],
+    { stdio: 'ignore' },
+  );
   return { cert, key, otherKey };
 }
 
@@ -136,15 +226,23 @@ test('bad transport input: one line naming the fix, exit 2, before anything star
   const bad: Array<[string[], RegExp]> = [
     [['--frames', 'json'], /--frames takes text, binary or text,binary, got 'json'/],
     [['--tls', 'maybe'], /--tls takes on, off or a list of them/],
-    [['--tls', '--tls-cert', path.join(dir, 'missing.pem'), '--tls-key', pair.key], /--tls-cert .*missing\.pem: cannot read it \(ENOENT\)/],
-    [['--tls', '--tls-cert', pair.cert, '--tls-key', pair.otherKey], /--tls-key .*other\.pem does not match --tls-cert/],
+    [
+      ['--tls', '--tls-cert', path.join(dir, 'missing.pem'), '--tls-key', pair.key],
+      /--tls-cert .*missing\.pem: cannot read it \(ENOENT\)/,
+    ],
+    [
+      ['--tls', '--tls-cert', pair.cert, '--tls-key', pair.otherKey],
+      /--tls-key .*other\.pem does not match --tls-cert/,
+    ],
     [['--tls', '--tls-cert', pair.key, '--tls-key', pair.key], /is not a PEM certificate/],
     [['--tls', '--tls-cert', pair.cert], /--tls-cert needs --tls-key too/],
     [['--tls-resume'], /--tls-resume applies only over TLS: add --tls/],
   ];
   for (const [args, says] of bad) {
     const out = path.join(dir, 'results');
-    const r = await runBench(['bench', '--scenario', 'throughput', '--lib', 'ws', '--out', out, ...args], { timeoutMs: 20_000 });
+    const r = await runBench(['bench', '--scenario', 'throughput', '--lib', 'ws', '--out', out, ...args], {
+      timeoutMs: 20_000,
+    });
     const lines = r.stderr.split('\n').filter(Boolean);
     assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}, ${r.stderr}`);
     assert.equal(lines.length, 1, `${args.join(' ')}: one line, got ${r.stderr}`);
@@ -158,5 +256,8 @@ test('bad transport input: one line naming the fix, exit 2, before anything star
 test('wire metrics: bytes on the wire per measured message and their ratio to the payload, only when counted', async () => {
   const { wireMetrics } = await import('../scenarios/common.js');
   assert.deepEqual(wireMetrics({ messages: 100, bytes: 102_400, measured: 100 }), {});
-  assert.deepEqual(wireMetrics({ messages: 100, bytes: 102_400, measured: 200, wireBytes: 60_000 }), { wireBytesPerMsg: 300, wireRatio: 300 / 1024 });
+  assert.deepEqual(wireMetrics({ messages: 100, bytes: 102_400, measured: 200, wireBytes: 60_000 }), {
+    wireBytesPerMsg: 300,
+    wireRatio: 300 / 1024,
+  });
 });

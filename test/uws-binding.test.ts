@@ -20,7 +20,22 @@ test('a missing uWS native binding makes an errored row, and ws still runs', { t
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         process.execPath,
-        [CLI, 'bench', '--lib', 'uwebsockets,ws', '--scenario', 'latency', '--duration', '0.5', '--warmup', '0', '--runs', '1', '--out', out],
+        [
+          CLI,
+          'bench',
+          '--lib',
+          'uwebsockets,ws',
+          '--scenario',
+          'latency',
+          '--duration',
+          '0.5',
+          '--warmup',
+          '0',
+          '--runs',
+          '1',
+          '--out',
+          out,
+        ],
         { env: { ...process.env, WSBENCH_UWS_BINDING: path.join(out, 'uws_linux_x64_missing.node') } },
         (err, so, se) => resolve({ code: err ? Number(err.code) : 0, stdout: so, stderr: se }),
       ),

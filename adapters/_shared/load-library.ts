@@ -20,7 +20,7 @@ export function loadLibrary<T>(name: string): T {
 /** The version of `name` that loadLibrary loads. */
 export function loadedVersion(name: string): string {
   try {
-    return (loadLibrary<{ version?: string }>(`${name}/package.json`).version ?? 'unknown');
+    return loadLibrary<{ version?: string }>(`${name}/package.json`).version ?? 'unknown';
   } catch {
     return 'unknown';
   }

@@ -33,7 +33,8 @@ const settings = {
 const send = (m) => process.send?.(m);
 
 async function httpEcho(req) {
-  if (Number(req.headers.get('content-length') || 0) > MAX_PAYLOAD) return new Response(null, { status: 413, headers: { connection: 'close' } });
+  if (Number(req.headers.get('content-length') || 0) > MAX_PAYLOAD)
+    return new Response(null, { status: 413, headers: { connection: 'close' } });
   const body = await req.arrayBuffer();
   if (body.byteLength > MAX_PAYLOAD) return new Response(null, { status: 413, headers: { connection: 'close' } });
   return new Response(body, { headers: { 'content-type': 'application/octet-stream' } });

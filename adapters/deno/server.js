@@ -71,7 +71,8 @@ function upgrade(req, broadcast) {
 function handler(req) {
   const { pathname } = new URL(req.url);
   if (pathname === '/echo' || pathname === '/broadcast') {
-    if ((req.headers.get('upgrade') || '').toLowerCase() !== 'websocket') return new Response('WebSocket upgrade expected', { status: 400 });
+    if ((req.headers.get('upgrade') || '').toLowerCase() !== 'websocket')
+      return new Response('WebSocket upgrade expected', { status: 400 });
     return upgrade(req, pathname === '/broadcast');
   }
   if (req.method === 'POST' && pathname === '/http-echo') return httpEcho(req);
@@ -116,7 +117,8 @@ function main() {
     // Over TLS (the runner's WSBENCH_TLS_CERT / WSBENCH_TLS_KEY files): Deno.serve's own TLS.
     const certFile = Deno.env.get('WSBENCH_TLS_CERT');
     const keyFile = Deno.env.get('WSBENCH_TLS_KEY');
-    const tls = certFile && keyFile ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) } : {};
+    const tls =
+      certFile && keyFile ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) } : {};
     const server = Deno.serve(
       {
         ...tls,

@@ -45,18 +45,26 @@ export const adapter: ServerAdapter = {
     await app.register((plugin.default ?? plugin) as never, { options: wsOptions });
     const room = new Set<WebSocket>();
     app.register(async (scope: FastifyInstance) => {
-      scope.get('/echo', { websocket: true } as never, ((socket: WebSocket) => {
-        socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
-        socket.on('error', () => socket.terminate());
-      }) as never);
-      scope.get('/broadcast', { websocket: true } as never, ((socket: WebSocket) => {
-        room.add(socket);
-        socket.on('close', () => room.delete(socket));
-        socket.on('error', () => socket.terminate());
-        socket.on('message', (data, isBinary) => {
-          for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
-        });
-      }) as never);
+      scope.get(
+        '/echo',
+        { websocket: true } as never,
+        ((socket: WebSocket) => {
+          socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+          socket.on('error', () => socket.terminate());
+        }) as never,
+      );
+      scope.get(
+        '/broadcast',
+        { websocket: true } as never,
+        ((socket: WebSocket) => {
+          room.add(socket);
+          socket.on('close', () => room.delete(socket));
+          socket.on('error', () => socket.terminate());
+          socket.on('message', (data, isBinary) => {
+            for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
+          });
+        }) as never,
+      );
     });
     // Every body as raw bytes, whatever its content type (none of fastify's JSON or text parsing).
     app.removeAllContentTypeParsers();

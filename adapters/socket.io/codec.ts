@@ -17,14 +17,17 @@ export const codec: WireCodec = {
   async open(conn) {
     const open = await conn.nextMessage(5000);
     const text = open.payload.toString();
-    if (!text.startsWith('0{')) throw new CodedError('EPROTOCOL', `expected an Engine.IO open packet, got ${JSON.stringify(text.slice(0, 40))}`);
+    if (!text.startsWith('0{'))
+      throw new CodedError('EPROTOCOL', `expected an Engine.IO open packet, got ${JSON.stringify(text.slice(0, 40))}`);
     conn.sendText('40');
     for (;;) {
       const m = (await conn.nextMessage(5000)).payload.toString();
       if (m.startsWith('40')) return;
       if (m === '2') conn.sendText('3');
-      else if (m.startsWith('44')) throw new CodedError('EPROTOCOL', `Socket.IO refused the connection: ${m.slice(2, 200)}`);
-      else throw new CodedError('EPROTOCOL', `expected a Socket.IO connect packet, got ${JSON.stringify(m.slice(0, 40))}`);
+      else if (m.startsWith('44'))
+        throw new CodedError('EPROTOCOL', `Socket.IO refused the connection: ${m.slice(2, 200)}`);
+      else
+        throw new CodedError('EPROTOCOL', `expected a Socket.IO connect packet, got ${JSON.stringify(m.slice(0, 40))}`);
     }
   },
   encode(channel, payload, binary) {

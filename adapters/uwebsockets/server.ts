@@ -18,7 +18,9 @@ export const adapter: ServerAdapter = {
     // on its own (server_no_context_takeover), little memory per socket. Measured on distinct 1 KiB
     // JSON-like messages (varied.ts): shared 0.484 wire/payload; the dedicated compressors (3 KB to
     // 256 KB, context kept per socket) 0.575, worse; ws's zlib level 6 with context 0.33.
-    compression: COMPRESSION ? 'SHARED_COMPRESSOR | DEDICATED_DECOMPRESSOR (each message compressed alone), send/publish with compress=true' : 'DISABLED',
+    compression: COMPRESSION
+      ? 'SHARED_COMPRESSOR | DEDICATED_DECOMPRESSOR (each message compressed alone), send/publish with compress=true'
+      : 'DISABLED',
     maxPayloadLength: FAIR_SETTINGS.maxPayloadBytes,
     maxBackpressure: MAX_BACKPRESSURE,
     idleTimeout: 0,

@@ -64,10 +64,11 @@ export const adapter: ServerAdapter = {
         bufferutil: addonLoads('websocket', 'bufferutil'),
         utf8Validate: addonLoads('websocket', 'utf-8-validate'),
       },
-      close: () => new Promise<void>((resolve) => {
-        wss.shutDown();
-        server.close(() => resolve());
-      }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          wss.shutDown();
+          server.close(() => resolve());
+        }),
     };
   },
 };

@@ -16,14 +16,19 @@ export const codec = {
     conn.sendText(JSON.stringify({ type: 'hello', name: `bench-${Math.random().toString(36).slice(2, 8)}` }));
     const reply = await conn.nextMessage(10_000);
     const msg = JSON.parse(reply.payload.toString('utf8'));
-    if (msg.type !== 'welcome') throw new Error(`the chat server answered hello with ${reply.payload.toString('utf8').slice(0, 80)}`);
+    if (msg.type !== 'welcome')
+      throw new Error(`the chat server answered hello with ${reply.payload.toString('utf8').slice(0, 80)}`);
   },
   encode(_channel, payload) {
     // Text payloads are JSON-like UTF-8 (quotes included): escaped once here, as the server's
     // JSON.stringify writes them back; `echoed` tells wsbench what decode will hand back. The
     // sequence number (8 hex digits at the start) needs no escaping, so it stays at PREFIX.length.
     const escaped = Buffer.from(JSON.stringify(payload.toString('utf8')).slice(1, -1), 'utf8');
-    return { frames: [{ opcode: 1, payload: Buffer.concat([PREFIX, escaped, SUFFIX]) }], payloadOffset: PREFIX.length, echoed: escaped };
+    return {
+      frames: [{ opcode: 1, payload: Buffer.concat([PREFIX, escaped, SUFFIX]) }],
+      payloadOffset: PREFIX.length,
+      echoed: escaped,
+    };
   },
   decode(opcode, data) {
     if (opcode !== 1) return null;

@@ -30,7 +30,13 @@ export const adapter = {
       res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/plain' });
       res.end(req.url === '/' ? 'chat server: connect a WebSocket to /chat?room=<name>\n' : 'not found\n');
     });
-    const wss = new WebSocketServer({ server, path: '/chat', perMessageDeflate: false, maxPayload: MAX_PAYLOAD, clientTracking: false });
+    const wss = new WebSocketServer({
+      server,
+      path: '/chat',
+      perMessageDeflate: false,
+      maxPayload: MAX_PAYLOAD,
+      clientTracking: false,
+    });
     wss.on('connection', (socket, req) => onConnection(socket, req, rooms));
     await new Promise((resolve, reject) => {
       wss.once('error', reject);

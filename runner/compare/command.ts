@@ -9,7 +9,14 @@ import { UsageError } from '../errors.js';
 import { loadReport } from '../outputs.js';
 import type { Report } from '../report/schema.js';
 import { parseExportSpecs, writeExports, EXPORTERS } from '../export/index.js';
-import { compareReports, compareWithin, DEFAULT_THRESHOLD, gateExitCode, type CompareOptions, type Comparison } from './compare.js';
+import {
+  compareReports,
+  compareWithin,
+  DEFAULT_THRESHOLD,
+  gateExitCode,
+  type CompareOptions,
+  type Comparison,
+} from './compare.js';
 import { renderCompareMarkdown } from './markdown.js';
 
 /** Where the comparison goes besides the exit code. */
@@ -63,10 +70,17 @@ export function loadBaseline(target: string): Report {
  * After `bench --compare <baseline>`: compares the fresh report (head) with the baseline and
  * publishes the result. Returns the exit code (0, 1 or 2); throws UsageError on a bad baseline.
  */
-export function runCompareAfterBench(report: Report, baseline: string | Report, opts: CompareOptions & PublishOptions = {}): number {
+export function runCompareAfterBench(
+  report: Report,
+  baseline: string | Report,
+  opts: CompareOptions & PublishOptions = {},
+): number {
   const base = typeof baseline === 'string' ? loadBaseline(baseline) : baseline;
   const c = compareReports(base, report, opts);
-  if (c.rows.length === 0) throw new UsageError(`nothing to compare: no scenario, case and library of this run is in the baseline ${base.runId} (--compare)`);
+  if (c.rows.length === 0)
+    throw new UsageError(
+      `nothing to compare: no scenario, case and library of this run is in the baseline ${base.runId} (--compare)`,
+    );
   return publishComparison(c, opts);
 }
 
@@ -86,35 +100,57 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 /** Runs one `compare` invocation; returns the comparison and the report that exports are made of. */
-function compareFromFlags(baseArg: string | undefined, headArg: string | undefined, f: CompareFlags): { c: Comparison; exported: Report } {
+function compareFromFlags(
+  baseArg: string | undefined,
+  headArg: string | undefined,
+  f: CompareFlags,
+): { c: Comparison; exported: Report } {
   const options: CompareOptions = { threshold: parseThreshold(f.threshold), metrics: parseMetrics(f.metrics) };
   if (f.within) {
-    if (baseArg || headArg) throw new UsageError('--within compares two libraries of one report: pass no report arguments with it');
-    if (!f.base || !f.head) throw new UsageError('--within needs --base <library> and --head <library>, e.g. --base ws --head ws@next');
+    if (baseArg || headArg)
+      throw new UsageError('--within compares two libraries of one report: pass no report arguments with it');
+    if (!f.base || !f.head)
+      throw new UsageError('--within needs --base <library> and --head <library>, e.g. --base ws --head ws@next');
     const { report } = loadReport(f.within);
     return { c: compareWithin(report, f.base, f.head, options), exported: report };
   }
-  if (!baseArg || !headArg) throw new UsageError('compare needs a base and a head report (results folders or report.json files), or --within <report>');
+  if (!baseArg || !headArg)
+    throw new UsageError(
+      'compare needs a base and a head report (results folders or report.json files), or --within <report>',
+    );
   if (f.base || f.head) throw new UsageError('--base and --head name libraries and go with --within <report>');
   const base = loadReport(baseArg).report;
   const head = loadReport(headArg).report;
   const c = compareReports(base, head, options);
-  if (c.rows.length === 0) throw new UsageError(`nothing to compare: no scenario, case and library is in both ${baseArg} and ${headArg}`);
+  if (c.rows.length === 0)
+    throw new UsageError(`nothing to compare: no scenario, case and library is in both ${baseArg} and ${headArg}`);
   return { c, exported: head };
 }
 
 /** The `compare` subcommand, for `program.addCommand(compareCommand())`. */
 export function compareCommand(): Command {
   return new Command('compare')
-    .description('Compare a base and a head run (or two libraries of one run) and fail on a regression beyond threshold and noise.')
+    .description(
+      'Compare a base and a head run (or two libraries of one run) and fail on a regression beyond threshold and noise.',
+    )
     .argument('[base]', 'base results folder or report.json')
     .argument('[head]', 'head results folder or report.json')
     .option('--within <report>', 'compare two libraries of one report instead (with --base and --head)')
     .option('--base <library>', 'with --within: the base library, e.g. ws')
     .option('--head <library>', 'with --within: the head library, e.g. ws@next')
     .option('--threshold <pct>', `smallest change, in percent, that may be called (default ${DEFAULT_THRESHOLD * 100})`)
-    .addOption(new Option('--metrics <which>', 'headline metric only, or every primary metric too').choices(['headline', 'primary']))
-    .option('--export <format=file>', `also export the head report: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`, collect, [])
+    .addOption(
+      new Option('--metrics <which>', 'headline metric only, or every primary metric too').choices([
+        'headline',
+        'primary',
+      ]),
+    )
+    .option(
+      '--export <format=file>',
+      `also export the head report: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`,
+      collect,
+      [],
+    )
     .option('--markdown <file>', 'also write the Markdown summary to a file (for a PR comment)')
     .option('--json', 'print the comparison as JSON instead of Markdown')
     .addHelpText(
@@ -122,7 +158,7 @@ export function compareCommand(): Command {
       [
         '',
         'Rules, in order (each verdict names the one that decided): floor (within what the instrument',
-        'resolves), min-effect (within --threshold or the metric\'s minimum effect), noise (within the',
+        "resolves), min-effect (within --threshold or the metric's minimum effect), noise (within the",
         'measured spread), then rounds (base and head benched in turns: every round must agree) or',
         'separation (every head run beyond every base run). With one run per side the noise is unknown:',
         'the bar is the minimum effect plus an assumed 10 %. Run with --runs 3 or more. See docs/ci.md.',

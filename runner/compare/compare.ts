@@ -86,7 +86,10 @@ export interface Comparison {
 }
 
 /** The metrics compared in a scenario: its headline first, then (optionally) primary ones. */
-function metricsOf(info: ScenarioInfo, which: CompareOptions['metrics']): Array<MetricDef & { better: 'higher' | 'lower' }> {
+function metricsOf(
+  info: ScenarioInfo,
+  which: CompareOptions['metrics'],
+): Array<MetricDef & { better: 'higher' | 'lower' }> {
   const directional = (m: MetricDef): m is MetricDef & { better: 'higher' | 'lower' } => m.better !== 'none';
   const headline = info.metrics.find((m) => m.key === info.headline);
   const rest = which === 'primary' ? info.metrics.filter((m) => m.primary && m.key !== info.headline) : [];
@@ -135,9 +138,17 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
     if (b.status !== 'completed') return { ...row, rule: 'status', note: statusNote('base', b) };
     if (h.status !== 'completed') return { ...row, rule: 'status', note: statusNote('head', h) };
     if (row.base === null || row.head === null || !Number.isFinite(row.base) || !Number.isFinite(row.head)) {
-      return { ...row, rule: 'missing', note: `no ${m.label} on ${row.base === null || !Number.isFinite(row.base) ? 'base' : 'head'}` };
+      return {
+        ...row,
+        rule: 'missing',
+        note: `no ${m.label} on ${row.base === null || !Number.isFinite(row.base) ? 'base' : 'head'}`,
+      };
     }
-    const side = (s: CaseSummary) => ({ min: s.metrics[m.key]?.min ?? Number.NaN, max: s.metrics[m.key]?.max ?? Number.NaN, runs: s.runsCompleted });
+    const side = (s: CaseSummary) => ({
+      min: s.metrics[m.key]?.min ?? Number.NaN,
+      max: s.metrics[m.key]?.max ?? Number.NaN,
+      runs: s.runsCompleted,
+    });
     const order = turnOrder(p.base, b, p.head, h);
     const inTurns = p.paired || order !== null;
     const values = { base: repValues(p.base, b, m.key), head: repValues(p.head, h, m.key) };
@@ -156,13 +167,25 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
     const ratio = row.base !== 0 ? row.head / row.base : null;
     const gain = ratio === null || ratio === 0 ? null : m.better === 'higher' ? ratio : 1 / ratio;
     const note = b.clientBound || h.clientBound ? 'client-bound: the load generator was the limit' : undefined;
-    return { ...row, ratio, gain, change: d.change, noise: d.noise, bar: d.bar, verdict: d.verdict, rule: d.rule, why: d.why, ...(note ? { note } : {}) };
+    return {
+      ...row,
+      ratio,
+      gain,
+      change: d.change,
+      noise: d.noise,
+      bar: d.bar,
+      verdict: d.verdict,
+      rule: d.rule,
+      why: d.why,
+      ...(note ? { note } : {}),
+    };
   });
 }
 
 function resolved(opts: CompareOptions): Required<CompareOptions> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
-  if (!Number.isFinite(threshold) || threshold < 0) throw new UsageError(`--threshold must be a percentage of 0 or more, got ${threshold * 100}`);
+  if (!Number.isFinite(threshold) || threshold < 0)
+    throw new UsageError(`--threshold must be a percentage of 0 or more, got ${threshold * 100}`);
   return { threshold, metrics: opts.metrics ?? 'headline' };
 }
 
@@ -177,9 +200,11 @@ function differences(base: Report, head: Report): string[] {
     if (base.options[k] !== head.options[k]) out.push(`${k} differs: base ${base.options[k]}, head ${head.options[k]}`);
   };
   (['runs', 'warmupMs', 'durationMs', 'quick'] as const).forEach(opt);
-  if (JSON.stringify(base.options.params) !== JSON.stringify(head.options.params)) out.push('scenario parameters differ');
+  if (JSON.stringify(base.options.params) !== JSON.stringify(head.options.params))
+    out.push('scenario parameters differ');
   for (const k of ['node', 'cpuModel', 'cores'] as const) {
-    if (base.environment[k] !== head.environment[k]) out.push(`${k} differs: base ${base.environment[k]}, head ${head.environment[k]}`);
+    if (base.environment[k] !== head.environment[k])
+      out.push(`${k} differs: base ${base.environment[k]}, head ${head.environment[k]}`);
   }
   for (const hl of head.libraries) {
     const bl = base.libraries.find((l) => l.name === hl.name);
@@ -219,11 +244,20 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
  * ws,ws@<folder>`). Their repetitions were interleaved, so each repetition's head/base ratio is
  * a pair taken under the same conditions; the noise is the spread of those ratios.
  */
-export function compareWithin(report: Report, baseLib: string, headLib: string, options: CompareOptions = {}): Comparison {
+export function compareWithin(
+  report: Report,
+  baseLib: string,
+  headLib: string,
+  options: CompareOptions = {},
+): Comparison {
   const opts = resolved(options);
   const names = report.libraries.map((l) => l.name);
-  for (const [flag, lib] of [['--base', baseLib], ['--head', headLib]] as const) {
-    if (!names.includes(lib)) throw new UsageError(`${flag} ${lib} is not in the report (libraries: ${names.join(', ')})`);
+  for (const [flag, lib] of [
+    ['--base', baseLib],
+    ['--head', headLib],
+  ] as const) {
+    if (!names.includes(lib))
+      throw new UsageError(`${flag} ${lib} is not in the report (libraries: ${names.join(', ')})`);
   }
   const rows: CompareRow[] = [];
   const onlyInBase: string[] = [];
@@ -248,7 +282,10 @@ export function compareWithin(report: Report, baseLib: string, headLib: string, 
     rows,
     onlyInBase,
     onlyInHead,
-    warnings: version(baseLib) === version(headLib) ? [`${baseLib} and ${headLib} are the same version (${version(baseLib)})`] : [],
+    warnings:
+      version(baseLib) === version(headLib)
+        ? [`${baseLib} and ${headLib} are the same version (${version(baseLib)})`]
+        : [],
   };
 }
 

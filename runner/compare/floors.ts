@@ -30,7 +30,8 @@ const isCpu = (m: MetricDef): boolean => /Cpu/.test(m.key);
  * messages are counted exactly). A change of at most the floor is `same` (rule `floor`).
  */
 export function absoluteFloor(m: MetricDef, c: CaseRef, report: Report): Limit | null {
-  if (m.unit === 'µs') return { value: LATENCY_FLOOR_US, why: `${LATENCY_FLOOR_US} µs, near the timer and wake-up resolution` };
+  if (m.unit === 'µs')
+    return { value: LATENCY_FLOOR_US, why: `${LATENCY_FLOOR_US} µs, near the timer and wake-up resolution` };
   if (m.unit === '%' && isCpu(m)) {
     // Two clock ticks over the measured window: CPU time is counted in 10 ms ticks.
     const seconds = Math.max(report.options.durationMs / 1000, 0.001);
@@ -55,7 +56,8 @@ export function minEffect(m: MetricDef, threshold: number): Limit {
   const kind = m.unit === 'µs' ? (isTail(m.key) ? 'tailLatency' : 'medianLatency') : isCpu(m) ? 'cpu' : null;
   const own = kind ? MIN_EFFECT[kind] : 0;
   if (own > threshold) {
-    const what = kind === 'tailLatency' ? 'tail latency' : kind === 'medianLatency' ? 'median latency' : 'CPU-derived metrics';
+    const what =
+      kind === 'tailLatency' ? 'tail latency' : kind === 'medianLatency' ? 'median latency' : 'CPU-derived metrics';
     return { value: own, why: `the ${round(own * 100)} % minimum effect for ${what}` };
   }
   return { value: threshold, why: `the ${round(threshold * 100)} % threshold` };

@@ -22,16 +22,27 @@ export function formatPct(x: number | null, signed = true): string {
 
 /** Escapes what would break a table cell (library names and case labels come from outside). */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\n/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))
+    .replace(/\n/g, ' ');
 }
 
-const VERDICT_MARK: Record<CompareRow['verdict'], string> = { better: '🟢 better', worse: '🔴 worse', same: '⚪ same', 'n/a': '⚠️ n/a' };
+const VERDICT_MARK: Record<CompareRow['verdict'], string> = {
+  better: '🟢 better',
+  worse: '🔴 worse',
+  same: '⚪ same',
+  'n/a': '⚠️ n/a',
+};
 
 function noiseCell(r: CompareRow): string {
   if (!r.noise) return '–';
-  if (r.noise.kind === 'unknown') return `unknown (${r.noise.runs.join('/')} runs), assumed ${formatPct(r.noise.value, false)}`;
+  if (r.noise.kind === 'unknown')
+    return `unknown (${r.noise.runs.join('/')} runs), assumed ${formatPct(r.noise.value, false)}`;
   // The spread is the full max - min range over the median, not a ± half-width.
-  if (r.noise.kind === 'paired') return `${formatPct(r.noise.value, false)} (${r.noise.runs[0]} rounds${r.why?.includes('A/A') ? ', A/A' : ''})`;
+  if (r.noise.kind === 'paired')
+    return `${formatPct(r.noise.value, false)} (${r.noise.runs[0]} rounds${r.why?.includes('A/A') ? ', A/A' : ''})`;
   return `${formatPct(r.noise.value, false)} spread (${r.noise.runs.join('/')} runs)`;
 }
 
@@ -41,14 +52,18 @@ function headline(c: Comparison): string {
   const failed = c.rows.filter((r) => r.headFailed).length;
   const code = gateExitCode(c);
   const parts = [`${worse} worse`, `${better} better`, `${c.rows.length - worse - better} same or n/a`];
-  if (code === EXIT.runError) return `**❌ the head errored in ${failed} case(s) that ran on the base** (${parts.join(', ')})`;
-  if (code === EXIT.regression) return `**❌ regression: ${worse} metric(s) worse beyond the threshold and the measured noise** (${parts.join(', ')})`;
+  if (code === EXIT.runError)
+    return `**❌ the head errored in ${failed} case(s) that ran on the base** (${parts.join(', ')})`;
+  if (code === EXIT.regression)
+    return `**❌ regression: ${worse} metric(s) worse beyond the threshold and the measured noise** (${parts.join(', ')})`;
   return `**✅ no regression beyond the threshold and the measured noise** (${parts.join(', ')})`;
 }
 
 function sides(c: Comparison): string {
   const side = (s: Comparison['base']): string =>
-    c.mode === 'within' ? `\`${cell(s.library ?? '')}\`` : `run \`${cell(s.runId)}\`${s.commit ? ` (commit \`${cell(s.commit)}\`)` : ''}`;
+    c.mode === 'within'
+      ? `\`${cell(s.library ?? '')}\``
+      : `run \`${cell(s.runId)}\`${s.commit ? ` (commit \`${cell(s.commit)}\`)` : ''}`;
   const where = c.mode === 'within' ? ` in run \`${cell(c.base.runId)}\` (repetitions paired)` : '';
   return `Base: ${side(c.base)} · head: ${side(c.head)}${where} · threshold ${formatPct(c.threshold, false)}`;
 }
@@ -56,7 +71,10 @@ function sides(c: Comparison): string {
 function table(c: Comparison): string[] {
   const lib = c.mode === 'within' ? [] : ['library'];
   const head = ['scenario', 'case', ...lib, 'metric', 'base', 'head', 'change', 'noise', 'verdict'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h) => (['base', 'head', 'change'].includes(h) ? ' ---: ' : ' --- ')).join('|')}|`];
+  const lines = [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((h) => (['base', 'head', 'change'].includes(h) ? ' ---: ' : ' --- ')).join('|')}|`,
+  ];
   // Regressions first, so a long table still shows what failed the gate at the top.
   const order: Record<CompareRow['verdict'], number> = { worse: 0, 'n/a': 1, better: 2, same: 3 };
   const rows = [...c.rows].sort((a, b) => order[a.verdict] - order[b.verdict]);
@@ -87,11 +105,11 @@ const HOW_TO_READ = [
   '',
   '- **change** is head ÷ base − 1 of the medians; when base and head were benched in turns (rounds), the median of the per-round ratios.',
   '- Every verdict names the rule that decided it, in order: **floor** (the difference is within what the instrument resolves),',
-  '  **min-effect** (within `--threshold` or the metric\'s minimum effect: 25 % tail latency, 10 % median latency and CPU),',
-  '  **noise** (within the measured noise: the A/A changes between rounds, or each side\'s runs), then **rounds** (every round',
+  "  **min-effect** (within `--threshold` or the metric's minimum effect: 25 % tail latency, 10 % median latency and CPU),",
+  "  **noise** (within the measured noise: the A/A changes between rounds, or each side's runs), then **rounds** (every round",
   '  moves the same way beyond the bar and outranks the A/A changes: at most 1 % for identical code, printed in the verdict)',
   '  or **separation** (every head run beyond every base run); **assumed-noise** with one run a side.',
-  '  Words follow each metric\'s direction: higher msgs/s is better, higher latency is worse. ★ marks the scenario\'s headline metric.',
+  "  Words follow each metric's direction: higher msgs/s is better, higher latency is worse. ★ marks the scenario's headline metric.",
   '- Exit code: 0 no regression, 1 a regression, 2 bad input or a head run that errored where the base ran. See docs/ci.md.',
   '',
   '</details>',

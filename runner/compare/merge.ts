@@ -14,7 +14,16 @@ import { SCENARIOS } from '../../scenarios/index.js';
 /** The settings that must agree for repetitions to be pooled. */
 function settingsOf(r: Report): string {
   const { libraries, scenarios, warmupMs, durationMs, quick, params } = r.options;
-  return JSON.stringify({ libraries, scenarios, warmupMs, durationMs, quick, params, node: r.environment.node, cpu: r.environment.cpuModel });
+  return JSON.stringify({
+    libraries,
+    scenarios,
+    warmupMs,
+    durationMs,
+    quick,
+    params,
+    node: r.environment.node,
+    cpu: r.environment.cpuModel,
+  });
 }
 
 /** One report of the runs of all, their repetitions renumbered in the order given. */
@@ -22,7 +31,10 @@ export function mergeReports(reports: Report[], names: string[] = reports.map((r
   if (reports.length === 0) throw new UsageError('merge needs at least one report');
   const first = reports[0];
   reports.forEach((r, i) => {
-    if (settingsOf(r) !== settingsOf(first)) throw new UsageError(`merge: ${names[i]} has other settings than ${names[0]} (libraries, scenarios, durations, parameters, Node or CPU): bench both alike`);
+    if (settingsOf(r) !== settingsOf(first))
+      throw new UsageError(
+        `merge: ${names[i]} has other settings than ${names[0]} (libraries, scenarios, durations, parameters, Node or CPU): bench both alike`,
+      );
   });
   const runs: RunResult[] = [];
   let offset = 0;
@@ -42,10 +54,16 @@ export function mergeReports(reports: Report[], names: string[] = reports.map((r
   const meta: ReportMeta = {
     runId: `${first.runId}+${reports.length - 1}`,
     startedAt: reports.map((r) => r.startedAt).sort()[0],
-    finishedAt: reports.map((r) => r.finishedAt).sort().at(-1)!,
+    finishedAt: reports
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1)!,
     status: reports.every((r) => r.status === 'complete') ? 'complete' : 'interrupted',
     options: { ...first.options, runs: offset },
-    environment: { ...first.environment, command: `merged from ${reports.length} reports: ${reports.map((r) => r.runId).join(', ')}` },
+    environment: {
+      ...first.environment,
+      command: `merged from ${reports.length} reports: ${reports.map((r) => r.runId).join(', ')}`,
+    },
     libraries,
     ...(micro.length ? { micro } : {}),
     ...(microNotes.length ? { microNotes } : {}),
@@ -57,11 +75,16 @@ export function mergeReports(reports: Report[], names: string[] = reports.map((r
 /** The `merge` subcommand: writes the merged report into a new results folder under --out. */
 export function mergeCommand(): Command {
   return new Command('merge')
-    .description('Merge reports of one side, benched in turns (e.g. --runs 1 each), into one report with their runs as repetitions.')
+    .description(
+      'Merge reports of one side, benched in turns (e.g. --runs 1 each), into one report with their runs as repetitions.',
+    )
     .argument('<reports...>', 'results folders or report.json files, in the order they ran')
     .option('--out <dir>', 'folder to create the merged results folder in', 'results')
     .action((targets: string[], flags: { out: string }) => {
-      const merged = mergeReports(targets.map((t) => loadReport(t).report), targets);
+      const merged = mergeReports(
+        targets.map((t) => loadReport(t).report),
+        targets,
+      );
       const store = new ResultsStore(flags.out);
       for (const run of merged.runs) store.appendRun(run);
       writeReports({ ...merged, runId: store.runId }, store);

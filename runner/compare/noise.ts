@@ -43,7 +43,8 @@ export function relativeSpread(values: number[]): number | null {
 export function runsOf(report: Report, s: CaseSummary): Map<number, Completed> {
   const out = new Map<number, Completed>();
   for (const r of report.runs) {
-    if (r.status === 'completed' && r.scenario === s.scenario && r.case.id === s.case.id && r.library === s.library) out.set(r.rep, r);
+    if (r.status === 'completed' && r.scenario === s.scenario && r.case.id === s.case.id && r.library === s.library)
+      out.set(r.rep, r);
   }
   return out;
 }
@@ -59,10 +60,18 @@ export function repValues(report: Report, s: CaseSummary, key: string): Map<numb
 }
 
 /** [base, head] per repetition present on both sides, in repetition order. */
-export function pairedRounds(base: Report, b: CaseSummary, head: Report, h: CaseSummary, key: string): Array<[number, number]> {
+export function pairedRounds(
+  base: Report,
+  b: CaseSummary,
+  head: Report,
+  h: CaseSummary,
+  key: string,
+): Array<[number, number]> {
   const bv = repValues(base, b, key);
   const hv = repValues(head, h, key);
-  return [...bv.keys()].sort((x, y) => x - y).flatMap((rep): Array<[number, number]> => (hv.has(rep) ? [[bv.get(rep)!, hv.get(rep)!]] : []));
+  return [...bv.keys()]
+    .sort((x, y) => x - y)
+    .flatMap((rep): Array<[number, number]> => (hv.has(rep) ? [[bv.get(rep)!, hv.get(rep)!]] : []));
 }
 
 /** One run in the time order of a comparison: which side, which repetition. */
@@ -81,7 +90,10 @@ export function turnOrder(base: Report, b: CaseSummary, head: Report, h: CaseSum
   const br = runsOf(base, b);
   const hr = runsOf(head, h);
   if (br.size < 2 || br.size !== hr.size) return null;
-  const all = [...[...br.values()].map((r) => ({ side: 'base' as const, r })), ...[...hr.values()].map((r) => ({ side: 'head' as const, r }))];
+  const all = [
+    ...[...br.values()].map((r) => ({ side: 'base' as const, r })),
+    ...[...hr.values()].map((r) => ({ side: 'head' as const, r })),
+  ];
   all.sort((x, y) => Date.parse(x.r.startedAt) - Date.parse(y.r.startedAt));
   for (let i = 0; i < all.length; i += 2) {
     const [x, y] = [all[i], all[i + 1]];

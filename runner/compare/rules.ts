@@ -57,7 +57,8 @@ export interface Decision {
 export const SESSION_DRIFT = UNKNOWN_NOISE;
 
 const pct = (x: number, signed = true): string => `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
-const num = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const num = (x: number): string =>
+  Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
 
 function direction(change: number, better: 'higher' | 'lower'): 'better' | 'worse' {
   return (better === 'higher') === change > 0 ? 'better' : 'worse';
@@ -102,9 +103,15 @@ function rankSumCounts(total: number, m: number): number[] {
  * code looks like this, were signs and ranks independent (they are not quite: see NOMINAL). Where even the highest rank sum cannot bring `bound` to the goal (3 rounds:
  * 2.5 %), `least` is that bound, and only that highest rank sum is called.
  */
-export function roundsAgainstAa(rounds: number[], aa: number[]): { w: number; p: number; bound: number; least: number } {
+export function roundsAgainstAa(
+  rounds: number[],
+  aa: number[],
+): { w: number; p: number; bound: number; least: number } {
   const n = rounds.length;
-  const tagged = [...rounds.map((v) => ({ v: Math.abs(v), round: 1 })), ...aa.map((v) => ({ v: Math.abs(v), round: 0 }))];
+  const tagged = [
+    ...rounds.map((v) => ({ v: Math.abs(v), round: 1 })),
+    ...aa.map((v) => ({ v: Math.abs(v), round: 0 })),
+  ];
   // Ascending; at a tie the A/A change ranks higher, so the rounds never gain from a tie.
   tagged.sort((x, y) => x.v - y.v || y.round - x.round);
   const w = tagged.reduce((sum, t, i) => sum + (t.round ? i + 1 : 0), 0);
@@ -135,25 +142,51 @@ function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): 
   const noise: Noise = { kind: 'paired', value: aaList.length ? aa : spread, runs: [n, n] };
   // What |change| had to exceed: with A/A changes the rank test decides, beyond the minimum effect.
   const bar = aaList.length ? effect.value : Math.max(effect.value, spread);
-  if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
+  if (Math.abs(change) <= effect.value)
+    return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
   if (!aaList.length && Math.abs(change) <= spread) {
-    return { verdict: 'same', rule: 'noise', why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`, change, noise, bar };
+    return {
+      verdict: 'same',
+      rule: 'noise',
+      why: `${pct(change)} is within the ${pct(spread, false)} spread of the ${n} rounds (${list})`,
+      change,
+      noise,
+      bar,
+    };
   }
   // Every round one way (the sign test) and, beyond what the bound needs, each beyond the minimum
   // effect: a round that hardly moved is read as no change (tried without it, one A/A comparison
   // of ten was called worse: rounds -9.0, -12.8, -6.4, -0.3, -14.4 %).
   const agree = ratios.every((r) => Math.sign(r - 1) === Math.sign(change) && Math.abs(r - 1) > effect.value);
-  if (!agree) return { verdict: 'same', rule: 'rounds', why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`, change, noise, bar };
+  if (!agree)
+    return {
+      verdict: 'same',
+      rule: 'rounds',
+      why: `not every round moved beyond ${pct(effect.value, false)} the same way (${list})`,
+      change,
+      noise,
+      bar,
+    };
   if (!aaList.length) {
     const why = `all ${n} rounds agree (${list}), beyond ${effect.why} and the ${pct(spread, false)} round spread (no A/A change measured)`;
     return { verdict: direction(change, e.better), rule: 'rounds', why, change, noise, bar };
   }
-  const t = roundsAgainstAa(ratios.map((r) => r - 1), aaList);
+  const t = roundsAgainstAa(
+    ratios.map((r) => r - 1),
+    aaList,
+  );
   const goal = Math.max(NOMINAL, t.least);
   const chance = (x: number): string => `${(x * 100).toPrecision(2)} %`;
   const against = `the A/A changes (${aaList.map((x) => pct(x)).join(', ')}): rank sum ${t.w}, chance ${chance(t.p)}`;
   if (t.bound > goal * (1 + 1e-9)) {
-    return { verdict: 'same', rule: 'noise', why: `the ${n} rounds (${list}) are not larger than ${against}; with every round one way ${chance(t.bound)}, over ${chance(goal)}`, change, noise, bar };
+    return {
+      verdict: 'same',
+      rule: 'noise',
+      why: `the ${n} rounds (${list}) are not larger than ${against}; with every round one way ${chance(t.bound)}, over ${chance(goal)}`,
+      change,
+      noise,
+      bar,
+    };
   }
   const more = t.least > NOMINAL ? ` (over ${pct(NOMINAL, false)}: bench more rounds)` : '';
   const why = `all ${n} rounds moved one way beyond ${effect.why} (${list}), larger than ${against}: identical code does this with a chance of ${chance(t.bound)}${more}`;
@@ -166,21 +199,41 @@ function bySeparation(e: Evidence, change: number, effect: Limit): Decision {
   const withRuns = e.baseRuns.length >= 2 && e.headRuns.length >= 2;
   // Each side's range (max - min) relative to the base median: a head that fell to 0 is not "infinitely noisy".
   const range = (runs: number[], s: { min: number; max: number; runs: number }): number | null =>
-    runs.length >= 2 ? (Math.max(...runs) - Math.min(...runs)) / Math.abs(e.base) : !withRuns && s.runs >= 2 ? (s.max - s.min) / Math.abs(e.base) : null;
+    runs.length >= 2
+      ? (Math.max(...runs) - Math.min(...runs)) / Math.abs(e.base)
+      : !withRuns && s.runs >= 2
+        ? (s.max - s.min) / Math.abs(e.base)
+        : null;
   const spreadB = range(e.baseRuns, sb);
   const spreadH = range(e.headRuns, sh);
   const runs: [number, number] = withRuns ? [e.baseRuns.length, e.headRuns.length] : [sb.runs, sh.runs];
   if (spreadB === null || spreadH === null) {
     const noise: Noise = { kind: 'unknown', value: UNKNOWN_NOISE, runs };
     const bar = effect.value + UNKNOWN_NOISE;
-    if (Math.abs(change) <= bar) return { verdict: 'same', rule: 'assumed-noise', why: `one run on a side: ${pct(change)} is within ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`, change, noise, bar };
-    return { verdict: direction(change, e.better), rule: 'assumed-noise', why: `one run on a side: ${pct(change)} is beyond ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`, change, noise, bar };
+    if (Math.abs(change) <= bar)
+      return {
+        verdict: 'same',
+        rule: 'assumed-noise',
+        why: `one run on a side: ${pct(change)} is within ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`,
+        change,
+        noise,
+        bar,
+      };
+    return {
+      verdict: direction(change, e.better),
+      rule: 'assumed-noise',
+      why: `one run on a side: ${pct(change)} is beyond ${effect.why} plus an assumed ${pct(UNKNOWN_NOISE, false)} noise`,
+      change,
+      noise,
+      bar,
+    };
   }
   const spread = Math.max(spreadB, spreadH);
   const noise: Noise = { kind: 'unpaired', value: spread, runs };
   // Two sessions not benched in turns: the machine's drift between them is not measured, so it is assumed.
   const bar = Math.max(effect.value, spread) + SESSION_DRIFT;
-  if (Math.abs(change) <= effect.value) return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
+  if (Math.abs(change) <= effect.value)
+    return { verdict: 'same', rule: 'min-effect', why: `${pct(change)} is within ${effect.why}`, change, noise, bar };
   if (Math.abs(change) <= bar) {
     const why = `${pct(change)} is within the ${pct(spread, false)} run-to-run spread (or ${effect.why}) plus an assumed ${pct(SESSION_DRIFT, false)} drift between two sessions not benched in turns`;
     return { verdict: 'same', rule: 'noise', why, change, noise, bar };
@@ -189,7 +242,15 @@ function bySeparation(e: Evidence, change: number, effect: Limit): Decision {
   const [hMin, hMax] = withRuns ? [Math.min(...e.headRuns), Math.max(...e.headRuns)] : [sh.min, sh.max];
   const separated = change > 0 ? hMin > bMax : hMax < bMin;
   const p = 1 / binomial(runs[0] + runs[1], runs[0]);
-  if (!separated) return { verdict: 'same', rule: 'separation', why: `${pct(change)}, but the base and head runs overlap`, change, noise, bar };
+  if (!separated)
+    return {
+      verdict: 'same',
+      rule: 'separation',
+      why: `${pct(change)}, but the base and head runs overlap`,
+      change,
+      noise,
+      bar,
+    };
   const why = `every head run beyond every base run (one-sided p = ${p.toPrecision(2)}), ${pct(change)} beyond the ${pct(bar, false)} bar (spread or minimum effect, plus ${pct(SESSION_DRIFT, false)} session drift)`;
   return { verdict: direction(change, e.better), rule: 'separation', why, change, noise, bar };
 }
@@ -204,15 +265,38 @@ function binomial(n: number, k: number): number {
 export function decide(e: Evidence): Decision {
   const diff = e.head - e.base;
   const relative = e.base !== 0 ? e.head / e.base - 1 : null;
-  if (diff === 0 && !e.floor) return { verdict: 'same', rule: 'floor', why: `head and base are equal (${num(e.head)})`, change: relative, noise: null, bar: null };
+  if (diff === 0 && !e.floor)
+    return {
+      verdict: 'same',
+      rule: 'floor',
+      why: `head and base are equal (${num(e.head)})`,
+      change: relative,
+      noise: null,
+      bar: null,
+    };
   if (e.floor && Math.abs(diff) <= e.floor.value) {
-    return { verdict: 'same', rule: 'floor', why: `|head − base| = ${num(Math.abs(diff))} is within the floor of ${e.floor.why}`, change: relative, noise: null, bar: null };
+    return {
+      verdict: 'same',
+      rule: 'floor',
+      why: `|head − base| = ${num(Math.abs(diff))} is within the floor of ${e.floor.why}`,
+      change: relative,
+      noise: null,
+      bar: null,
+    };
   }
   if (relative === null) {
     // A zero base has no relative change: only complete separation of the runs calls it.
     const up = diff > 0;
-    const separated = e.baseRuns.length > 0 && e.headRuns.length > 0 && (up ? Math.min(...e.headRuns) > Math.max(...e.baseRuns) : Math.max(...e.headRuns) < Math.min(...e.baseRuns));
-    const verdict = separated && e.baseRuns.length + e.headRuns.length >= 4 ? ((e.better === 'higher') === up ? 'better' : 'worse') : 'same';
+    const separated =
+      e.baseRuns.length > 0 &&
+      e.headRuns.length > 0 &&
+      (up ? Math.min(...e.headRuns) > Math.max(...e.baseRuns) : Math.max(...e.headRuns) < Math.min(...e.baseRuns));
+    const verdict =
+      separated && e.baseRuns.length + e.headRuns.length >= 4
+        ? (e.better === 'higher') === up
+          ? 'better'
+          : 'worse'
+        : 'same';
     const why = `the base median is 0 (no relative change); head ${num(e.head)}: ${verdict === 'same' ? 'the runs overlap or are too few' : 'every head run beyond every base run'}`;
     return { verdict, rule: 'separation', why, change: null, noise: null, bar: null };
   }

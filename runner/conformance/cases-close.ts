@@ -16,7 +16,8 @@ async function cleanClose(env: CaseEnv, payload: Buffer): Promise<Outcome> {
   const seen = closeText(p);
   if (code === null) return outcome(p.closedAt !== null ? 'non-strict' : 'fail', seen);
   const sent = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
-  if (code !== sent && code !== 1000 && !(sent === 1005 && code === 1005)) return outcome('non-strict', `${seen} (sent ${sent})`);
+  if (code !== sent && code !== 1000 && !(sent === 1005 && code === 1005))
+    return outcome('non-strict', `${seen} (sent ${sent})`);
   return outcome(p.closedAt !== null ? 'pass' : 'non-strict', seen);
 }
 
@@ -24,8 +25,20 @@ const VALID = [1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 3000, 4999];
 const INVALID = [0, 999, 1004, 1005, 1006, 1016, 1100, 2000, 2999];
 
 const closeCases: ConformanceCase[] = [
-  { id: 'close-empty', category: 'close', title: 'close frame without a code', expected: 'closed cleanly', run: (env) => cleanClose(env, Buffer.alloc(0)) },
-  { id: 'close-1000', category: 'close', title: 'close 1000 with a reason', expected: 'closed cleanly', run: (env) => cleanClose(env, closePayload(1000, 'bye')) },
+  {
+    id: 'close-empty',
+    category: 'close',
+    title: 'close frame without a code',
+    expected: 'closed cleanly',
+    run: (env) => cleanClose(env, Buffer.alloc(0)),
+  },
+  {
+    id: 'close-1000',
+    category: 'close',
+    title: 'close 1000 with a reason',
+    expected: 'closed cleanly',
+    run: (env) => cleanClose(env, closePayload(1000, 'bye')),
+  },
   {
     id: 'close-valid-codes',
     category: 'close',
@@ -68,7 +81,13 @@ const closeCases: ConformanceCase[] = [
     category: 'close',
     title: 'close reason that is not UTF-8',
     expected: 'connection failed with 1007',
-    run: (env) => badFrame(() => env.open(), env.codec, frame(8, closePayload(1000, Buffer.from([0xce, 0xba, 0xed, 0xa0, 0x80]))), 1007),
+    run: (env) =>
+      badFrame(
+        () => env.open(),
+        env.codec,
+        frame(8, closePayload(1000, Buffer.from([0xce, 0xba, 0xed, 0xa0, 0x80]))),
+        1007,
+      ),
   },
   {
     id: 'close-then-data',
@@ -77,7 +96,9 @@ const closeCases: ConformanceCase[] = [
     expected: 'close answered, message not',
     async run(env) {
       const p = await env.open();
-      await p.send(Buffer.concat([frame(8, closePayload(1000)), ...encoded(env.codec, Buffer.from('after-close'), false)]));
+      await p.send(
+        Buffer.concat([frame(8, closePayload(1000)), ...encoded(env.codec, Buffer.from('after-close'), false)]),
+      );
       await p.until(() => p.closedAt !== null, FAIL_WITHIN_MS);
       const answered = appPayloads(p, env.codec).length;
       if (answered) return outcome('fail', `answered a message sent after the close; ${closeText(p)}`);
@@ -105,7 +126,10 @@ function header(opcode: number, len: number, fin: boolean): Buffer {
 function refused(p: Probe, what: string): Outcome | null {
   if (p.closedAt === null && !p.closeFrame()) return null;
   const code = closeCode(p);
-  return outcome(code === 1009 || code === null ? 'pass' : 'non-strict', `${closeText(p)} ${what}${code === 1009 || code === null ? '' : ' (expected 1009)'}`);
+  return outcome(
+    code === 1009 || code === null ? 'pass' : 'non-strict',
+    `${closeText(p)} ${what}${code === 1009 || code === null ? '' : ' (expected 1009)'}`,
+  );
 }
 
 const limitCases: ConformanceCase[] = [
@@ -140,10 +164,14 @@ const limitCases: ConformanceCase[] = [
       const p = await env.open();
       const n = Math.ceil(OVER / 1024);
       const parts: Buffer[] = [];
-      for (let i = 0; i < n; i++) parts.push(header(i === 0 ? (env.codec.binary ? 2 : 1) : 0, 1024, false), Buffer.alloc(1024));
+      for (let i = 0; i < n; i++)
+        parts.push(header(i === 0 ? (env.codec.binary ? 2 : 1) : 0, 1024, false), Buffer.alloc(1024));
       await p.send(Buffer.concat(parts));
       await p.until(() => p.closedAt !== null || p.closeFrame() !== undefined, 3000);
-      return refused(p, `with ${n} fragments sent`) ?? outcome('fail', `accepted ${n} fragments (${MiB(OVER)}) without closing`);
+      return (
+        refused(p, `with ${n} fragments sent`) ??
+        outcome('fail', `accepted ${n} fragments (${MiB(OVER)}) without closing`)
+      );
     },
   },
 ];

@@ -14,7 +14,8 @@ function echoSize(size: number, binary: boolean, chop = 0): ConformanceCase {
     title: `${kind} message of ${size} bytes${chop ? `, written in ${chop}-byte chops` : ''}`,
     expected: 'echoed unchanged',
     async run(env) {
-      if (binary && !env.codec.binary) return outcome('informational', 'not tested: the library carries text messages only');
+      if (binary && !env.codec.binary)
+        return outcome('informational', 'not tested: the library carries text messages only');
       const p = await env.open();
       return echoCase(p, env.codec, makePayload(size, size), binary, chop);
     },
@@ -29,17 +30,53 @@ async function pongs(env: CaseEnv, payloads: Buffer[]): Promise<ReturnType<typeo
   const got = () => p.frames.slice(before).filter((f) => f.opcode === 10);
   await p.until(() => got().length >= payloads.length || p.closedAt !== null, 2000);
   const seen = got();
-  if (seen.length < payloads.length) return outcome('fail', `${seen.length} pong(s) for ${payloads.length} ping(s)${p.closedAt !== null ? ', connection closed' : ''}`);
+  if (seen.length < payloads.length)
+    return outcome(
+      'fail',
+      `${seen.length} pong(s) for ${payloads.length} ping(s)${p.closedAt !== null ? ', connection closed' : ''}`,
+    );
   const wrong = seen.findIndex((f, i) => !f.payload.equals(payloads[i]));
-  if (wrong >= 0) return outcome('fail', `pong ${wrong + 1} carries ${seen[wrong].payload.length} bytes, not the ping's ${payloads[wrong].length}`);
+  if (wrong >= 0)
+    return outcome(
+      'fail',
+      `pong ${wrong + 1} carries ${seen[wrong].payload.length} bytes, not the ping's ${payloads[wrong].length}`,
+    );
   return outcome('pass', `${seen.length} equal pong(s)`);
 }
 
 const pingCases: ConformanceCase[] = [
-  { id: 'ping-empty', category: 'pings', title: 'empty ping', expected: 'an empty pong', run: (env) => pongs(env, [Buffer.alloc(0)]) },
-  { id: 'ping-binary', category: 'pings', title: 'ping with 16 binary bytes', expected: 'a pong with the same bytes', run: (env) => pongs(env, [Buffer.from([0, 255, 254, 253, 1, 2, 3, 4, 0xc0, 0xaf, 9, 10, 11, 12, 13, 14])]) },
-  { id: 'ping-125', category: 'pings', title: 'ping with 125 bytes (the most allowed)', expected: 'a pong with the same 125 bytes', run: (env) => pongs(env, [makePayload(125)]) },
-  { id: 'ping-ten', category: 'pings', title: 'ten pings in a row', expected: 'ten pongs, in order', run: (env) => pongs(env, Array.from({ length: 10 }, (_, i) => Buffer.from(`ping ${i}`))) },
+  {
+    id: 'ping-empty',
+    category: 'pings',
+    title: 'empty ping',
+    expected: 'an empty pong',
+    run: (env) => pongs(env, [Buffer.alloc(0)]),
+  },
+  {
+    id: 'ping-binary',
+    category: 'pings',
+    title: 'ping with 16 binary bytes',
+    expected: 'a pong with the same bytes',
+    run: (env) => pongs(env, [Buffer.from([0, 255, 254, 253, 1, 2, 3, 4, 0xc0, 0xaf, 9, 10, 11, 12, 13, 14])]),
+  },
+  {
+    id: 'ping-125',
+    category: 'pings',
+    title: 'ping with 125 bytes (the most allowed)',
+    expected: 'a pong with the same 125 bytes',
+    run: (env) => pongs(env, [makePayload(125)]),
+  },
+  {
+    id: 'ping-ten',
+    category: 'pings',
+    title: 'ten pings in a row',
+    expected: 'ten pongs, in order',
+    run: (env) =>
+      pongs(
+        env,
+        Array.from({ length: 10 }, (_, i) => Buffer.from(`ping ${i}`)),
+      ),
+  },
   {
     id: 'ping-126',
     category: 'pings',

@@ -5,7 +5,8 @@ import { outcome, type CaseEnv, type ConformanceCase, type Outcome } from './typ
 
 /** What came back instead of (or as) an upgrade. */
 function answer(p: Probe): string {
-  if (p.http) return `HTTP ${p.http.status}${p.http.headers['sec-websocket-version'] ? ` with Sec-WebSocket-Version: ${p.http.headers['sec-websocket-version']}` : ''}`;
+  if (p.http)
+    return `HTTP ${p.http.status}${p.http.headers['sec-websocket-version'] ? ` with Sec-WebSocket-Version: ${p.http.headers['sec-websocket-version']}` : ''}`;
   return p.closedAt !== null ? `TCP close after ${Math.round(p.closedAt)} ms without an HTTP answer` : 'no answer';
 }
 
@@ -79,9 +80,18 @@ async function pingFlood(env: CaseEnv): Promise<Outcome> {
   const closed = p.closedAt;
   const after = await env.rss();
   const growth = before !== null && after !== null ? (after - before) / 2 ** 20 : null;
-  const mem = growth === null ? 'server RSS not available' : `server RSS ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB (${(growth / (FLOOD_MS / 1000)).toFixed(1)} MiB/s)`;
-  const conn = closed !== null ? `connection ended by the server after ${Math.round(closed)} ms${p.error ? ` (${p.error})` : ''}` : `still open after ${FLOOD_MS / 1000} s`;
-  return outcome('informational', `${(sent / 2 ** 20).toFixed(1)} MiB of pings sent, none of the pongs read: ${mem}; ${conn}`);
+  const mem =
+    growth === null
+      ? 'server RSS not available'
+      : `server RSS ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MiB (${(growth / (FLOOD_MS / 1000)).toFixed(1)} MiB/s)`;
+  const conn =
+    closed !== null
+      ? `connection ended by the server after ${Math.round(closed)} ms${p.error ? ` (${p.error})` : ''}`
+      : `still open after ${FLOOD_MS / 1000} s`;
+  return outcome(
+    'informational',
+    `${(sent / 2 ** 20).toFixed(1)} MiB of pings sent, none of the pongs read: ${mem}; ${conn}`,
+  );
 }
 
 const hostileCases: ConformanceCase[] = [
@@ -110,8 +120,15 @@ const hostileCases: ConformanceCase[] = [
         await p.send(text[i]);
         await p.until(() => p.closedAt !== null, 1000);
       }
-      if (p.closedAt !== null) return outcome('informational', `closed the connection after ${(p.closedAt / 1000).toFixed(1)} s (${i} bytes sent)`);
-      return outcome('informational', `still waiting after ${SLOW_MS / 1000} s and ${i} bytes: no handshake timeout within ${SLOW_MS / 1000} s`);
+      if (p.closedAt !== null)
+        return outcome(
+          'informational',
+          `closed the connection after ${(p.closedAt / 1000).toFixed(1)} s (${i} bytes sent)`,
+        );
+      return outcome(
+        'informational',
+        `still waiting after ${SLOW_MS / 1000} s and ${i} bytes: no handshake timeout within ${SLOW_MS / 1000} s`,
+      );
     },
   },
   {

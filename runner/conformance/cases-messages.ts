@@ -6,7 +6,9 @@ import { outcome, type CaseEnv, type ConformanceCase, type Outcome } from './typ
 /** `payload` as a fragmented message of `opcode`: pieces cut at the given offsets. */
 function fragmented(opcode: number, payload: Buffer, cuts: number[]): Buffer[] {
   const at = [0, ...cuts, payload.length];
-  return at.slice(0, -1).map((start, i) => frame(i === 0 ? opcode : 0, payload.subarray(start, at[i + 1]), { fin: i === at.length - 2 }));
+  return at
+    .slice(0, -1)
+    .map((start, i) => frame(i === 0 ? opcode : 0, payload.subarray(start, at[i + 1]), { fin: i === at.length - 2 }));
 }
 
 /** The codec's single text frame for `payload`, fragmented in three. */
@@ -48,7 +50,9 @@ const fragmentCases: ConformanceCase[] = [
       const pong = p.frames.some((f) => f.opcode === 10 && f.payload.toString() === 'between');
       if (echo.verdict !== 'pass') return echo;
       if (!pong) return outcome('fail', 'message echoed, ping never answered');
-      return early ? outcome('pass', 'pong before the last fragment, message echoed') : outcome('non-strict', 'pong only after the message ended');
+      return early
+        ? outcome('pass', 'pong before the last fragment, message echoed')
+        : outcome('non-strict', 'pong only after the message ended');
     },
   },
   {
@@ -63,14 +67,21 @@ const fragmentCases: ConformanceCase[] = [
     category: 'fragmentation',
     title: 'fragmented control frame (ping without FIN)',
     expected: 'connection failed with 1002',
-    run: (env) => badFrame(() => env.open(), env.codec, Buffer.concat([frame(9, 'part', { fin: false }), frame(0, 'rest')]), 1002),
+    run: (env) =>
+      badFrame(() => env.open(), env.codec, Buffer.concat([frame(9, 'part', { fin: false }), frame(0, 'rest')]), 1002),
   },
   {
     id: 'frag-new-data',
     category: 'fragmentation',
     title: 'new data frame inside a fragmented message',
     expected: 'connection failed with 1002',
-    run: (env) => badFrame(() => env.open(), env.codec, Buffer.concat([frame(1, 'first half', { fin: false }), frame(1, 'intruder')]), 1002),
+    run: (env) =>
+      badFrame(
+        () => env.open(),
+        env.codec,
+        Buffer.concat([frame(1, 'first half', { fin: false }), frame(1, 'intruder')]),
+        1002,
+      ),
   },
 ];
 
@@ -129,14 +140,23 @@ const utf8Cases: ConformanceCase[] = [
     category: 'utf8',
     title: 'fragmented text, a surrogate in its first fragment',
     expected: 'failed with 1007 at the bad fragment',
-    run: (env) => splitInvalid(env, [frame(1, Buffer.from([0x68, 0x69, 0xed, 0xa0, 0x80]), { fin: false })], frame(0, 'end')),
+    run: (env) =>
+      splitInvalid(env, [frame(1, Buffer.from([0x68, 0x69, 0xed, 0xa0, 0x80]), { fin: false })], frame(0, 'end')),
   },
   {
     id: 'utf8-split-straddle',
     category: 'utf8',
     title: 'fragmented text, a sequence above U+10FFFF split across two fragments',
     expected: 'failed with 1007 at the second fragment',
-    run: (env) => splitInvalid(env, [frame(1, Buffer.from([0x68, 0xf4]), { fin: false }), frame(0, Buffer.from([0x90, 0x80, 0x80, 0x69]), { fin: false })], frame(0, 'end')),
+    run: (env) =>
+      splitInvalid(
+        env,
+        [
+          frame(1, Buffer.from([0x68, 0xf4]), { fin: false }),
+          frame(0, Buffer.from([0x90, 0x80, 0x80, 0x69]), { fin: false }),
+        ],
+        frame(0, 'end'),
+      ),
   },
 ];
 

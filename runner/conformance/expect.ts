@@ -44,8 +44,17 @@ export function encoded(codec: WireCodec, payload: Buffer, binary: boolean): Buf
 const preview = (b: Buffer): string => (b.length > 24 ? `${b.length} bytes` : JSON.stringify(b.toString('latin1')));
 
 /** Waits for the echo of `payload`: pass when it comes back unchanged. */
-export async function expectEcho(p: Probe, codec: WireCodec, payload: Buffer, from = 0, within = ECHO_WITHIN_MS): Promise<Outcome> {
-  await p.until(() => appPayloads(p, codec, from).length > 0 || p.closedAt !== null || p.closeFrame() !== undefined, within);
+export async function expectEcho(
+  p: Probe,
+  codec: WireCodec,
+  payload: Buffer,
+  from = 0,
+  within = ECHO_WITHIN_MS,
+): Promise<Outcome> {
+  await p.until(
+    () => appPayloads(p, codec, from).length > 0 || p.closedAt !== null || p.closeFrame() !== undefined,
+    within,
+  );
   const got = appPayloads(p, codec, from)[0];
   if (!got) {
     if (p.closedAt !== null || p.closeFrame()) return outcome('fail', `no echo: ${closeText(p)}`);
@@ -56,7 +65,13 @@ export async function expectEcho(p: Probe, codec: WireCodec, payload: Buffer, fr
 }
 
 /** Sends `payload` (chopped or not) and expects it back. */
-export async function echoCase(p: Probe, codec: WireCodec, payload: Buffer, binary: boolean, chop = 0): Promise<Outcome> {
+export async function echoCase(
+  p: Probe,
+  codec: WireCodec,
+  payload: Buffer,
+  binary: boolean,
+  chop = 0,
+): Promise<Outcome> {
   const from = p.appMessages().length;
   for (const b of encoded(codec, payload, binary)) await p.send(b, chop);
   return expectEcho(p, codec, payload, from);
@@ -67,7 +82,12 @@ export async function echoCase(p: Probe, codec: WireCodec, payload: Buffer, bina
  * echoed): the expected close code or a TCP close within 1 s is `pass`; another close code is
  * `non-strict`; an echo after the bad frame, or no reaction, is `fail`.
  */
-export async function expectFailure(p: Probe, codec: WireCodec, code: number, o: { from?: number; within?: number } = {}): Promise<Outcome> {
+export async function expectFailure(
+  p: Probe,
+  codec: WireCodec,
+  code: number,
+  o: { from?: number; within?: number } = {},
+): Promise<Outcome> {
   const within = o.within ?? FAIL_WITHIN_MS;
   await p.until(() => p.closedAt !== null, within);
   // A close frame without the TCP close: give the close handshake a moment more.
@@ -88,7 +108,12 @@ export function probeMessage(codec: WireCodec): Buffer[] {
 }
 
 /** Opens a connection and sends `bytes` then a message that must not be echoed; expects failure with `code`. */
-export async function badFrame(open: () => Promise<Probe>, codec: WireCodec, bytes: Buffer, code: number): Promise<Outcome> {
+export async function badFrame(
+  open: () => Promise<Probe>,
+  codec: WireCodec,
+  bytes: Buffer,
+  code: number,
+): Promise<Outcome> {
   const p = await open();
   const from = p.appMessages().length;
   await p.send(Buffer.concat([bytes, ...probeMessage(codec)]));

@@ -55,8 +55,19 @@ export function closePayload(code: number, reason: Buffer | string = ''): Buffer
 }
 
 /** The upgrade request for `path`; `extra` header lines go first; a null key or version is left out. */
-export function upgradeRequest(host: string, port: number, path: string, o: { key?: string | null; version?: string | null; extra?: string[] } = {}): string {
-  const lines = [`GET ${path} HTTP/1.1`, ...(o.extra ?? []), `Host: ${host}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade'];
+export function upgradeRequest(
+  host: string,
+  port: number,
+  path: string,
+  o: { key?: string | null; version?: string | null; extra?: string[] } = {},
+): string {
+  const lines = [
+    `GET ${path} HTTP/1.1`,
+    ...(o.extra ?? []),
+    `Host: ${host}:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+  ];
   if (o.key !== null) lines.push(`Sec-WebSocket-Key: ${o.key ?? randomBytes(16).toString('base64')}`);
   if (o.version !== null) lines.push(`Sec-WebSocket-Version: ${o.version ?? '13'}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -88,7 +99,10 @@ export class Probe implements CodecConnection {
   /** Incoming messages a codec's handshake has not consumed yet (see nextMessage). */
   private taken = 0;
 
-  constructor(readonly host: string, readonly port: number) {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
     this.socket = net.connect({ host, port, noDelay: true });
     this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('error', (e) => (this.error = e.message));
@@ -158,7 +172,8 @@ export class Probe implements CodecConnection {
 
   async nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {
     const ok = await this.until(() => this.messages.length > this.taken || this.closedAt !== null, timeoutMs);
-    if (!ok || this.messages.length <= this.taken) throw new Error('no message from the server during the codec handshake');
+    if (!ok || this.messages.length <= this.taken)
+      throw new Error('no message from the server during the codec handshake');
     return this.messages[this.taken++];
   }
 

@@ -38,7 +38,9 @@ async function connect(host: string, port: number, probes: Probe[]): Promise<Pro
 async function open(host: string, port: number, codec: WireCodec, probes: Probe[]): Promise<Probe> {
   const p = await connect(host, port, probes);
   if (!(await p.upgrade(upgradeRequest(host, port, codec.path('echo')), CONNECT_MS))) {
-    throw new Error(`no WebSocket upgrade: ${p.http ? `HTTP ${p.http.status}` : p.closedAt !== null ? 'connection closed' : 'no answer'}`);
+    throw new Error(
+      `no WebSocket upgrade: ${p.http ? `HTTP ${p.http.status}` : p.closedAt !== null ? 'connection closed' : 'no answer'}`,
+    );
   }
   await codec.open(p);
   p.consumeAll();
@@ -53,7 +55,14 @@ function envFor(t: ConformanceTarget, probes: Probe[]): CaseEnv {
     codec: t.codec,
     connect: () => connect(t.host, port, probes),
     open: () => open(t.host, port, t.codec, probes),
-    rss: () => t.server().memory(5000).then((m) => m.rss, () => null),
+    rss: () =>
+      t
+        .server()
+        .memory(5000)
+        .then(
+          (m) => m.rss,
+          () => null,
+        ),
   };
 }
 
@@ -62,7 +71,10 @@ async function runCase(c: ConformanceCase, env: CaseEnv): Promise<Outcome> {
   const limit = c.limitMs ?? DEFAULT_LIMIT_MS;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve(outcome('errored', `no result within ${limit} ms (the case's time limit)`)), limit);
+    timer = setTimeout(
+      () => resolve(outcome('errored', `no result within ${limit} ms (the case's time limit)`)),
+      limit,
+    );
   });
   try {
     return await Promise.race([c.run(env).catch((e: Error) => outcome('errored', e.message)), timeout]);
@@ -90,12 +102,23 @@ async function afterCase(t: ConformanceTarget, o: Outcome): Promise<{ o: Outcome
   const s = t.server();
   if (!s.exit && (await serves(t))) return { o, replace: false };
   if (!s.exit) await Promise.race([s.exited, delay(500)]);
-  if (s.exit) return { o: outcome('crashed', `the server ${describeExit(s.exit, s.stderrTail())}; the case saw: ${o.seen}`), replace: true };
-  return { o: outcome('errored', `the server stopped serving new connections; the case saw: ${o.seen}`), replace: true };
+  if (s.exit)
+    return {
+      o: outcome('crashed', `the server ${describeExit(s.exit, s.stderrTail())}; the case saw: ${o.seen}`),
+      replace: true,
+    };
+  return {
+    o: outcome('errored', `the server stopped serving new connections; the case saw: ${o.seen}`),
+    replace: true,
+  };
 }
 
 /** Runs every case in order; `onCase` hears each result as it comes. */
-export async function runConformance(t: ConformanceTarget, cases: ConformanceCase[], onCase?: (r: CaseResult) => void): Promise<CaseResult[]> {
+export async function runConformance(
+  t: ConformanceTarget,
+  cases: ConformanceCase[],
+  onCase?: (r: CaseResult) => void,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   let usable = true;
   for (const c of cases) {
@@ -108,9 +131,22 @@ export async function runConformance(t: ConformanceTarget, cases: ConformanceCas
       for (const p of probes) p.destroy();
       const checked = await afterCase(t, o);
       o = checked.o;
-      if (checked.replace) usable = t.restart ? await t.restart().then(() => true, () => false) : false;
+      if (checked.replace)
+        usable = t.restart
+          ? await t.restart().then(
+              () => true,
+              () => false,
+            )
+          : false;
     }
-    const r: CaseResult = { id: c.id, category: c.category, title: c.title, expected: c.expected, ...o, ms: Math.round(performance.now() - t0) };
+    const r: CaseResult = {
+      id: c.id,
+      category: c.category,
+      title: c.title,
+      expected: c.expected,
+      ...o,
+      ms: Math.round(performance.now() - t0),
+    };
     results.push(r);
     onCase?.(r);
   }

@@ -4,7 +4,8 @@ import { VERDICTS, type Verdict } from './types.js';
 
 /** Where the cases ran, by library: the WebSocket layer each library exposes. */
 const LAYERS: Record<string, string> = {
-  'socket.io': "Engine.IO's websocket transport (/socket.io/?EIO=4&transport=websocket), after the Engine.IO open and Socket.IO connect packets",
+  'socket.io':
+    "Engine.IO's websocket transport (/socket.io/?EIO=4&transport=websocket), after the Engine.IO open and Socket.IO connect packets",
   sockjs: "SockJS's raw WebSocket endpoint (/echo/websocket), served by faye-websocket",
 };
 

@@ -20,7 +20,17 @@ export type Verdict = 'pass' | 'non-strict' | 'fail' | 'informational' | 'crashe
 
 export const VERDICTS: Verdict[] = ['pass', 'non-strict', 'fail', 'informational', 'crashed', 'errored'];
 
-export type Category = 'framing' | 'pings' | 'reserved' | 'fragmentation' | 'utf8' | 'close' | 'limits' | 'handshake' | 'masking' | 'hostile';
+export type Category =
+  | 'framing'
+  | 'pings'
+  | 'reserved'
+  | 'fragmentation'
+  | 'utf8'
+  | 'close'
+  | 'limits'
+  | 'handshake'
+  | 'masking'
+  | 'hostile';
 
 /** What a case's check concluded. */
 export interface Outcome {

@@ -24,7 +24,9 @@ const fixed = (n: number): string => n.toFixed(n >= 100 ? 1 : 3);
 
 function entry(e: ExportedMetric): GithubBenchmarkEntry {
   const { summary: s, metric: m, value: v } = e;
-  const flags = [s.clientBound ? 'client-bound' : '', s.pacingBound ? 'pacing-bound' : '', s.noisy ? 'noisy' : ''].filter(Boolean).join(', ');
+  const flags = [s.clientBound ? 'client-bound' : '', s.pacingBound ? 'pacing-bound' : '', s.noisy ? 'noisy' : '']
+    .filter(Boolean)
+    .join(', ');
   const extra = [
     `${s.case.label}; ${m.label} (${m.better} is better)`,
     `median of ${s.runsCompleted} run(s)${s.runsCompleted > 1 ? `, min ${fixed(v.min)}, max ${fixed(v.max)}` : ''}`,
@@ -40,7 +42,9 @@ function entry(e: ExportedMetric): GithubBenchmarkEntry {
 }
 
 function render(report: Report, better: 'higher' | 'lower'): string {
-  const entries = exportedMetrics(report).filter((e) => e.metric.better === better).map(entry);
+  const entries = exportedMetrics(report)
+    .filter((e) => e.metric.better === better)
+    .map(entry);
   return `${JSON.stringify(entries, null, 2)}\n`;
 }
 

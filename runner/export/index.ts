@@ -36,7 +36,8 @@ export function parseExportSpecs(values: string[]): ExportSpec[] {
     const format = eq < 0 ? raw : raw.slice(0, eq);
     const file = eq < 0 ? '' : raw.slice(eq + 1);
     const formats = Object.keys(EXPORTERS).join(', ');
-    if (!Object.hasOwn(EXPORTERS, format)) throw new UsageError(`unknown export format '${format}' (--export <format>=<file>): choose from ${formats}`);
+    if (!Object.hasOwn(EXPORTERS, format))
+      throw new UsageError(`unknown export format '${format}' (--export <format>=<file>): choose from ${formats}`);
     if (!file) throw new UsageError(`--export ${format} needs a file: --export ${format}=<file>`);
     return { format: format as ExportFormat, file };
   });

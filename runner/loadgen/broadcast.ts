@@ -84,7 +84,11 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= senders.length || !sameBytes(delivered[(id & ((1 << POST_BITS) - 1)) % payloadRing], buf, start, SEQ_BYTES, size)) {
+      if (
+        id < 0 ||
+        s >= senders.length ||
+        !sameBytes(delivered[(id & ((1 << POST_BITS) - 1)) % payloadRing], buf, start, SEQ_BYTES, size)
+      ) {
         return fail(new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`));
       }
       const post = id & ((1 << POST_BITS) - 1);
@@ -165,7 +169,12 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       idleMs: Math.max(0, phases.measuredMs - busyMs),
       busyPct: busyPct(busyMs, phases.measuredMs),
     },
-    histograms: { latency: encodeHistogram(latency), fanout: encodeHistogram(fanout), sendLag: encodeHistogram(sendLag), service: encodeHistogram(service) },
+    histograms: {
+      latency: encodeHistogram(latency),
+      fanout: encodeHistogram(fanout),
+      sendLag: encodeHistogram(sendLag),
+      service: encodeHistogram(service),
+    },
     timeline: phases.timeline,
     warnings,
   };

@@ -50,7 +50,12 @@ async function measure(job: ClientEchoJob, clients: NativeClient[], rest: string
       const now = performance.now();
       outstanding--;
       if (text.length !== SEQ_BYTES + rest.length || !text.startsWith(seqText(state.seq)) || !text.endsWith(rest)) {
-        return onFailure(new ClientError('EECHO', `wrong echo on client ${i}, expected message #${state.seq}: ${JSON.stringify(text.slice(0, 40))}`));
+        return onFailure(
+          new ClientError(
+            'EECHO',
+            `wrong echo on client ${i}, expected message #${state.seq}: ${JSON.stringify(text.slice(0, 40))}`,
+          ),
+        );
       }
       if (phases.measuring) {
         latency.recordValue(Math.max(1, Math.round((now - state.sentAt) * 1e6)));

@@ -166,7 +166,9 @@ export class RawConnection implements CodecConnection {
       return;
     }
     const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
-    const expected = createHash('sha1').update(this.key + GUID).digest('base64');
+    const expected = createHash('sha1')
+      .update(this.key + GUID)
+      .digest('base64');
     if (accept !== expected) {
       this.fail(new ClientError('EUPGRADE', 'wrong or missing Sec-WebSocket-Accept'));
       return;
@@ -224,7 +226,9 @@ export class RawConnection implements CodecConnection {
       if (!this.closing) {
         this.closing = true;
         this.socket.end(buildFrame(OP_CLOSE, Buffer.from(data.subarray(0, 2))).bytes);
-        this.fail(new ClientError('ECLOSED', `the server sent close${data.length >= 2 ? ` ${data.readUInt16BE(0)}` : ''}`));
+        this.fail(
+          new ClientError('ECLOSED', `the server sent close${data.length >= 2 ? ` ${data.readUInt16BE(0)}` : ''}`),
+        );
       } else this.socket.end();
     }
   }
@@ -284,7 +288,8 @@ export class RawConnection implements CodecConnection {
     } else {
       this.socket.cork();
       for (const b of this.pending) this.socket.write(b);
-      for (let i = 0; i < templates; i++) this.pendingTemplates[i].emit(this.pendingSeqs[i], (b) => this.socket.write(b));
+      for (let i = 0; i < templates; i++)
+        this.pendingTemplates[i].emit(this.pendingSeqs[i], (b) => this.socket.write(b));
       this.socket.uncork();
     }
     if (buffers) this.pending = [];
@@ -302,7 +307,10 @@ export class RawConnection implements CodecConnection {
   /** Sends one application message through the codec (not the hot path: it builds frames). */
   sendPayload(payload: Buffer, binary: boolean): void {
     const { frames } = this.opts.codec.encode(this.opts.channel, payload, binary && this.opts.codec.binary);
-    for (const f of frames) this.send(this.deflate ? deflatedFrame(f.opcode, f.payload, this.deflate) : buildFrame(f.opcode, f.payload).bytes);
+    for (const f of frames)
+      this.send(
+        this.deflate ? deflatedFrame(f.opcode, f.payload, this.deflate) : buildFrame(f.opcode, f.payload).bytes,
+      );
   }
 
   nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {

@@ -30,7 +30,13 @@ export async function runConnections(
   const t0 = performance.now();
   const ticker = setInterval(() => {
     timeline.push(opened - lastSecond);
-    send({ type: 'tick', phase: 'ramp', elapsedMs: performance.now() - t0, totalMs: 0, perSecond: opened - lastSecond });
+    send({
+      type: 'tick',
+      phase: 'ramp',
+      elapsedMs: performance.now() - t0,
+      totalMs: 0,
+      perSecond: opened - lastSecond,
+    });
     lastSecond = opened;
   }, 1000);
   let conns: RawConnection[];
@@ -71,7 +77,10 @@ export async function runConnections(
   const echoed = await echoCheck(conns, codec);
   resetAll(conns);
   const warnings: string[] = [];
-  if (failures > 0) warnings.push(`${failures} of ${job.connections} handshakes failed (first: ${(firstError as ClientError | null)?.message})`);
+  if (failures > 0)
+    warnings.push(
+      `${failures} of ${job.connections} handshakes failed (first: ${(firstError as ClientError | null)?.message})`,
+    );
   return {
     measuredMs: rampMs,
     counts: { opened, failures, rampMs, echoed, connections: conns.length },
@@ -87,7 +96,13 @@ async function echoCheck(conns: RawConnection[], codec: WireCodec, timeoutMs = 6
   let echoed = 0;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new ClientError('EMISSING', `echo check: ${conns.length - echoed} of ${conns.length} connections did not echo within ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new ClientError(
+            'EMISSING',
+            `echo check: ${conns.length - echoed} of ${conns.length} connections did not echo within ${timeoutMs} ms`,
+          ),
+        ),
       timeoutMs,
     );
     conns.forEach((c, i) => {

@@ -44,17 +44,25 @@ export function offerHeader(o: DeflateOffer): string {
   const parts = ['permessage-deflate'];
   if (o.serverNoContextTakeover) parts.push('server_no_context_takeover');
   if (o.clientNoContextTakeover) parts.push('client_no_context_takeover');
-  if (o.serverMaxWindowBits !== undefined) parts.push(o.serverMaxWindowBits === true ? 'server_max_window_bits' : `server_max_window_bits=${o.serverMaxWindowBits}`);
-  if (o.clientMaxWindowBits !== undefined) parts.push(o.clientMaxWindowBits === true ? 'client_max_window_bits' : `client_max_window_bits=${o.clientMaxWindowBits}`);
+  if (o.serverMaxWindowBits !== undefined)
+    parts.push(
+      o.serverMaxWindowBits === true ? 'server_max_window_bits' : `server_max_window_bits=${o.serverMaxWindowBits}`,
+    );
+  if (o.clientMaxWindowBits !== undefined)
+    parts.push(
+      o.clientMaxWindowBits === true ? 'client_max_window_bits' : `client_max_window_bits=${o.clientMaxWindowBits}`,
+    );
   return parts.join('; ');
 }
 
 const bad = (why: string): ClientError => new ClientError('EDEFLATE', `permessage-deflate: ${why}`);
 
 function windowBits(name: string, value: string | undefined, offered: number | true | undefined): number {
-  if (value === undefined || !/^(8|9|1[0-5])$/.test(value)) throw bad(`the server answered ${name}=${value ?? '(no value)'}; must be 8..15`);
+  if (value === undefined || !/^(8|9|1[0-5])$/.test(value))
+    throw bad(`the server answered ${name}=${value ?? '(no value)'}; must be 8..15`);
   const n = Number(value);
-  if (typeof offered === 'number' && n > offered) throw bad(`the server answered ${name}=${n}, above the ${offered} offered`);
+  if (typeof offered === 'number' && n > offered)
+    throw bad(`the server answered ${name}=${n}, above the ${offered} offered`);
   return n;
 }
 
@@ -64,31 +72,52 @@ function windowBits(name: string, value: string | undefined, offered: number | t
  * extension not offered, or with a parameter RFC 7692 does not allow here.
  */
 export function acceptResponse(offer: DeflateOffer, header: string | undefined): DeflateParams {
-  const exts = (header ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const exts = (header ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (exts.length === 0) {
-    throw bad('offered, but the server answered without it (compression off or unsupported there); a run without it is never measured as compressed');
+    throw bad(
+      'offered, but the server answered without it (compression off or unsupported there); a run without it is never measured as compressed',
+    );
   }
-  if (exts.length > 1) throw bad(`the server answered ${exts.length} extensions (${exts.join(', ')}); only one was offered`);
+  if (exts.length > 1)
+    throw bad(`the server answered ${exts.length} extensions (${exts.join(', ')}); only one was offered`);
   const [name, ...params] = exts[0].split(';').map((s) => s.trim());
-  if (name.toLowerCase() !== 'permessage-deflate') throw bad(`the server answered the extension "${name}", which was not offered`);
-  const out: DeflateParams = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+  if (name.toLowerCase() !== 'permessage-deflate')
+    throw bad(`the server answered the extension "${name}", which was not offered`);
+  const out: DeflateParams = {
+    serverNoContextTakeover: false,
+    clientNoContextTakeover: false,
+    serverMaxWindowBits: 15,
+    clientMaxWindowBits: 15,
+  };
   const seen = new Set<string>();
   for (const p of params) {
     const eq = p.indexOf('=');
     const key = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? undefined : p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value =
+      eq < 0
+        ? undefined
+        : p
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1');
     if (seen.has(key)) throw bad(`the server answered ${key} twice`);
     seen.add(key);
     if (key === 'server_no_context_takeover' || key === 'client_no_context_takeover') {
       if (value !== undefined) throw bad(`the server answered ${key} with a value`);
       out[key === 'server_no_context_takeover' ? 'serverNoContextTakeover' : 'clientNoContextTakeover'] = true;
-    } else if (key === 'server_max_window_bits') out.serverMaxWindowBits = windowBits(key, value, offer.serverMaxWindowBits);
+    } else if (key === 'server_max_window_bits')
+      out.serverMaxWindowBits = windowBits(key, value, offer.serverMaxWindowBits);
     else if (key === 'client_max_window_bits') {
-      if (offer.clientMaxWindowBits === undefined) throw bad('the server answered client_max_window_bits, which was not offered');
+      if (offer.clientMaxWindowBits === undefined)
+        throw bad('the server answered client_max_window_bits, which was not offered');
       out.clientMaxWindowBits = windowBits(key, value, offer.clientMaxWindowBits);
     } else throw bad(`the server answered an unknown parameter "${key}"`);
   }
-  if (offer.serverNoContextTakeover && !out.serverNoContextTakeover) throw bad('server_no_context_takeover was asked for, and the server did not accept it');
+  if (offer.serverNoContextTakeover && !out.serverNoContextTakeover)
+    throw bad('server_no_context_takeover was asked for, and the server did not accept it');
   return out;
 }
 
@@ -98,9 +127,12 @@ export function acceptResponse(offer: DeflateOffer, header: string | undefined):
  * extension that was not offered (EPROTOCOL) or answered the offer wrongly (EDEFLATE).
  */
 export function negotiate(offer: DeflateOffer | undefined, head: string): DeflateParams | null {
-  const lines = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)].map((m) => m[1].trim()).filter(Boolean);
+  const lines = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)]
+    .map((m) => m[1].trim())
+    .filter(Boolean);
   if (offer) return acceptResponse(offer, lines.join(', '));
-  if (lines.length > 0) throw new ClientError('EPROTOCOL', `the server answered extensions that were not offered: ${lines.join(', ')}`);
+  if (lines.length > 0)
+    throw new ClientError('EPROTOCOL', `the server answered extensions that were not offered: ${lines.join(', ')}`);
   return null;
 }
 
@@ -157,7 +189,15 @@ export function deflateMessage(data: Buffer, seqAt: number, bits: number): { dat
 }
 
 interface ZlibHandle {
-  writeSync(flush: number, input: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number): void;
+  writeSync(
+    flush: number,
+    input: Buffer,
+    inOff: number,
+    inLen: number,
+    out: Buffer,
+    outOff: number,
+    outLen: number,
+  ): void;
 }
 interface ZlibInternals {
   _handle?: ZlibHandle;
@@ -191,7 +231,10 @@ export class Inflater {
   constructor() {
     const z = zlib.createInflateRaw({ windowBits: 15 }) as unknown as ZlibInternals;
     if (typeof z._handle?.writeSync !== 'function' || !(z._writeState instanceof Uint32Array)) {
-      throw new ClientError('EDEFLATE', `permessage-deflate: this Node.js (${process.version}) has no synchronous zlib handle call to inflate with`);
+      throw new ClientError(
+        'EDEFLATE',
+        `permessage-deflate: this Node.js (${process.version}) has no synchronous zlib handle call to inflate with`,
+      );
     }
     // An inflate error destroys the stream and emits 'error' later: it is thrown here instead.
     z.on('error', () => {});
@@ -217,7 +260,10 @@ export class Inflater {
       if (this.z.destroyed) throw new ClientError('EDEFLATE', 'permessage-deflate: the inflater was closed');
       this.handle.writeSync(zlib.constants.Z_SYNC_FLUSH, this.input, inOff, inLen, this.out, 0, this.out.length);
       if (this.z.destroyed) {
-        throw new ClientError('EDEFLATE', `permessage-deflate: the server sent a message that does not inflate: ${this.z.errored?.message ?? 'zlib error'}`);
+        throw new ClientError(
+          'EDEFLATE',
+          `permessage-deflate: the server sent a message that does not inflate: ${this.z.errored?.message ?? 'zlib error'}`,
+        );
       }
       const availOut = this.state[0];
       const availIn = this.state[1];
@@ -230,7 +276,8 @@ export class Inflater {
       // The output buffer is full: keep it, and go on with a fresh one.
       parts.push(this.out);
       total += have;
-      if (total > MAX_INFLATED) throw new ClientError('EDEFLATE', `permessage-deflate: a message inflates to more than ${MAX_INFLATED} bytes`);
+      if (total > MAX_INFLATED)
+        throw new ClientError('EDEFLATE', `permessage-deflate: a message inflates to more than ${MAX_INFLATED} bytes`);
       this.out = Buffer.allocUnsafeSlow(OUT_CHUNK);
       inOff += inLen - availIn;
       inLen = availIn;

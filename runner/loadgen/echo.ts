@@ -45,7 +45,12 @@ class EchoConn {
   }
 }
 
-export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: () => Promise<void>): Promise<JobResult> {
+export async function runEcho(
+  job: EchoJob,
+  codec: WireCodec,
+  send: Send,
+  go?: () => Promise<void>,
+): Promise<JobResult> {
   const binary = job.binary && codec.binary;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   // Several load-generator processes (--loadgen-procs) start their windows together.
@@ -119,7 +124,10 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
     };
   }
 
-  const pacer = job.rate === undefined ? startClosedLoop(conns, job.inflight, sendOne) : startOpenLoop(conns, job.rate, sendOne, win, fail, () => inFlight > 0);
+  const pacer =
+    job.rate === undefined
+      ? startClosedLoop(conns, job.inflight, sendOne)
+      : startOpenLoop(conns, job.rate, sendOne, win, fail, () => inFlight > 0);
   let readBusy = 0;
   await Promise.race([
     phases.run(job.warmupMs, job.durationMs, () => {
@@ -141,11 +149,18 @@ export async function runEcho(job: EchoJob, codec: WireCodec, send: Send, go?: (
     const achieved = (answeredInWindow * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
     const busyMs = readBusy + (pacer.busySendMs ?? 0);
-    paced.counts = { busyMs, idleMs: Math.max(0, phases.measuredMs - busyMs), busyPct: busyPct(busyMs, phases.measuredMs) };
+    paced.counts = {
+      busyMs,
+      idleMs: Math.max(0, phases.measuredMs - busyMs),
+      busyPct: busyPct(busyMs, phases.measuredMs),
+    };
     paced.histograms = { sendLag: encodeHistogram(pacer.lag!.done()), service: encodeHistogram(service.done()) };
   }
   const uncompressed = conns.reduce((n, c) => n + c.conn.uncompressedIn, 0);
-  if (job.compression && uncompressed > 0) warnings.push(`${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`);
+  if (job.compression && uncompressed > 0)
+    warnings.push(
+      `${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`,
+    );
   const wireOut = templates.reduce((n, t) => n + t.bytes.length, 0) / ring;
   return {
     measuredMs: phases.measuredMs,
@@ -225,7 +240,12 @@ function startOpenLoop(
       const c = conns[i];
       if (c.outstanding >= RING - 1) {
         pacer.stop();
-        return fail(new ClientError('EBACKLOG', `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`));
+        return fail(
+          new ClientError(
+            'EBACKLOG',
+            `connection ${c.index}: ${RING} messages unanswered; the server stopped answering`,
+          ),
+        );
       }
       sendOne(c, due);
     },
@@ -261,7 +281,10 @@ function drain(conns: EchoConn[], limitMs: number): Promise<void> {
         const total = missing.reduce((n, c) => n + c.outstanding, 0);
         const c = missing[0];
         return reject(
-          new ClientError('EMISSING', `${total} echoes never came back within ${limitMs} ms (connection ${c.index} waits for #${c.expected})`),
+          new ClientError(
+            'EMISSING',
+            `${total} echoes never came back within ${limitMs} ms (connection ${c.index} waits for #${c.expected})`,
+          ),
         );
       }
       setTimeout(check, 5);

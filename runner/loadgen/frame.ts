@@ -100,7 +100,12 @@ function missingBytes(partial: Buffer): number {
   const len7 = partial[1] & 0x7f;
   const hdr = len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
   if (partial.length < hdr) return -1;
-  const len = len7 === 126 ? partial.readUInt16BE(2) : len7 === 127 ? partial.readUInt32BE(2) * 2 ** 32 + partial.readUInt32BE(6) : len7;
+  const len =
+    len7 === 126
+      ? partial.readUInt16BE(2)
+      : len7 === 127
+        ? partial.readUInt32BE(2) * 2 ** 32 + partial.readUInt32BE(6)
+        : len7;
   return hdr + len - partial.length;
 }
 
@@ -175,7 +180,8 @@ export class FrameParser {
         off = start + len;
         this.wireBytes += hdr + len;
         // The common case, a whole final data frame, goes straight to the handler.
-        if ((b0 & 0x8f) > 0x80 && (b0 & 0x0f) < 8 && this.fragments.length === 0) this.onMessage(b0 & 0x4f, buf, start, off);
+        if ((b0 & 0x8f) > 0x80 && (b0 & 0x0f) < 8 && this.fragments.length === 0)
+          this.onMessage(b0 & 0x4f, buf, start, off);
         else if (!this.frame(b0, buf.subarray(start, off))) return;
       } else if (len > LARGE) {
         this.large = Buffer.allocUnsafe(len);

@@ -33,9 +33,16 @@ export async function runHandshake(job: HandshakeJob, codec: WireCodec, send: Se
       const t1 = performance.now();
       await conn.close();
       const t2 = performance.now();
-      const echoed = await postOnFreshConnection({ host: job.host, port: job.port, path: HTTP_ECHO_PATH, body, tls: job.tls });
+      const echoed = await postOnFreshConnection({
+        host: job.host,
+        port: job.port,
+        path: HTTP_ECHO_PATH,
+        body,
+        tls: job.tls,
+      });
       const t3 = performance.now();
-      if (!echoed.equals(body)) throw new ClientError('EECHO', `POST ${HTTP_ECHO_PATH}: the response body differs from the request body`);
+      if (!echoed.equals(body))
+        throw new ClientError('EECHO', `POST ${HTTP_ECHO_PATH}: the response body differs from the request body`);
       if (!phases.measuring) continue;
       handshake.recordValue(ns(t1 - t0));
       request.recordValue(ns(t3 - t2));

@@ -32,7 +32,9 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
     let bodyStart = -1;
     let length = -1;
     const t = r.tls;
-    const socket = t ? tls.connect({ host: r.host, port: r.port, ...tlsConnectOptions(t) }).setNoDelay(true) : net.connect({ host: r.host, port: r.port, noDelay: true });
+    const socket = t
+      ? tls.connect({ host: r.host, port: r.port, ...tlsConnectOptions(t) }).setNoDelay(true)
+      : net.connect({ host: r.host, port: r.port, noDelay: true });
     let settled = false;
     const finish = (err: ClientError | null, body?: Buffer): void => {
       if (settled) return;
@@ -43,9 +45,14 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
       if (err) reject(err);
       else resolve(body!);
     };
-    const timer = setTimeout(() => finish(new ClientError('ETIMEOUT', `no HTTP response within ${r.timeoutMs ?? 10_000} ms`)), r.timeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => finish(new ClientError('ETIMEOUT', `no HTTP response within ${r.timeoutMs ?? 10_000} ms`)),
+      r.timeoutMs ?? 10_000,
+    );
     socket.on(t ? 'secureConnect' : 'connect', () => socket.write(Buffer.concat([head, r.body])));
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(new ClientError(e.code ?? 'ECONNECT', `HTTP request failed: ${e.message}`)));
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      finish(new ClientError(e.code ?? 'ECONNECT', `HTTP request failed: ${e.message}`)),
+    );
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
@@ -54,7 +61,8 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
         const end = all.indexOf('\r\n\r\n');
         if (end < 0) return;
         const header = all.subarray(0, end).toString('latin1');
-        if (!/^HTTP\/1\.[01] 200 /.test(header)) return finish(new ClientError('EHTTP', `HTTP response: ${header.split('\r\n')[0]}`));
+        if (!/^HTTP\/1\.[01] 200 /.test(header))
+          return finish(new ClientError('EHTTP', `HTTP response: ${header.split('\r\n')[0]}`));
         const m = /\r\ncontent-length:\s*(\d+)/i.exec(header);
         if (!m) return finish(new ClientError('EHTTP', 'HTTP response without Content-Length'));
         length = Number(m[1]);
@@ -63,6 +71,8 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
       }
       if (received - bodyStart >= length) finish(null, Buffer.concat(chunks).subarray(bodyStart, bodyStart + length));
     });
-    socket.on('end', () => finish(new ClientError('EHTTP', 'the server closed the connection before the response was complete')));
+    socket.on('end', () =>
+      finish(new ClientError('EHTTP', 'the server closed the connection before the response was complete')),
+    );
   });
 }

@@ -74,7 +74,9 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
   const { fail, failed } = latch;
   let finished: (r: autocannon.Result) => void = () => {};
   const done = new Promise<autocannon.Result>((resolve) => (finished = resolve));
-  const instance = autocannon(autocannonOptions(job, body, fresh), (err, result) => (err ? fail(new ClientError('EAUTOCANNON', `autocannon failed: ${(err as Error).message}`)) : finished(result)));
+  const instance = autocannon(autocannonOptions(job, body, fresh), (err, result) =>
+    err ? fail(new ClientError('EAUTOCANNON', `autocannon failed: ${(err as Error).message}`)) : finished(result),
+  );
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status !== 200) return fail(new ClientError('EHTTP', `POST ${HTTP_ECHO_PATH} answered ${status}`));
     if (!phases.measuring) return;
@@ -83,7 +85,9 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
     phases.perSecond++;
   });
   // Not in autocannon's typings, but emitted for every response that fails expectBody.
-  (instance as unknown as NodeJS.EventEmitter).on('reqMismatch', () => fail(new ClientError('EECHO', `POST ${HTTP_ECHO_PATH}: the response body differs from the request body`)));
+  (instance as unknown as NodeJS.EventEmitter).on('reqMismatch', () =>
+    fail(new ClientError('EECHO', `POST ${HTTP_ECHO_PATH}: the response body differs from the request body`)),
+  );
   instance.on('reqError', (err: Error) => fail(new ClientError('ECONNECT', `HTTP request failed: ${err.message}`)));
   try {
     const onMeasure = (): void => {

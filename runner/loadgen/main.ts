@@ -34,7 +34,10 @@ export function nextContinue(): Promise<void> {
 async function run(job: Job): Promise<JobResult> {
   // Checked here too, not only in the plan: whatever sends a job, no stray load leaves the machine.
   if (!isLoopback(job.host) && job.allowRemote !== true) {
-    throw new CodedError('EREMOTE', `refusing to load ${job.host}: not a loopback address, and remote targets were not allowed (--allow-remote)`);
+    throw new CodedError(
+      'EREMOTE',
+      `refusing to load ${job.host}: not a loopback address, and remote targets were not allowed (--allow-remote)`,
+    );
   }
   // These two speak HTTP or drive a library's own client: no WebSocket codec involved.
   if (job.kind === 'http') return runHttp(job, send);
@@ -63,7 +66,11 @@ process.once('message', (m: RunnerMessage) => {
       process.send?.({ type: 'result', result } satisfies LoadgenMessage, () => finish(0));
     },
     (err: { code?: string; message?: string }) => {
-      const message: LoadgenMessage = { type: 'error', code: err.code ?? 'ELOADGEN', message: err.message ?? String(err) };
+      const message: LoadgenMessage = {
+        type: 'error',
+        code: err.code ?? 'ELOADGEN',
+        message: err.message ?? String(err),
+      };
       process.send?.(message, () => finish(1));
     },
   );

@@ -34,7 +34,10 @@ function load<T>(pkg: string): T {
   try {
     return require(pkg) as T;
   } catch (err) {
-    throw new ClientError('ENOCLIENT', `${pkg} is needed for this job (${(err as Error).message.split('\n')[0]}): npm install ${pkg}`);
+    throw new ClientError(
+      'ENOCLIENT',
+      `${pkg} is needed for this job (${(err as Error).message.split('\n')[0]}): npm install ${pkg}`,
+    );
   }
 }
 
@@ -51,7 +54,11 @@ interface SockJsSocket {
   send(text: string): void;
   close(): void;
 }
-type SockJsCtor = new (url: string, reserved: null, options: { transports: string[]; timeout?: number }) => SockJsSocket;
+type SockJsCtor = new (
+  url: string,
+  reserved: null,
+  options: { transports: string[]; timeout?: number },
+) => SockJsSocket;
 
 function base(): Pick<NativeClient, 'onMessage' | 'onFailure'> {
   return { onMessage: () => {}, onFailure: () => {} };
@@ -60,7 +67,13 @@ function base(): Pick<NativeClient, 'onMessage' | 'onFailure'> {
 function openSocketIo(o: NativeOptions, timeoutMs: number): Promise<NativeClient> {
   const { io } = load<{ io: (url: string, opts: object) => IoSocket }>('socket.io-client');
   // upgrade: false keeps a polling client on polling, as when WebSockets are blocked.
-  const socket = io(`http://${o.host}:${o.port}`, { transports: [o.transport], upgrade: false, reconnection: false, forceNew: true, timeout: timeoutMs });
+  const socket = io(`http://${o.host}:${o.port}`, {
+    transports: [o.transport],
+    upgrade: false,
+    reconnection: false,
+    forceNew: true,
+    timeout: timeoutMs,
+  });
   let closing = false;
   const client: NativeClient = {
     ...base(),
@@ -78,7 +91,9 @@ function openSocketIo(o: NativeOptions, timeoutMs: number): Promise<NativeClient
     socket.on('connect', () => resolve(client));
     socket.on('connect_error', (e) => {
       socket.disconnect();
-      reject(new ClientError('ECONNECT', `socket.io-client (${o.transport}) could not connect: ${(e as Error).message}`));
+      reject(
+        new ClientError('ECONNECT', `socket.io-client (${o.transport}) could not connect: ${(e as Error).message}`),
+      );
     });
   });
 }
@@ -103,7 +118,10 @@ function openSockJs(o: NativeOptions, timeoutMs: number): Promise<NativeClient> 
       resolve(client);
     };
     socket.onclose = (e) => {
-      const err = new ClientError(open ? 'ECLOSED' : 'ECONNECT', `sockjs-client (${o.transport}) closed: ${e.code} ${e.reason}`);
+      const err = new ClientError(
+        open ? 'ECLOSED' : 'ECONNECT',
+        `sockjs-client (${o.transport}) closed: ${e.code} ${e.reason}`,
+      );
       if (!open) reject(err);
       else if (!closing) client.onFailure(err);
     };
@@ -115,7 +133,10 @@ export async function openNativeClient(kind: ClientKind, o: NativeOptions): Prom
   const timeoutMs = o.timeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ClientError('ETIMEOUT', `${kind} client (${o.transport}) not connected within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new ClientError('ETIMEOUT', `${kind} client (${o.transport}) not connected within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([kind === 'socket.io' ? openSocketIo(o, timeoutMs) : openSockJs(o, timeoutMs), timeout]);

@@ -76,7 +76,11 @@ export async function openConnections(
 }
 
 /** Opens from an explicit source port, moving on to the next one while a port is in use. */
-async function openFromPort(open: (port: number) => Promise<RawConnection>, take: () => number, tries: number): Promise<RawConnection> {
+async function openFromPort(
+  open: (port: number) => Promise<RawConnection>,
+  take: () => number,
+  tries: number,
+): Promise<RawConnection> {
   for (let i = 0; ; i++) {
     try {
       return await open(take());

@@ -96,7 +96,8 @@ export class Pacer {
     if (this.stopped) return;
     due = this.dueOf(this.k);
     const wait = due - performance.now();
-    if (wait > SLEEP_ABOVE_MS && this.hooks.awaiting?.() === false) this.timer = setTimeout(this.step, Math.floor(wait - WAKE_BEFORE_MS));
+    if (wait > SLEEP_ABOVE_MS && this.hooks.awaiting?.() === false)
+      this.timer = setTimeout(this.step, Math.floor(wait - WAKE_BEFORE_MS));
     else this.immediate = setImmediate(this.step);
   };
 

@@ -12,5 +12,7 @@ export function withPaths(codec: WireCodec, paths: Partial<Record<Channel, strin
   if (!paths || (!paths.echo && !paths.broadcast)) return codec;
   const own = codec.path.bind(codec);
   // Object.create keeps whatever the codec's methods reach through `this` or its prototype.
-  return Object.assign(Object.create(codec) as WireCodec, { path: (channel: Channel) => paths[channel] ?? own(channel) });
+  return Object.assign(Object.create(codec) as WireCodec, {
+    path: (channel: Channel) => paths[channel] ?? own(channel),
+  });
 }

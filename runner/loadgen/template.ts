@@ -27,8 +27,15 @@ export class MessageTemplate {
    * With `deflate`, every frame is a permessage-deflate message compressed here, once; the
    * sequence number sits in a stored block, raw, so it is still patched through the mask.
    */
-  constructor(codec: WireCodec, channel: Channel, payload: Buffer, binary: boolean, deflate: DeflateParams | null = null) {
-    if (payload.length < SEQ_BYTES) throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
+  constructor(
+    codec: WireCodec,
+    channel: Channel,
+    payload: Buffer,
+    binary: boolean,
+    deflate: DeflateParams | null = null,
+  ) {
+    if (payload.length < SEQ_BYTES)
+      throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
     this.mask = randomBytes(4);
     const { frames, payloadOffset, echoed } = codec.encode(channel, payload, binary && codec.binary);
     this.payload = echoed ?? payload;

@@ -56,7 +56,14 @@ export function tlsConnectOptions(t: TlsJobOptions): tls.ConnectionOptions {
  */
 export function connectSocket(o: SocketOptions, onConnect: () => void): net.Socket {
   if (!o.tls) {
-    const s = net.connect({ host: o.host, port: o.port, localAddress: o.localAddress, localPort: o.localPort, noDelay: true, onread: o.onread } as net.NetConnectOpts);
+    const s = net.connect({
+      host: o.host,
+      port: o.port,
+      localAddress: o.localAddress,
+      localPort: o.localPort,
+      noDelay: true,
+      onread: o.onread,
+    } as net.NetConnectOpts);
     s.on('connect', onConnect);
     return s;
   }
@@ -75,7 +82,12 @@ export function connectSocket(o: SocketOptions, onConnect: () => void): net.Sock
     if (s.isSessionReused()) resumed++;
     if (!info) {
       const cipher = s.getCipher();
-      info = { protocol: s.getProtocol() ?? 'unknown', cipher: cipher.standardName ?? cipher.name, keyType: keyType(s.getPeerCertificate()), resumed: 0 };
+      info = {
+        protocol: s.getProtocol() ?? 'unknown',
+        cipher: cipher.standardName ?? cipher.name,
+        keyType: keyType(s.getPeerCertificate()),
+        resumed: 0,
+      };
     }
     onConnect();
   });

@@ -41,17 +41,32 @@ export function calibrate(task: MicroTask): MicroTask {
   const times = Math.ceil(SAMPLE_NS / perCall);
   if (times <= 1) return task;
   const fn = task.fn;
-  return { name: task.name, reps: task.reps * times, fn: () => { for (let i = 0; i < times; i++) fn(); } };
+  return {
+    name: task.name,
+    reps: task.reps * times,
+    fn: () => {
+      for (let i = 0; i < times; i++) fn();
+    },
+  };
 }
 
 /** Benchmarks one task (calibrated first); throws if tinybench reports it errored. */
 export function benchTask(library: string, raw: MicroTask, timing: BenchTiming): MicroResult {
   const task = calibrate(raw);
-  const bench = new Bench({ time: timing.timeMs, warmupTime: timing.warmupMs, iterations: 10, warmupIterations: 5, throws: true });
+  const bench = new Bench({
+    time: timing.timeMs,
+    warmupTime: timing.warmupMs,
+    iterations: 10,
+    warmupIterations: 5,
+    throws: true,
+  });
   bench.add(task.name, task.fn);
   const [t] = bench.runSync();
   const r = t.result;
-  if (r.state !== 'completed') throw new Error(`${library}: micro-benchmark '${task.name}' ${r.state === 'errored' ? `failed: ${r.error.message}` : r.state}`);
+  if (r.state !== 'completed')
+    throw new Error(
+      `${library}: micro-benchmark '${task.name}' ${r.state === 'errored' ? `failed: ${r.error.message}` : r.state}`,
+    );
   return {
     library,
     task: task.name,

@@ -56,7 +56,16 @@ async function runLibrary(library: string, opts: MicroOptions): Promise<MicroRes
     await new Promise<void>((resolve, reject) => {
       const idle = (): void => {
         clearTimeout(timer);
-        timer = setTimeout(() => reject(new CodedError('ETIMEOUT', `${library}: a micro-benchmark made no progress for ${(opts.idleTimeoutMs ?? 60_000) / 1000} s`)), opts.idleTimeoutMs ?? 60_000);
+        timer = setTimeout(
+          () =>
+            reject(
+              new CodedError(
+                'ETIMEOUT',
+                `${library}: a micro-benchmark made no progress for ${(opts.idleTimeoutMs ?? 60_000) / 1000} s`,
+              ),
+            ),
+          opts.idleTimeoutMs ?? 60_000,
+        );
       };
       idle();
       child.on('message', (raw: unknown) => {
@@ -69,8 +78,20 @@ async function runLibrary(library: string, opts: MicroOptions): Promise<MicroRes
         else if (m.type === 'done') resolve();
         else if (m.type === 'error') reject(new CodedError('EMICRO', m.message));
       });
-      void exited.then(() => reject(new CodedError('EMICRO', `${library}: the micro-benchmark process exited early${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`)));
-      void child.sendMessage!({ type: 'run', library, timeMs: opts.timeMs ?? 300, warmupMs: opts.warmupMs ?? 100 } satisfies MicroRequest as never);
+      void exited.then(() =>
+        reject(
+          new CodedError(
+            'EMICRO',
+            `${library}: the micro-benchmark process exited early${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`,
+          ),
+        ),
+      );
+      void child.sendMessage!({
+        type: 'run',
+        library,
+        timeMs: opts.timeMs ?? 300,
+        warmupMs: opts.warmupMs ?? 100,
+      } satisfies MicroRequest as never);
     });
   } finally {
     clearTimeout(timer);

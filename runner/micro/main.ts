@@ -32,9 +32,10 @@ process.once('message', (m: MicroRequest) => {
   if (m.type !== 'run') return;
   run(m).then(
     () => send({ type: 'done' }).then(() => process.disconnect?.()),
-    (err: Error) => send({ type: 'error', message: err.message ?? String(err) }).then(() => {
-      process.exitCode = 1;
-      process.disconnect?.();
-    }),
+    (err: Error) =>
+      send({ type: 'error', message: err.message ?? String(err) }).then(() => {
+        process.exitCode = 1;
+        process.disconnect?.();
+      }),
   );
 });

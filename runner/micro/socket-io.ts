@@ -8,10 +8,17 @@ import { SIZES, asciiPayload, repsFor, requireFrom, sizeLabel, verify, type Micr
 
 interface SioParser {
   Encoder: new () => { encode(packet: object): Array<string | Buffer> };
-  Decoder: new () => { on(event: 'decoded', fn: (packet: { data: unknown[] }) => void): void; add(chunk: string): void };
+  Decoder: new () => {
+    on(event: 'decoded', fn: (packet: { data: unknown[] }) => void): void;
+    add(chunk: string): void;
+  };
 }
 interface EioParser {
-  encodePacket(packet: { type: string; data: string }, supportsBinary: boolean, callback: (encoded: string) => void): void;
+  encodePacket(
+    packet: { type: string; data: string },
+    supportsBinary: boolean,
+    callback: (encoded: string) => void,
+  ): void;
   decodePacket(encoded: string): { type: string; data: string };
 }
 
@@ -37,8 +44,20 @@ function packetTasks(sio: SioParser, eio: EioParser): MicroTask[] {
     verify(wire.startsWith('42["echo",') && decoded[1] === text, 'Socket.IO packet does not round-trip');
     const reps = repsFor(size);
     return [
-      { name: `Socket.IO packet encode ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) encode(); } },
-      { name: `Socket.IO packet decode ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) decode(); } },
+      {
+        name: `Socket.IO packet encode ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) encode();
+        },
+      },
+      {
+        name: `Socket.IO packet decode ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) decode();
+        },
+      },
     ];
   });
 }

@@ -7,7 +7,17 @@
  */
 import { FAIR_SETTINGS } from '../../adapters/types.js';
 import { unmaskTasks } from './ws-family.js';
-import { SIZES, asciiPayload, clientFrame, repsFor, requireFrom, sizeLabel, utf8Text, verify, type MicroTask } from './tasks.js';
+import {
+  SIZES,
+  asciiPayload,
+  clientFrame,
+  repsFor,
+  requireFrom,
+  sizeLabel,
+  utf8Text,
+  verify,
+  type MicroTask,
+} from './tasks.js';
 
 interface HybiLike {
   readyState: number;
@@ -24,7 +34,13 @@ function openDriver(http: (req: object, options: object) => HybiLike): HybiLike 
   const request = {
     method: 'GET',
     url: '/echo/websocket',
-    headers: { host: 'x', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+    headers: {
+      host: 'x',
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'sec-websocket-version': '13',
+    },
   };
   const driver = http(request, { maxLength: FAIR_SETTINGS.maxPayloadBytes, requireMasking: true });
   driver.start();
@@ -46,10 +62,25 @@ function framingTasks(driver: HybiLike): MicroTask[] {
     out = got = 0;
     driver.text(text);
     driver.parse(Buffer.from(wire));
-    verify(out === wire.length - 4 && got === size, `websocket-driver framed ${out} and parsed ${got} bytes of ${size}`);
-    builds.push({ name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) driver.text(text); } });
+    verify(
+      out === wire.length - 4 && got === size,
+      `websocket-driver framed ${out} and parsed ${got} bytes of ${size}`,
+    );
+    builds.push({
+      name: `frame build ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) driver.text(text);
+      },
+    });
     // A fresh buffer per frame, as from the socket (the driver unmasks in place).
-    parses.push({ name: `frame parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) driver.parse(Buffer.from(wire)); } });
+    parses.push({
+      name: `frame parse ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) driver.parse(Buffer.from(wire));
+      },
+    });
   }
   return [...builds, ...parses];
 }
@@ -63,9 +94,21 @@ function sockjsFramingTasks(quote: (s: string) => string): MicroTask[] {
     let _sink = 0;
     return [
       // Session#sendBuffer: 'a' + '[' + quoted messages + ']'.
-      { name: `SockJS frame ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += ('a[' + quote(message) + ']').length; } },
+      {
+        name: `SockJS frame ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) _sink += ('a[' + quote(message) + ']').length;
+        },
+      },
       // WebSocketReceiver#didMessage / xhr_send: JSON.parse of the array of messages.
-      { name: `SockJS parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += (JSON.parse(framed) as string[]).length; } },
+      {
+        name: `SockJS parse ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) _sink += (JSON.parse(framed) as string[]).length;
+        },
+      },
     ];
   });
 }
@@ -74,7 +117,9 @@ function sockjsFramingTasks(quote: (s: string) => string): MicroTask[] {
 export function sockjsTasks(): MicroTask[] {
   const driverReq = requireFrom(['sockjs', 'faye-websocket', 'websocket-driver']);
   const { http } = driverReq('./lib/websocket/driver.js') as { http: (req: object, options: object) => HybiLike };
-  const Hybi = driverReq('./lib/websocket/driver/hybi.js') as { mask: (payload: Buffer, mask: Buffer, offset?: number) => Buffer };
+  const Hybi = driverReq('./lib/websocket/driver/hybi.js') as {
+    mask: (payload: Buffer, mask: Buffer, offset?: number) => Buffer;
+  };
   const { quote } = requireFrom(['sockjs'])('./lib/utils.js') as { quote: (s: string) => string };
   const driver = openDriver(http);
   return [
@@ -82,10 +127,19 @@ export function sockjsTasks(): MicroTask[] {
     ...unmaskTasks('', (data, mask) => void Hybi.mask(data, mask)),
     ...SIZES.map((size): MicroTask => {
       const text = utf8Text(size);
-      verify(driver._encode(text) !== null && driver._encode(Buffer.from([0xc3, 0x28])) === null, 'websocket-driver UTF-8 check gives wrong answers');
+      verify(
+        driver._encode(text) !== null && driver._encode(Buffer.from([0xc3, 0x28])) === null,
+        'websocket-driver UTF-8 check gives wrong answers',
+      );
       const reps = repsFor(size);
       // Hybi#_encode: the UTF8_MATCH regular expression, then the string the message carries.
-      return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) driver._encode(text); } };
+      return {
+        name: `UTF-8 validate ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) driver._encode(text);
+        },
+      };
     }),
     ...sockjsFramingTasks(quote),
   ];

@@ -12,13 +12,25 @@ const SUITES: Record<string, () => Suite> = {
   sockjs: () => ({ tasks: sockjsTasks() }),
   websocket: () => ({ tasks: websocketTasks() }),
   uwebsockets: () => ({
-    unreachable: 'not reachable: uWebSockets.js frames, masks and validates in native code (C++) and exposes no JS framing API',
+    unreachable:
+      'not reachable: uWebSockets.js frames, masks and validates in native code (C++) and exposes no JS framing API',
   }),
   // The micro-benchmarks run in Node: a server run by another runtime has no code here to time.
-  bun: () => ({ unreachable: 'not measured: micro-benchmarks run in Node (tinybench), and Bun frames, masks and validates in native code with no JS framing API' }),
-  deno: () => ({ unreachable: 'not measured: micro-benchmarks run in Node (tinybench), and Deno frames, masks and validates in Rust with no JS framing API' }),
-  'socket.io-uws': () => ({ unreachable: 'see socket.io: the same socket.io-parser and engine.io-parser code; the framing is uWebSockets.js native code' }),
-  'fastify-websocket': () => ({ unreachable: 'see ws: @fastify/websocket hands every frame to ws (the same code, the same figures)' }),
+  bun: () => ({
+    unreachable:
+      'not measured: micro-benchmarks run in Node (tinybench), and Bun frames, masks and validates in native code with no JS framing API',
+  }),
+  deno: () => ({
+    unreachable:
+      'not measured: micro-benchmarks run in Node (tinybench), and Deno frames, masks and validates in Rust with no JS framing API',
+  }),
+  'socket.io-uws': () => ({
+    unreachable:
+      'see socket.io: the same socket.io-parser and engine.io-parser code; the framing is uWebSockets.js native code',
+  }),
+  'fastify-websocket': () => ({
+    unreachable: 'see ws: @fastify/websocket hands every frame to ws (the same code, the same figures)',
+  }),
   'faye-websocket': () => ({ unreachable: 'no micro-benchmark suite for faye-websocket (websocket-driver) yet' }),
 };
 

@@ -6,7 +6,17 @@
  */
 import { FAIR_SETTINGS } from '../../adapters/types.js';
 import { bufferutilTasks, unmaskTasks } from './ws-family.js';
-import { SIZES, asciiPayload, clientFrame, repsFor, requireFrom, sizeLabel, utf8Text, verify, type MicroTask } from './tasks.js';
+import {
+  SIZES,
+  asciiPayload,
+  clientFrame,
+  repsFor,
+  requireFrom,
+  sizeLabel,
+  utf8Text,
+  verify,
+  type MicroTask,
+} from './tasks.js';
 
 interface FrameLike {
   fin: boolean;
@@ -39,13 +49,26 @@ function buildTasks(WebSocketFrame: FrameCtor): MicroTask[] {
       frame.mask = false;
       return frame.toBuffer();
     };
-    verify(build().length === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2), 'WebSocketFrame built a frame of the wrong size');
+    verify(
+      build().length === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2),
+      'WebSocketFrame built a frame of the wrong size',
+    );
     let _sink = 0;
-    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += build().length; } };
+    return {
+      name: `frame build ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) _sink += build().length;
+      },
+    };
   });
 }
 
-function parseTasks(WebSocketFrame: FrameCtor, BufferList: new () => BufferListLike, isValidUTF8: (b: Buffer) => boolean): MicroTask[] {
+function parseTasks(
+  WebSocketFrame: FrameCtor,
+  BufferList: new () => BufferListLike,
+  isValidUTF8: (b: Buffer) => boolean,
+): MicroTask[] {
   const maskBytes = Buffer.alloc(4);
   const header = Buffer.alloc(10);
   return SIZES.map((size) => {
@@ -62,7 +85,13 @@ function parseTasks(WebSocketFrame: FrameCtor, BufferList: new () => BufferListL
     };
     parse();
     verify(got === size && list.length === 0, `WebSocketFrame parsed ${got} of ${size} bytes`);
-    return { name: `frame parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) parse(); } };
+    return {
+      name: `frame parse ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) parse();
+      },
+    };
   });
 }
 
@@ -83,7 +112,13 @@ export function websocketTasks(): MicroTask[] {
       verify(isValidUTF8(text) && !isValidUTF8(Buffer.from([0xc3, 0x28])), 'utf-8-validate gives wrong answers');
       const reps = repsFor(size);
       let _valid = 0;
-      return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++; } };
+      return {
+        name: `UTF-8 validate ${sizeLabel(size)}`,
+        reps,
+        fn: () => {
+          for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++;
+        },
+      };
     }),
   ];
 }

@@ -21,7 +21,13 @@ export function unmaskTasks(label: string, unmask: Unmask, sizes: readonly numbe
   return sizes.map((size) => {
     const data = asciiPayload(size);
     const reps = repsFor(size);
-    return { name: `unmask ${sizeLabel(size)}${label}`, reps, fn: () => { for (let i = 0; i < reps; i++) unmask(data, MASK); } };
+    return {
+      name: `unmask ${sizeLabel(size)}${label}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) unmask(data, MASK);
+      },
+    };
   });
 }
 
@@ -39,7 +45,10 @@ export function bufferutilTasks(req: NodeJS.Require): MicroTask[] {
     return [];
   }
   const sizes = [1024, 65536];
-  return [...unmaskTasks(', JS loop', js.unmask, sizes), ...(native !== js ? unmaskTasks(', bufferutil', native.unmask, sizes) : [])];
+  return [
+    ...unmaskTasks(', JS loop', js.unmask, sizes),
+    ...(native !== js ? unmaskTasks(', bufferutil', native.unmask, sizes) : []),
+  ];
 }
 
 function buildTasks(frame: Frame): MicroTask[] {
@@ -49,9 +58,18 @@ function buildTasks(frame: Frame): MicroTask[] {
     // What WebSocket#send does for a server: an unmasked, final text frame, header + data.
     const options = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false };
     const built = frame(payload, options);
-    verify(built.reduce((n, b) => n + b.length, 0) === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2), 'Sender.frame built a frame of the wrong size');
+    verify(
+      built.reduce((n, b) => n + b.length, 0) === size + (size > 125 ? (size > 65535 ? 10 : 4) : 2),
+      'Sender.frame built a frame of the wrong size',
+    );
     let _sink = 0;
-    return { name: `frame build ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) _sink += frame(payload, options).length; } };
+    return {
+      name: `frame build ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) _sink += frame(payload, options).length;
+      },
+    };
   });
 }
 
@@ -59,7 +77,12 @@ function parseTasks(Receiver: new (o: object) => ReceiverLike): MicroTask[] {
   return SIZES.map((size) => {
     const frame = clientFrame(asciiPayload(size));
     const work = Buffer.allocUnsafe(frame.length);
-    const receiver = new Receiver({ isServer: true, maxPayload: FAIR_SETTINGS.maxPayloadBytes, binaryType: 'nodebuffer', allowSynchronousEvents: true });
+    const receiver = new Receiver({
+      isServer: true,
+      maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+      binaryType: 'nodebuffer',
+      allowSynchronousEvents: true,
+    });
     let got = 0;
     receiver.on('message', (data) => (got += data.length));
     const reps = repsFor(size);
@@ -71,7 +94,13 @@ function parseTasks(Receiver: new (o: object) => ReceiverLike): MicroTask[] {
     };
     parse();
     verify(got === size, `Receiver delivered ${got} bytes of a ${size}-byte message`);
-    return { name: `frame parse ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) parse(); } };
+    return {
+      name: `frame parse ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) parse();
+      },
+    };
   });
 }
 
@@ -81,7 +110,13 @@ function utf8Tasks(isValidUTF8: (b: Buffer) => boolean): MicroTask[] {
     verify(isValidUTF8(text) && !isValidUTF8(Buffer.from([0xc3, 0x28])), 'UTF-8 validator gives wrong answers');
     const reps = repsFor(size);
     let _valid = 0;
-    return { name: `UTF-8 validate ${sizeLabel(size)}`, reps, fn: () => { for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++; } };
+    return {
+      name: `UTF-8 validate ${sizeLabel(size)}`,
+      reps,
+      fn: () => {
+        for (let i = 0; i < reps; i++) if (isValidUTF8(text)) _valid++;
+      },
+    };
   });
 }
 

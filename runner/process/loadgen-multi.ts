@@ -38,7 +38,9 @@ export function mergeMeasured(parts: Measured[]): Measured {
   if (busy.length) counts.busyPct = Math.max(...busy);
   const histograms: Record<string, string> = {};
   for (const key of new Set(results.flatMap((r) => Object.keys(r.histograms)))) {
-    histograms[key] = encodeHistogram(mergeHistograms(results.flatMap((r) => (r.histograms[key] ? [r.histograms[key]] : []))));
+    histograms[key] = encodeHistogram(
+      mergeHistograms(results.flatMap((r) => (r.histograms[key] ? [r.histograms[key]] : []))),
+    );
   }
   // Each process timed its own window: the merged window is the one at which the summed
   // message count gives exactly the sum of the processes' rates.
@@ -92,15 +94,18 @@ export async function runLoadgens(job: Job, hooks: LoadgenHooks, cpus: string[])
     return together;
   };
   const runs = jobs.map((j, i) =>
-    runLoadgen({ ...j, barrier: true }, {
-      ...hooks,
-      onRamped,
-      cpu: cpus[i],
-      serverGone: gone,
-      // Only the first samples the server; the others report 0 as "no server to sample".
-      serverPid: i === 0 ? hooks.serverPid : 0,
-      onTick: i === 0 ? hooks.onTick : undefined,
-    }).catch((err: unknown) => {
+    runLoadgen(
+      { ...j, barrier: true },
+      {
+        ...hooks,
+        onRamped,
+        cpu: cpus[i],
+        serverGone: gone,
+        // Only the first samples the server; the others report 0 as "no server to sample".
+        serverPid: i === 0 ? hooks.serverPid : 0,
+        onTick: i === 0 ? hooks.onTick : undefined,
+      },
+    ).catch((err: unknown) => {
       abort(err);
       throw err;
     }),

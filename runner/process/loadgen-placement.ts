@@ -19,13 +19,15 @@ export interface LoadgenPlacement {
 
 /** A taskset-style list (`0`, `1,3`, `2-5`) -> its CPUs, each checked against the machine. */
 export function parseCpuList(raw: string, flag: string, cores = os.availableParallelism()): number[] {
-  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(raw.trim())) throw new UsageError(`${flag} must be a CPU list like 0 or 1,3 or 2-5, got '${raw}'`);
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(raw.trim()))
+    throw new UsageError(`${flag} must be a CPU list like 0 or 1,3 or 2-5, got '${raw}'`);
   const cpus: number[] = [];
   for (const part of raw.trim().split(',')) {
     const [a, b = a] = part.split('-').map(Number);
     if (b < a) throw new UsageError(`${flag}: the range ${part} runs backwards`);
     for (let c = a; c <= b; c++) {
-      if (c >= cores) throw new UsageError(`${flag}: CPU ${c} does not exist here (this machine has CPUs 0-${cores - 1})`);
+      if (c >= cores)
+        throw new UsageError(`${flag}: CPU ${c} does not exist here (this machine has CPUs 0-${cores - 1})`);
       cpus.push(c);
     }
   }
@@ -37,14 +39,16 @@ export function planLoadgen(raw: RawOptions): LoadgenPlacement | undefined {
   let procs = 1;
   if (raw.loadgenProcs !== undefined) {
     procs = Number(raw.loadgenProcs);
-    if (!Number.isInteger(procs) || procs < 1 || procs > 64) throw new UsageError(`--loadgen-procs must be a whole number from 1 to 64, got '${raw.loadgenProcs}'`);
+    if (!Number.isInteger(procs) || procs < 1 || procs > 64)
+      throw new UsageError(`--loadgen-procs must be a whole number from 1 to 64, got '${raw.loadgenProcs}'`);
   }
   const pinned = decidePinning().method === 'taskset';
   if (!pinned && (raw.serverCpus !== undefined || raw.loadgenCpus !== undefined)) {
     throw new UsageError(`--server-cpus/--loadgen-cpus need pinning (${decidePinning().note}): leave them out`);
   }
   const serverCpus = raw.serverCpus === undefined ? undefined : parseCpuList(raw.serverCpus, '--server-cpus').join(',');
-  const loadgenCpus = raw.loadgenCpus === undefined ? undefined : parseCpuList(raw.loadgenCpus, '--loadgen-cpus').map(String);
+  const loadgenCpus =
+    raw.loadgenCpus === undefined ? undefined : parseCpuList(raw.loadgenCpus, '--loadgen-cpus').map(String);
   return { procs, ...(serverCpus ? { serverCpus } : {}), ...(loadgenCpus ? { loadgenCpus } : {}) };
 }
 
@@ -68,5 +72,7 @@ export function reportedPinning(plan: RunPlan): Pinning {
   const at = placement(plan);
   const clients = [...new Set(at.clientCpus)].join(',');
   const note = `server on CPU ${at.serverCpu}, ${at.procs} load-generator process${at.procs > 1 ? 'es' : ''} on CPU ${at.clientCpus.join(' / ')} (--loadgen-procs, --server-cpus, --loadgen-cpus)`;
-  return pin.method === 'taskset' ? { ...pin, serverCpu: at.serverCpu, clientCpu: clients, note } : { ...pin, note: `${pin.note}; ${at.procs} load-generator processes` };
+  return pin.method === 'taskset'
+    ? { ...pin, serverCpu: at.serverCpu, clientCpu: clients, note }
+    : { ...pin, note: `${pin.note}; ${at.procs} load-generator processes` };
 }

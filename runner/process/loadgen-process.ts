@@ -70,23 +70,31 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
           } else if (m.type === 'phase' && m.phase === 'ramp') rampStart = snapshot(pids);
           else if (m.type === 'phase' && m.phase === 'ramped') {
             if (rampStart) ramp = cpuPercent(rampStart, snapshot(pids));
-            void (hooks.onRamped?.() ?? Promise.resolve()).then(
-              () => child.sendMessage!({ type: 'continue' }),
-              reject,
-            );
+            void (hooks.onRamped?.() ?? Promise.resolve()).then(() => child.sendMessage!({ type: 'continue' }), reject);
           } else if (m.type === 'tick') hooks.onTick?.(m);
           else if (m.type === 'result') resolve(m.result);
           else if (m.type === 'error') reject(new CodedError(m.code, m.message));
         });
         void exited.then(() =>
-          reject(new CodedError('ELOADGEN', `the load generator exited without a result${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`)),
+          reject(
+            new CodedError(
+              'ELOADGEN',
+              `the load generator exited without a result${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`,
+            ),
+          ),
         );
         void child.sendMessage!({ type: 'job', job } as never);
       }),
       hooks.serverGone,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new CodedError('ETIMEOUT', `no result within ${Math.round(hooks.timeoutMs / 1000)} s: the server stopped answering`)),
+          () =>
+            reject(
+              new CodedError(
+                'ETIMEOUT',
+                `no result within ${Math.round(hooks.timeoutMs / 1000)} s: the server stopped answering`,
+              ),
+            ),
           hooks.timeoutMs,
         );
       }),
@@ -95,7 +103,15 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
     const unmeasured = hooks.serverPid > 0 ? {} : { serverUnmeasured: true };
     const r = ramp as Record<string, number | null> | null;
     const ramped = r ? { rampServerCpu: r.server ?? null, rampClientCpu: r.client ?? null } : {};
-    return { result, serverCpu: cpu.server ?? null, clientCpu: cpu.client ?? null, serverRss: rss.server, clientRss: rss.client, ...unmeasured, ...ramped };
+    return {
+      result,
+      serverCpu: cpu.server ?? null,
+      clientCpu: cpu.client ?? null,
+      serverRss: rss.server,
+      clientRss: rss.client,
+      ...unmeasured,
+      ...ramped,
+    };
   } finally {
     clearTimeout(timer);
     // After a result the load generator exits by itself (its profile, if any, is written then).

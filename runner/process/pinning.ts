@@ -27,10 +27,29 @@ let cached: Pinning | undefined;
 export function decidePinning(enabled = process.env.WSBENCH_NO_PIN !== '1'): Pinning {
   if (cached) return cached;
   const cores = os.availableParallelism();
-  if (!enabled) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: 'pinning turned off (WSBENCH_NO_PIN=1)' };
-  else if (cores < 2) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: `only ${cores} core: server and load generator share it` };
-  else if (!has('taskset')) cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: 'taskset not found (util-linux): processes not pinned' };
-  else cached = { method: 'taskset', serverCpu: '0', clientCpu: '1', note: `server on CPU 0, load generator on CPU 1 of ${cores}` };
+  if (!enabled)
+    cached = { method: 'none', serverCpu: 'any', clientCpu: 'any', note: 'pinning turned off (WSBENCH_NO_PIN=1)' };
+  else if (cores < 2)
+    cached = {
+      method: 'none',
+      serverCpu: 'any',
+      clientCpu: 'any',
+      note: `only ${cores} core: server and load generator share it`,
+    };
+  else if (!has('taskset'))
+    cached = {
+      method: 'none',
+      serverCpu: 'any',
+      clientCpu: 'any',
+      note: 'taskset not found (util-linux): processes not pinned',
+    };
+  else
+    cached = {
+      method: 'taskset',
+      serverCpu: '0',
+      clientCpu: '1',
+      note: `server on CPU 0, load generator on CPU 1 of ${cores}`,
+    };
   return cached;
 }
 
@@ -43,7 +62,12 @@ let setprivAvailable: boolean | undefined;
  * SIGKILL when the runner dies: a server stuck in a busy loop never notices its IPC channel
  * closing, and must not outlive a runner that was itself killed.
  */
-export function pinnedCommand(cpu: string, nodeArgs: string[], nofile?: number, executable = process.execPath): { file: string; args: string[] } {
+export function pinnedCommand(
+  cpu: string,
+  nodeArgs: string[],
+  nofile?: number,
+  executable = process.execPath,
+): { file: string; args: string[] } {
   const pin = decidePinning();
   let file = executable;
   let args = nodeArgs;

@@ -71,7 +71,20 @@ export function runtimeCommand(runtime: AdapterRuntime): { executable: string; a
   const entry = path.join(ROOT, runtime.entry);
   if (runtime.name === 'bun') return { executable, args: ['run', '--no-install', entry] };
   // Only what a server needs: the network and its own environment; --expose-gc for `mem`.
-  return { executable, args: ['run', '--quiet', '--no-prompt', '--no-config', '--allow-net', '--allow-env', '--allow-read', '--v8-flags=--expose-gc', entry] };
+  return {
+    executable,
+    args: [
+      'run',
+      '--quiet',
+      '--no-prompt',
+      '--no-config',
+      '--allow-net',
+      '--allow-env',
+      '--allow-read',
+      '--v8-flags=--expose-gc',
+      entry,
+    ],
+  };
 }
 
 /** Environment for a runtime: no update checks, no telemetry, no prompts. */

@@ -18,7 +18,14 @@ function memory(): object {
   g.gc?.();
   g.gc?.();
   const m = process.memoryUsage();
-  return { type: 'mem', gc: Boolean(g.gc), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+  return {
+    type: 'mem',
+    gc: Boolean(g.gc),
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+  };
 }
 
 async function main(): Promise<void> {
@@ -37,7 +44,12 @@ async function main(): Promise<void> {
       if (m.type === 'mem') send(memory());
       else if (m.type === 'stop') void server.close().finally(() => process.exit(0));
     });
-    send({ type: 'ready', port: server.port, settings: mod.adapter.settings, facts: { runtime: `node ${process.version}`, ...server.facts } });
+    send({
+      type: 'ready',
+      port: server.port,
+      settings: mod.adapter.settings,
+      facts: { runtime: `node ${process.version}`, ...server.facts },
+    });
   } catch (err) {
     const e = err as { code?: string; message?: string };
     send({ type: 'error', code: e.code ?? 'ESTART', message: e.message ?? String(err) });

@@ -60,7 +60,9 @@ export function describeExit(exit: ServerHandle['exit'], stderr: string): string
 /** Node runs server-main with the adapter module; Bun and Deno run the adapter's own entry. */
 function spawnServer(opts: StartOptions): Spawned {
   const runtime = opts.adapter.runtime;
-  const command = runtime ? runtimeCommand(runtime) : { executable: undefined, args: ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule] };
+  const command = runtime
+    ? runtimeCommand(runtime)
+    : { executable: undefined, args: ['--expose-gc', SERVER_MAIN, opts.adapter.serverModule] };
   return spawnNode({
     kind: 'server',
     cpu: opts.cpu,
@@ -116,12 +118,18 @@ async function waitReady(child: ServerChannel, handle: ServerHandle, opts: Start
       timer = setTimeout(() => {
         // Its last words (a stack, a 'listening' that never came) usually say why.
         const tail = handle.stderrTail();
-        reject(new CodedError('ESERVER_TIMEOUT', `the ${name} server was not ready within ${opts.readyTimeoutMs} ms (--ready-timeout)${tail ? `; last stderr: ${tail}` : ''}`));
+        reject(
+          new CodedError(
+            'ESERVER_TIMEOUT',
+            `the ${name} server was not ready within ${opts.readyTimeoutMs} ms (--ready-timeout)${tail ? `; last stderr: ${tail}` : ''}`,
+          ),
+        );
       }, opts.readyTimeoutMs);
       onMessage = (m: unknown) => {
         const msg = m as ReadyMessage | ErrorMessage;
         if (msg.type === 'ready') resolve(msg);
-        else if (msg.type === 'error') reject(new CodedError(msg.code, `the ${name} server failed to start: ${msg.message}`));
+        else if (msg.type === 'error')
+          reject(new CodedError(msg.code, `the ${name} server failed to start: ${msg.message}`));
       };
       child.on(onMessage);
       void handle.exited.then(() =>

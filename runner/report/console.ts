@@ -4,7 +4,15 @@
  * Colour is opt-in (`color: true`) so piped output and CI logs stay clean.
  */
 import type { Report } from './schema.js';
-import { FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable } from './format.js';
+import {
+  FLAG_LEGEND,
+  columnTitle,
+  formatWithUnit,
+  reportTables,
+  type Flag,
+  type Row,
+  type ScenarioTable,
+} from './format.js';
 import { conformanceGlance, findings, leadText, leaders } from './glance.js';
 import { conformanceConsole } from './conformance.js';
 import { hasMicro, isMicroOnly, microNotes, microTables, runPlanText, type MicroRow } from './micro.js';
@@ -40,7 +48,13 @@ function libraryText(row: Row): string {
 /** Text cells of one completed row: best values get a trailing mark, others a space, so digits line up. */
 function rowCells(row: Row): string[] {
   const notes = [flagText(row.flags), ...row.errors].filter(Boolean).join(' ');
-  return [libraryText(row), row.statusText, ...row.cells.map((c) => c.text + (c.best ? BEST_MARK : ' ')), row.relative ?? '–', notes];
+  return [
+    libraryText(row),
+    row.statusText,
+    ...row.cells.map((c) => c.text + (c.best ? BEST_MARK : ' ')),
+    row.relative ?? '–',
+    notes,
+  ];
 }
 
 /** Column widths over every case; library and status over every row, errored, skipped and missing ones too. */
@@ -59,7 +73,13 @@ function warningLines(rows: Row[], paint: Paint): string[] {
 
 /** Lines of one scenario table, columns sized over all of its cases. */
 function scenarioLines(table: ScenarioTable, paint: Paint): string[] {
-  const header = ['library', 'status', ...table.columns.map((c) => columnTitle(c) + ' '), `vs ${table.baselineLib}`, 'flags'];
+  const header = [
+    'library',
+    'status',
+    ...table.columns.map((c) => columnTitle(c) + ' '),
+    `vs ${table.baselineLib}`,
+    'flags',
+  ];
   const numeric = (i: number) => i >= 2 && i < header.length - 1;
   const widths = columnWidths(table, header);
   const fit = (cells: string[]) => cells.map((c, i) => (numeric(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)));
@@ -75,7 +95,13 @@ function scenarioLines(table: ScenarioTable, paint: Paint): string[] {
       if (row.status !== 'completed') {
         const [lib, status] = fit([libraryText(row), row.statusText]);
         const reason = row.errors.length ? row.errors.join('; ') : row.status;
-        lines.push(join([lib!, paint(status!, row.status === 'errored' ? 31 : 2), paint(reason, row.status === 'errored' ? 31 : 2)]));
+        lines.push(
+          join([
+            lib!,
+            paint(status!, row.status === 'errored' ? 31 : 2),
+            paint(reason, row.status === 'errored' ? 31 : 2),
+          ]),
+        );
         continue;
       }
       const cells = fit(rowCells(row)).map((text, i) => {
@@ -96,15 +122,21 @@ function microLines(report: Report, paint: Paint): string[] {
   const tables = microTables(report);
   const header = ['library', 'ops/s ', 'mean (ns)', '±margin', 'samples'];
   const cells = (r: MicroRow) => [r.library, r.ops + (r.best ? BEST_MARK : ' '), r.meanNs, r.margin, r.samples];
-  const widths = header.map((h, i) => Math.max(h.length, ...tables.flatMap((t) => t.rows.map((r) => cells(r)[i]!.length))));
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...tables.flatMap((t) => t.rows.map((r) => cells(r)[i]!.length))),
+  );
   const fit = (c: string[]) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!)));
-  const lines = ['micro-benchmarks — per-operation cost of each library\'s own code (tinybench; higher ops/s is better)'];
+  const lines = [
+    "micro-benchmarks — per-operation cost of each library's own code (tinybench; higher ops/s is better)",
+  ];
   for (const t of tables) {
     lines.push('', `${INDENT}[${t.task}]`, join(fit(header)));
-    for (const r of t.rows) lines.push(join(fit(cells(r)).map((text, i) => (i === 1 && r.best ? paint(text, 32) : text))));
+    for (const r of t.rows)
+      lines.push(join(fit(cells(r)).map((text, i) => (i === 1 && r.best ? paint(text, 32) : text))));
   }
   const notes = microNotes(report);
-  if (notes.length) lines.push('', ...notes.map((n) => `${INDENT}${paint(`${n.library}: no micro-benchmarks — ${n.reason}`, 2)}`));
+  if (notes.length)
+    lines.push('', ...notes.map((n) => `${INDENT}${paint(`${n.library}: no micro-benchmarks — ${n.reason}`, 2)}`));
   return lines;
 }
 
@@ -117,26 +149,38 @@ function headerLines(report: Report, paint: Paint): string[] {
   ];
   const transport = transportText(report);
   if (transport) lines.push(transport);
-  if (report.status === 'interrupted') lines.push(paint('The bench was interrupted before its plan finished: some rows are missing.', 31));
+  if (report.status === 'interrupted')
+    lines.push(paint('The bench was interrupted before its plan finished: some rows are missing.', 31));
   return lines;
 }
 
 /** What TLS and compression cost each library, from cases that differ only by them. */
 function costLines(report: Report): string[] {
   const costs = transportCosts(report);
-  return costs.length ? ['What TLS and compression cost (same case, same library, medians):', ...costs.map((c) => `${INDENT}${costText(c)}`)] : [];
+  return costs.length
+    ? [
+        'What TLS and compression cost (same case, same library, medians):',
+        ...costs.map((c) => `${INDENT}${costText(c)}`),
+      ]
+    : [];
 }
 
 function findingLines(report: Report): string[] {
   const found = findings(report);
   if (found.length === 0) return [];
-  return ['Findings:', ...found.map((f) => `${INDENT}${f.scenario}, ${f.label}: ${f.values.map((v) => `${v.library} ${v.text}`).join(', ')}`)];
+  return [
+    'Findings:',
+    ...found.map(
+      (f) => `${INDENT}${f.scenario}, ${f.label}: ${f.values.map((v) => `${v.library} ${v.text}`).join(', ')}`,
+    ),
+  ];
 }
 
 function glanceLines(report: Report): string[] {
   const leads = leaders(report);
   const conformance = conformanceGlance(report).map((c) => `${INDENT}conformance, ${c.library}: ${c.summary}`);
-  if (leads.length === 0) return conformance.length ? ['At a glance:', ...conformance, ...findingLines(report)] : findingLines(report);
+  if (leads.length === 0)
+    return conformance.length ? ['At a glance:', ...conformance, ...findingLines(report)] : findingLines(report);
   return [
     'At a glance (headline metric):',
     ...leads.map((l) => {
@@ -161,7 +205,10 @@ function legendLines(report: Report, hasTables: boolean): string[] {
 function fairnessLines(report: Report): string[] {
   const notes = report.libraries.filter((l) => typeof l.settings.fairness === 'string');
   if (notes.length === 0) return [];
-  return ['Fairness (library defaults that would move the numbers, and what wsbench set):', ...notes.map((l) => `${INDENT}${l.name}: ${String(l.settings.fairness)}`)];
+  return [
+    'Fairness (library defaults that would move the numbers, and what wsbench set):',
+    ...notes.map((l) => `${INDENT}${l.name}: ${String(l.settings.fairness)}`),
+  ];
 }
 
 /** Renders the Report as aligned plain-text tables for a terminal or a log. */
@@ -169,8 +216,19 @@ export function renderConsole(report: Report, options: ConsoleOptions = {}): str
   const paint = painter(options.color);
   const tables = reportTables(report);
   const blocks = [
-    headerLines(report, paint), ...tables.map((t) => scenarioLines(t, paint)), conformanceConsole(report), glanceLines(report), costLines(report),
-    microLines(report, paint), fairnessLines(report), legendLines(report, tables.length > 0),
+    headerLines(report, paint),
+    ...tables.map((t) => scenarioLines(t, paint)),
+    conformanceConsole(report),
+    glanceLines(report),
+    costLines(report),
+    microLines(report, paint),
+    fairnessLines(report),
+    legendLines(report, tables.length > 0),
   ];
-  return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
+  return (
+    blocks
+      .filter((b) => b.length > 0)
+      .map((b) => b.join('\n'))
+      .join('\n\n') + '\n'
+  );
 }

@@ -7,7 +7,16 @@ import type { CaseRef, CaseSummary, MetricDef, Report, ScenarioInfo } from './sc
 import { formatPercent, formatValue } from './numbers.js';
 import { relativeText } from './relative.js';
 
-export { escapeHtml, formatPercent, formatRatio, formatRate, formatUs, formatValue, formatWithUnit, groupThousands } from './numbers.js';
+export {
+  escapeHtml,
+  formatPercent,
+  formatRatio,
+  formatRate,
+  formatUs,
+  formatValue,
+  formatWithUnit,
+  groupThousands,
+} from './numbers.js';
 
 /** A row flag, shown in every format so a number is never read without its caveat. */
 export type Flag = 'client-bound' | 'pacing-bound' | 'noisy';
@@ -15,9 +24,9 @@ export type Flag = 'client-bound' | 'pacing-bound' | 'noisy';
 /** One-line explanations of the flags, for legends. */
 export const FLAG_LEGEND: Record<Flag, string> = {
   'client-bound':
-    'the load generator saturated its core before the server did: the value is a floor, not the server\'s limit',
+    "the load generator saturated its core before the server did: the value is a floor, not the server's limit",
   'pacing-bound':
-    'the load generator\'s sends left late (send-lag p99 above a tenth of latency p50, or 50 µs): part of the latency is ours, not the server\'s',
+    "the load generator's sends left late (send-lag p99 above a tenth of latency p50, or 50 µs): part of the latency is ours, not the server's",
   noisy: 'run-to-run spread above the noise threshold: treat small differences as uncertain',
 };
 
@@ -105,7 +114,12 @@ export function scenarioCases(report: Report, scenario: string): CaseRef[] {
 }
 
 /** The summary of one library in one case, if the bench produced one. */
-export function findSummary(report: Report, scenario: string, caseId: string, library: string): CaseSummary | undefined {
+export function findSummary(
+  report: Report,
+  scenario: string,
+  caseId: string,
+  library: string,
+): CaseSummary | undefined {
   return report.summaries.find((s) => s.scenario === scenario && s.case.id === caseId && s.library === library);
 }
 
@@ -143,7 +157,10 @@ function cellDetail(summary: CaseSummary, col: Column): string {
   if (!agg) return '';
   const runs = summary.runsCompleted;
   if (runs <= 1) return `1 run`;
-  const spread = agg.spreadKind === 'absolute' ? `${formatValue(agg.spread, col.unit)} (absolute: the median is 0)` : formatPercent(agg.spread * 100);
+  const spread =
+    agg.spreadKind === 'absolute'
+      ? `${formatValue(agg.spread, col.unit)} (absolute: the median is 0)`
+      : formatPercent(agg.spread * 100);
   return `median of ${runs} runs; range ${formatValue(agg.min, col.unit)}–${formatValue(agg.max, col.unit)}; spread ${spread}`;
 }
 
@@ -156,7 +173,12 @@ function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRe
     ? table.columns.map((col) => {
         const value = metricMedian(summary, col.key);
         const empty = unmeasured && /^server|PerServer/.test(col.key) ? 'not measured' : '–';
-        return { value, text: value === null ? empty : formatValue(value, col.unit), best: false, detail: cellDetail(summary, col) };
+        return {
+          value,
+          text: value === null ? empty : formatValue(value, col.unit),
+          best: false,
+          detail: cellDetail(summary, col),
+        };
       })
     : [];
   const flags: Flag[] = [];
@@ -164,17 +186,29 @@ function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRe
   if (summary?.pacingBound) flags.push('pacing-bound');
   if (summary?.noisy) flags.push('noisy');
   const interrupted = report.status === 'interrupted';
-  const errors = summary ? summary.errors : [interrupted ? 'no result: the bench was interrupted first' : 'no result recorded'];
+  const errors = summary
+    ? summary.errors
+    : [interrupted ? 'no result: the bench was interrupted first' : 'no result recorded'];
   return {
-    library, status: summary?.status ?? 'missing', statusText: statusText(summary), baseline: library === table.baselineLib,
-    cells, relative: null, flags, errors, warnings: summary?.warnings ?? [],
+    library,
+    status: summary?.status ?? 'missing',
+    statusText: statusText(summary),
+    baseline: library === table.baselineLib,
+    cells,
+    relative: null,
+    flags,
+    errors,
+    warnings: summary?.warnings ?? [],
   };
 }
 
 /** Marks best cells and fills the relative column, which both need every row of the case. */
 function compareRows(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, rows: Row[]): void {
   table.columns.forEach((col, i) => {
-    const best = bestOf(col.better, rows.map((r) => r.cells[i]?.value ?? null));
+    const best = bestOf(
+      col.better,
+      rows.map((r) => r.cells[i]?.value ?? null),
+    );
     if (best === null) return;
     for (const r of rows) if (r.cells[i]?.value === best) r.cells[i]!.best = true;
   });
@@ -196,12 +230,22 @@ export function scenarioTable(report: Report, scenarioName: string): ScenarioTab
   const scenario = report.scenarios.find((s) => s.name === scenarioName);
   if (!scenario) return undefined;
   // Columns only some cases have (bytes on the wire, with compression) show only when some do.
-  const present = (key: string): boolean => report.summaries.some((x) => x.scenario === scenarioName && x.metrics[key] !== undefined);
+  const present = (key: string): boolean =>
+    report.summaries.some((x) => x.scenario === scenarioName && x.metrics[key] !== undefined);
   const primary = scenario.metrics.filter((m) => m.primary && (!OPTIONAL_COLUMNS.has(m.key) || present(m.key)));
   const columns = (primary.length > 0 ? primary : scenario.metrics).map((m) => ({
-    key: m.key, label: m.label, unit: m.unit, better: m.better, headline: m.key === scenario.headline,
+    key: m.key,
+    label: m.label,
+    unit: m.unit,
+    better: m.better,
+    headline: m.key === scenario.headline,
   }));
-  const base = { scenario, columns, headline: metricDef(scenario, scenario.headline), baselineLib: report.options.baselineLib };
+  const base = {
+    scenario,
+    columns,
+    headline: metricDef(scenario, scenario.headline),
+    baselineLib: report.options.baselineLib,
+  };
   const cases = scenarioCases(report, scenarioName).map((c) => {
     const rows = libraryOrder(report).map((lib) => buildRow(report, base, c, lib));
     compareRows(report, base, c, rows);

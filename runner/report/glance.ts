@@ -3,7 +3,15 @@
  * the sweep findings (`report.highlights`) — the first thing a reader of any format sees.
  */
 import type { MetricDef, Report } from './schema.js';
-import { findSummary, formatWithUnit, libraryOrder, metricMedian, reportTables, type Flag, type Row } from './format.js';
+import {
+  findSummary,
+  formatWithUnit,
+  libraryOrder,
+  metricMedian,
+  reportTables,
+  type Flag,
+  type Row,
+} from './format.js';
 import { marginText } from './relative.js';
 
 /** Who leads one case on the headline metric, and by how much over the runner-up. */
@@ -27,12 +35,19 @@ export function leaders(report: Report): Lead[] {
     if (metric.better === 'none') continue;
     for (const ct of table.cases) {
       const ranked = ct.rows
-        .map((r) => ({ row: r, value: metricMedian(findSummary(report, table.scenario.name, ct.case.id, r.library), metric.key) }))
+        .map((r) => ({
+          row: r,
+          value: metricMedian(findSummary(report, table.scenario.name, ct.case.id, r.library), metric.key),
+        }))
         .filter((x): x is { row: Row; value: number } => x.value !== null)
         .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
       const [first, second] = ranked;
       if (!first) continue;
-      const margin = !second ? null : metric.better === 'higher' ? first.value / second.value : second.value / first.value;
+      const margin = !second
+        ? null
+        : metric.better === 'higher'
+          ? first.value / second.value
+          : second.value / first.value;
       leads.push({
         scenario: table.scenario.name,
         caseLabel: ct.case.label,

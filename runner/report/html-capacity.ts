@@ -34,11 +34,34 @@ function chartOf(s: CaseSummary, scenario: string): Draft | null {
   const ys = probes.flatMap((p) => [p.figures.p50Us, p.figures.p99Us]).filter((v) => v > 0);
   const [lo, hi] = [Math.min(...ys, boundUs), Math.max(...ys, boundUs)];
   const datasets: ChartDataset[] = [
-    { label: room ? 'fan-out p50' : 'p50', color: SERIES.p50, data: byX(probes.map((p) => ({ x: p.offered, y: p.figures.p50Us }))) },
-    { label: room ? 'fan-out p99' : 'p99', color: SERIES.p99, data: byX(probes.map((p) => ({ x: p.offered, y: p.figures.p99Us }))) },
-    { label: `bound ${s.case.params.bound} ms`, color: SERIES.bound, data: [{ x: Math.min(...xs), y: boundUs }, { x: Math.max(...xs), y: boundUs }] },
+    {
+      label: room ? 'fan-out p50' : 'p50',
+      color: SERIES.p50,
+      data: byX(probes.map((p) => ({ x: p.offered, y: p.figures.p50Us }))),
+    },
+    {
+      label: room ? 'fan-out p99' : 'p99',
+      color: SERIES.p99,
+      data: byX(probes.map((p) => ({ x: p.offered, y: p.figures.p99Us }))),
+    },
+    {
+      label: `bound ${s.case.params.bound} ms`,
+      color: SERIES.bound,
+      data: [
+        { x: Math.min(...xs), y: boundUs },
+        { x: Math.max(...xs), y: boundUs },
+      ],
+    },
   ];
-  if (found !== null) datasets.push({ label: `capacity ${Math.round(found)}`, color: SERIES.found, data: [{ x: found, y: lo }, { x: found, y: hi }] });
+  if (found !== null)
+    datasets.push({
+      label: `capacity ${Math.round(found)}`,
+      color: SERIES.found,
+      data: [
+        { x: found, y: lo },
+        { x: found, y: hi },
+      ],
+    });
   return {
     name: `capacity:${scenario}:${s.case.id}:${s.library}`,
     section: scenario,
@@ -56,7 +79,9 @@ export function capacityCharts(report: Report, scenario: string): Draft[] {
   const out: Draft[] = [];
   for (const c of scenarioCases(report, scenario)) {
     for (const lib of libraryOrder(report)) {
-      const s = report.summaries.find((x) => x.scenario === scenario && x.case.id === c.id && x.library === lib && x.status === 'completed');
+      const s = report.summaries.find(
+        (x) => x.scenario === scenario && x.case.id === c.id && x.library === lib && x.status === 'completed',
+      );
       const d = s ? chartOf(s, scenario) : null;
       if (d) out.push(d);
     }

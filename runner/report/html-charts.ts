@@ -9,7 +9,18 @@ import { findSummary, libraryOrder, metricDef, metricMedian, scenarioCases } fro
 import { capacityCharts } from './html-capacity.js';
 
 /** Tableau 10: distinguishable, colour-blind-friendlier than Chart.js defaults. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 /** An x/y point, for charts whose x axis is numeric (percentile, offered rate). */
 export interface Point {
@@ -72,7 +83,11 @@ function hasData(d: ChartDataset): boolean {
 }
 
 /** One dataset per library from a per-summary value picker over category groups. */
-function groupedBars(report: Report, scenario: string, groups: { label: string; caseId: string; pick: (s: CaseSummary) => number | null | undefined }[]): ChartDataset[] {
+function groupedBars(
+  report: Report,
+  scenario: string,
+  groups: { label: string; caseId: string; pick: (s: CaseSummary) => number | null | undefined }[],
+): ChartDataset[] {
   const colors = libraryColors(report);
   return libraryOrder(report).map((lib) => ({
     label: lib,
@@ -90,12 +105,18 @@ function xyLines(report: Report, point: (lib: string) => (Point | null)[]): Char
   return libraryOrder(report).map((lib) => ({
     label: lib,
     color: colors.get(lib)!,
-    data: point(lib).filter((p): p is Point => p !== null).sort((a, b) => a.x - b.x),
+    data: point(lib)
+      .filter((p): p is Point => p !== null)
+      .sort((a, b) => a.x - b.x),
   }));
 }
 
 /** Chart titles of the histograms scenarios record; any other name is shown as is. */
-const HISTOGRAM_TITLES: Record<string, string> = { latency: 'Round-trip latency', fanout: 'Fan-out latency', handshake: 'Handshake latency' };
+const HISTOGRAM_TITLES: Record<string, string> = {
+  latency: 'Round-trip latency',
+  fanout: 'Fan-out latency',
+  handshake: 'Handshake latency',
+};
 
 /** HDR percentile curves: one chart per case and histogram name that has a curve. */
 function latencyCurves(report: Report, scenario: string, c: CaseRef): Draft[] {
@@ -129,16 +150,18 @@ function timeline(report: Report, scenario: string, c: CaseRef): Draft[] {
   const seconds = Math.max(0, ...lines.map((t) => t.length));
   if (seconds < 2) return [];
   const colors = libraryColors(report);
-  return [{
-    name: `timeline:${scenario}:${c.id}`,
-    section: scenario,
-    title: `Throughput over time — ${c.label}`,
-    kind: 'line',
-    labels: Array.from({ length: seconds }, (_, i) => `${i + 1}s`),
-    xTitle: 'second of the measured window',
-    yTitle: 'msgs/s',
-    datasets: libraryOrder(report).map((lib, i) => ({ label: lib, color: colors.get(lib)!, data: lines[i]! })),
-  }];
+  return [
+    {
+      name: `timeline:${scenario}:${c.id}`,
+      section: scenario,
+      title: `Throughput over time — ${c.label}`,
+      kind: 'line',
+      labels: Array.from({ length: seconds }, (_, i) => `${i + 1}s`),
+      xTitle: 'second of the measured window',
+      yTitle: 'msgs/s',
+      datasets: libraryOrder(report).map((lib, i) => ({ label: lib, color: colors.get(lib)!, data: lines[i]! })),
+    },
+  ];
 }
 
 function caseLabel(c: CaseRef): string {
@@ -149,8 +172,21 @@ function caseLabel(c: CaseRef): string {
 function metricAcrossCases(report: Report, scenario: string, key: string, xTitle: string): Draft {
   const info = report.scenarios.find((s) => s.name === scenario)!;
   const def = metricDef(info, key);
-  const groups = scenarioCases(report, scenario).map((c) => ({ label: caseLabel(c), caseId: c.id, pick: (s: CaseSummary) => metricMedian(s, key) }));
-  return { name: `bars:${scenario}:${key}`, section: scenario, title: `${def.label} by ${xTitle}`, kind: 'bar', labels: groups.map((g) => g.label), xTitle, yTitle: def.unit, datasets: groupedBars(report, scenario, groups) };
+  const groups = scenarioCases(report, scenario).map((c) => ({
+    label: caseLabel(c),
+    caseId: c.id,
+    pick: (s: CaseSummary) => metricMedian(s, key),
+  }));
+  return {
+    name: `bars:${scenario}:${key}`,
+    section: scenario,
+    title: `${def.label} by ${xTitle}`,
+    kind: 'bar',
+    labels: groups.map((g) => g.label),
+    xTitle,
+    yTitle: def.unit,
+    datasets: groupedBars(report, scenario, groups),
+  };
 }
 
 /** Scenario-specific charts beyond curves and timelines. */
@@ -161,16 +197,38 @@ function scenarioCharts(report: Report, scenario: string): Draft[] {
       return ['msgsPerSec', 'mbPerSec'].map((k) => metricAcrossCases(report, scenario, k, 'payload size'));
     case 'broadcast':
       return cases.map((c) => ({
-        name: `fanout:${scenario}:${c.id}`, section: scenario, title: `Fan-out latency — ${c.label}`, kind: 'bar' as const,
-        labels: ['p50', 'p99', 'max'], xTitle: 'percentile', yTitle: 'µs',
-        datasets: groupedBars(report, scenario, (['p50', 'p99', 'max'] as const).map((p) => ({ label: p, caseId: c.id, pick: (s) => s.latency.fanout?.[p] }))),
+        name: `fanout:${scenario}:${c.id}`,
+        section: scenario,
+        title: `Fan-out latency — ${c.label}`,
+        kind: 'bar' as const,
+        labels: ['p50', 'p99', 'max'],
+        xTitle: 'percentile',
+        yTitle: 'µs',
+        datasets: groupedBars(
+          report,
+          scenario,
+          (['p50', 'p99', 'max'] as const).map((p) => ({ label: p, caseId: c.id, pick: (s) => s.latency.fanout?.[p] })),
+        ),
       }));
     case 'connections':
       return [
         ...cases.map((c) => ({
-          name: `memory:${scenario}:${c.id}`, section: scenario, title: `Memory per connection — ${c.label}`, kind: 'bar' as const,
-          labels: ['RSS', 'JS heap'], xTitle: 'memory', yTitle: 'KiB per connection',
-          datasets: groupedBars(report, scenario, ['kibPerConnRss', 'kibPerConnHeap'].map((k, i) => ({ label: i ? 'JS heap' : 'RSS', caseId: c.id, pick: (s) => metricMedian(s, k) }))),
+          name: `memory:${scenario}:${c.id}`,
+          section: scenario,
+          title: `Memory per connection — ${c.label}`,
+          kind: 'bar' as const,
+          labels: ['RSS', 'JS heap'],
+          xTitle: 'memory',
+          yTitle: 'KiB per connection',
+          datasets: groupedBars(
+            report,
+            scenario,
+            ['kibPerConnRss', 'kibPerConnHeap'].map((k, i) => ({
+              label: i ? 'JS heap' : 'RSS',
+              caseId: c.id,
+              pick: (s) => metricMedian(s, k),
+            })),
+          ),
         })),
         metricAcrossCases(report, scenario, 'handshakesPerSec', 'case'),
       ];
@@ -196,10 +254,25 @@ function rateCharts(report: Report, scenario: string): Draft[] {
       return x !== null && v !== null && v !== undefined ? { x, y: v } : null;
     });
   return [
-    { name: `rate-latency:${scenario}`, section: scenario, title: 'p99 latency versus offered load', kind: 'xy', xTitle: 'offered rate (msgs/s)', yTitle: 'p99 µs (log)', yLog: true,
-      datasets: xyLines(report, (lib) => points(lib, (s) => s.latency.latency?.p99)) },
-    { name: `rate-achieved:${scenario}`, section: scenario, title: 'Achieved versus offered rate', kind: 'xy', xTitle: 'offered rate (msgs/s)', yTitle: 'achieved msgs/s',
-      datasets: xyLines(report, (lib) => points(lib, (s) => metricMedian(s, 'achievedRate'))) },
+    {
+      name: `rate-latency:${scenario}`,
+      section: scenario,
+      title: 'p99 latency versus offered load',
+      kind: 'xy',
+      xTitle: 'offered rate (msgs/s)',
+      yTitle: 'p99 µs (log)',
+      yLog: true,
+      datasets: xyLines(report, (lib) => points(lib, (s) => s.latency.latency?.p99)),
+    },
+    {
+      name: `rate-achieved:${scenario}`,
+      section: scenario,
+      title: 'Achieved versus offered rate',
+      kind: 'xy',
+      xTitle: 'offered rate (msgs/s)',
+      yTitle: 'achieved msgs/s',
+      datasets: xyLines(report, (lib) => points(lib, (s) => metricMedian(s, 'achievedRate'))),
+    },
   ];
 }
 
@@ -208,23 +281,39 @@ function microChart(report: Report): Draft[] {
   if (!report.micro?.length) return [];
   const tasks = [...new Set(report.micro.map((m) => m.task))];
   const colors = libraryColors(report);
-  return [{
-    name: 'micro', section: 'micro', title: 'Micro-benchmarks', kind: 'bar', labels: tasks, xTitle: 'task', yTitle: 'ops/s (log)', yLog: true,
-    datasets: libraryOrder(report).map((lib) => ({
-      label: lib, color: colors.get(lib)!,
-      data: tasks.map((t) => report.micro!.find((m) => m.library === lib && m.task === t)?.opsPerSec ?? null),
-    })),
-  }];
+  return [
+    {
+      name: 'micro',
+      section: 'micro',
+      title: 'Micro-benchmarks',
+      kind: 'bar',
+      labels: tasks,
+      xTitle: 'task',
+      yTitle: 'ops/s (log)',
+      yLog: true,
+      datasets: libraryOrder(report).map((lib) => ({
+        label: lib,
+        color: colors.get(lib)!,
+        data: tasks.map((t) => report.micro!.find((m) => m.library === lib && m.task === t)?.opsPerSec ?? null),
+      })),
+    },
+  ];
 }
 
 /** Why a library has no data in a chart: its status in the chart's scenario. */
 function caption(report: Report, d: Draft): string {
-  const missing = d.datasets.filter((ds) => !hasData(ds)).map((ds) => {
-    const note = d.section === 'micro' ? report.microNotes?.find((n) => n.library === ds.label) : undefined;
-    if (note) return `${ds.label} (${note.reason})`;
-    const statuses = new Set(report.summaries.filter((s) => s.scenario === d.section && s.library === ds.label && s.status !== 'completed').map((s) => s.status));
-    return statuses.size ? `${ds.label} (${[...statuses].join(', ')})` : ds.label;
-  });
+  const missing = d.datasets
+    .filter((ds) => !hasData(ds))
+    .map((ds) => {
+      const note = d.section === 'micro' ? report.microNotes?.find((n) => n.library === ds.label) : undefined;
+      if (note) return `${ds.label} (${note.reason})`;
+      const statuses = new Set(
+        report.summaries
+          .filter((s) => s.scenario === d.section && s.library === ds.label && s.status !== 'completed')
+          .map((s) => s.status),
+      );
+      return statuses.size ? `${ds.label} (${[...statuses].join(', ')})` : ds.label;
+    });
   return missing.length ? `No data: ${missing.join(', ')}.` : '';
 }
 

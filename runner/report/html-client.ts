@@ -22,7 +22,15 @@ function wsbenchShort(v: number): string {
 
 /** Tick label of the HDR percentile axis: only 0 %, 50 %, 90 %, 99 %, ...; null hides a tick. */
 function wsbenchPercentileTick(x: number): string | null {
-  const marks: [number, string][] = [[1, '0%'], [2, '50%'], [10, '90%'], [100, '99%'], [1e3, '99.9%'], [1e4, '99.99%'], [1e5, '99.999%']];
+  const marks: [number, string][] = [
+    [1, '0%'],
+    [2, '50%'],
+    [10, '90%'],
+    [100, '99%'],
+    [1e3, '99.9%'],
+    [1e4, '99.99%'],
+    [1e5, '99.999%'],
+  ];
   for (const [at, label] of marks) if (Math.abs(x - at) / at < 1e-6) return label;
   return null;
 }
@@ -41,12 +49,26 @@ function wsbenchLogTick(v: number): string | null {
 function wsbenchScales(spec: ChartSpec): object {
   const title = (text: string) => ({ display: true, text });
   const yTick = spec.yLog ? (v: number) => wsbenchLogTick(Number(v)) : (v: number) => wsbenchShort(Number(v));
-  const y = { type: spec.yLog ? 'logarithmic' : 'linear', beginAtZero: !spec.yLog, title: title(spec.yTitle), ticks: { autoSkip: !spec.yLog, callback: yTick } };
+  const y = {
+    type: spec.yLog ? 'logarithmic' : 'linear',
+    beginAtZero: !spec.yLog,
+    title: title(spec.yTitle),
+    ticks: { autoSkip: !spec.yLog, callback: yTick },
+  };
   if (spec.kind === 'percentile') {
-    const x = { type: 'logarithmic', min: 1, title: title(spec.xTitle), ticks: { autoSkip: false, maxRotation: 0, callback: (v: number) => wsbenchPercentileTick(Number(v)) } };
+    const x = {
+      type: 'logarithmic',
+      min: 1,
+      title: title(spec.xTitle),
+      ticks: { autoSkip: false, maxRotation: 0, callback: (v: number) => wsbenchPercentileTick(Number(v)) },
+    };
     return { x, y };
   }
-  if (spec.kind === 'xy') return { x: { type: 'linear', title: title(spec.xTitle), ticks: { callback: (v: number) => wsbenchShort(Number(v)) } }, y };
+  if (spec.kind === 'xy')
+    return {
+      x: { type: 'linear', title: title(spec.xTitle), ticks: { callback: (v: number) => wsbenchShort(Number(v)) } },
+      y,
+    };
   return { x: { type: 'category', title: title(spec.xTitle) }, y };
 }
 
@@ -61,9 +83,15 @@ function wsbenchConfig(spec: ChartSpec): object {
     pointRadius: spec.kind === 'percentile' ? 0 : 3,
     spanGaps: true,
   }));
-  const tooltip = spec.kind === 'percentile'
-    ? { callbacks: { title: (items: { parsed: { x: number } }[]) => (items[0] ? 'p' + wsbenchPercentileOf(items[0].parsed.x) : '') } }
-    : {};
+  const tooltip =
+    spec.kind === 'percentile'
+      ? {
+          callbacks: {
+            title: (items: { parsed: { x: number } }[]) =>
+              items[0] ? 'p' + wsbenchPercentileOf(items[0].parsed.x) : '',
+          },
+        }
+      : {};
   return {
     type: bar ? 'bar' : 'line',
     data: { labels: spec.labels, datasets },
@@ -96,7 +124,15 @@ function wsbenchRenderCharts(): void {
 }
 
 /** Source text of the renderer, ready to inline in a `<script>` element. */
-export const CLIENT_SCRIPT = [wsbenchShort, wsbenchLogTick, wsbenchPercentileTick, wsbenchPercentileOf, wsbenchScales, wsbenchConfig, wsbenchRenderCharts]
+export const CLIENT_SCRIPT = [
+  wsbenchShort,
+  wsbenchLogTick,
+  wsbenchPercentileTick,
+  wsbenchPercentileOf,
+  wsbenchScales,
+  wsbenchConfig,
+  wsbenchRenderCharts,
+]
   .map((fn) => fn.toString())
   .concat('wsbenchRenderCharts();')
   .join('\n');

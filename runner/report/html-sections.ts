@@ -70,7 +70,10 @@ function environmentList(report: Report): SafeHtml {
     ['Node.js', `${e.node} (V8 ${e.v8})`],
     ['OS', `${e.os}, kernel ${e.kernel}, ${e.arch}`],
     ['CPU', `${e.cpuModel}, ${e.cores} cores, ${e.memoryGiB} GiB RAM`],
-    ['Pinning', `${p.method}: server on CPU ${p.serverCpu}, client on CPU ${p.clientCpu}${p.note ? ` — ${p.note}` : ''}`],
+    [
+      'Pinning',
+      `${p.method}: server on CPU ${p.serverCpu}, client on CPU ${p.clientCpu}${p.note ? ` — ${p.note}` : ''}`,
+    ],
     ['wsbench', e.wsbenchVersion],
     ['Git commit', html`<code>${e.gitCommit ?? 'unknown'}</code>`],
     ['Command', html`<code>${e.command}</code>`],
@@ -83,7 +86,8 @@ function environmentList(report: Report): SafeHtml {
 /** Environment, run options, and each library's version, settings and facts. */
 export function environmentSection(report: Report): SafeHtml {
   const libs = report.libraries.map(
-    (l) => html`<tr><th scope="row">${l.name}</th><td><code>${l.packageName}</code></td><td>${l.version}</td><td>${keyValues(l.settings)}</td><td>${keyValues(l.facts)}</td></tr>`,
+    (l) =>
+      html`<tr><th scope="row">${l.name}</th><td><code>${l.packageName}</code></td><td>${l.version}</td><td>${keyValues(l.settings)}</td><td>${keyValues(l.facts)}</td></tr>`,
   );
   return html`<section id="environment"><h2>Environment and settings</h2>
 ${environmentList(report)}

@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Report } from './schema.js';
 import {
-  FLAG_LEGEND, columnTitle, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
+  FLAG_LEGEND,
+  columnTitle,
+  formatWithUnit,
+  reportTables,
+  type Flag,
+  type Row,
+  type ScenarioTable,
 } from './format.js';
 import { conformanceGlance, findings, leadText, leaders } from './glance.js';
 import { CONFORMANCE_CSS, conformanceHtml } from './conformance.js';
@@ -44,27 +50,42 @@ function flagBadges(flags: Flag[]): SafeHtml {
 function rowHtml(table: ScenarioTable, row: Row): SafeHtml {
   const status = html`<span class="status status-${row.status}">${row.statusText}</span>`;
   // Flags sit beside the name, not in a trailing column, so a wide table can never scroll them out of view.
-  const partial = row.status === 'completed' && row.errors.length ? html`<div class="row-note">${row.errors.join('; ')}</div>` : '';
+  const partial =
+    row.status === 'completed' && row.errors.length ? html`<div class="row-note">${row.errors.join('; ')}</div>` : '';
   const lib = html`<th scope="row">${row.library}${row.baseline ? html` <span class="badge baseline">baseline</span>` : ''} ${flagBadges(row.flags)}${partial}</th>`;
   if (row.status !== 'completed') {
     const reason = row.errors.length ? row.errors.join('; ') : row.status;
     return html`<tr class="row-${row.status}">${lib}<td>${status}</td><td class="reason" colspan="${table.columns.length + 1}">${reason}</td></tr>`;
   }
-  const cells = row.cells.map((c) => html`<td class="num${c.best ? ' best' : ''}" title="${c.detail}">${c.text}${c.best ? html`<span class="star" aria-label="best">★</span>` : ''}</td>`);
+  const cells = row.cells.map(
+    (c) =>
+      html`<td class="num${c.best ? ' best' : ''}" title="${c.detail}">${c.text}${c.best ? html`<span class="star" aria-label="best">★</span>` : ''}</td>`,
+  );
   return html`<tr>${lib}<td>${status}</td>${cells}<td class="num">${row.relative ?? '–'}</td></tr>`;
 }
 
 /** The warnings of every case's runs, under the scenario's table. */
 function warningsHtml(table: ScenarioTable): SafeHtml {
-  const items = table.cases.flatMap((ct) => ct.rows.flatMap((r) => r.warnings.map((w) =>
-    html`<li><span class="case-label">${ct.case.label}</span> · <strong>${r.library}</strong>: ${w}</li>`)));
+  const items = table.cases.flatMap((ct) =>
+    ct.rows.flatMap((r) =>
+      r.warnings.map(
+        (w) => html`<li><span class="case-label">${ct.case.label}</span> · <strong>${r.library}</strong>: ${w}</li>`,
+      ),
+    ),
+  );
   return items.length ? html`<div class="warnings"><p>Warnings</p><ul>${items}</ul></div>` : html``;
 }
 
 function tableHtml(table: ScenarioTable): SafeHtml {
-  const head = table.columns.map((c) => html`<th class="num${c.headline ? ' headline' : ''}" title="${c.better === 'none' ? '' : c.better + ' is better'}">${columnTitle(c)}</th>`);
+  const head = table.columns.map(
+    (c) =>
+      html`<th class="num${c.headline ? ' headline' : ''}" title="${c.better === 'none' ? '' : c.better + ' is better'}">${columnTitle(c)}</th>`,
+  );
   const span = table.columns.length + 3;
-  const body = table.cases.map((ct) => html`<tr class="case"><th colspan="${span}">${ct.case.label}</th></tr>${ct.rows.map((r) => rowHtml(table, r))}`);
+  const body = table.cases.map(
+    (ct) =>
+      html`<tr class="case"><th colspan="${span}">${ct.case.label}</th></tr>${ct.rows.map((r) => rowHtml(table, r))}`,
+  );
   const h = table.headline;
   const legend = relativeLegend(table.baselineLib, h);
   return html`<div class="table-wrap"><table class="results">
@@ -96,13 +117,22 @@ function glanceSection(report: Report): SafeHtml {
     return html`<tr><td>${l.scenario}</td><td>${l.caseLabel}</td><td class="leader">${l.leader.library} ${flagBadges(l.leader.flags)}</td>
 <td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}</td><td>${runner}</td></tr>`;
   });
-  const found = findings(report).map((f) => html`<li><strong>${f.scenario}</strong>, ${f.label}: ${f.values.map((v, i) => html`${i ? ', ' : ''}${v.library} <strong>${v.text}</strong>`)}</li>`);
-  const conformance = conformanceGlance(report).map((c) => html`<li><strong>conformance</strong>, ${c.library}: ${c.summary}</li>`);
+  const found = findings(report).map(
+    (f) =>
+      html`<li><strong>${f.scenario}</strong>, ${f.label}: ${f.values.map((v, i) => html`${i ? ', ' : ''}${v.library} <strong>${v.text}</strong>`)}</li>`,
+  );
+  const conformance = conformanceGlance(report).map(
+    (c) => html`<li><strong>conformance</strong>, ${c.library}: ${c.summary}</li>`,
+  );
   if (rows.length === 0 && found.length === 0 && conformance.length === 0) return html``;
   return html`<section id="glance"><h2>At a glance</h2>
-${rows.length ? html`<div class="table-wrap"><table class="glance">
+${
+  rows.length
+    ? html`<div class="table-wrap"><table class="glance">
 <thead><tr><th>Scenario</th><th>Case</th><th>Leader</th><th>Headline metric</th><th>Lead over runner-up</th></tr></thead>
-<tbody>${rows}</tbody></table></div>` : ''}
+<tbody>${rows}</tbody></table></div>`
+    : ''
+}
 ${found.length || conformance.length ? html`<ul class="findings">${conformance}${found}</ul>` : ''}</section>`;
 }
 
@@ -110,16 +140,25 @@ function microSection(report: Report, specs: ChartSpec[]): SafeHtml {
   if (!hasMicro(report)) return html``;
   const tables = microTables(report);
   const libs = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.library)))];
-  const rows = tables.map((t) => html`<tr><th scope="row">${t.task}</th>${libs.map((lib) => {
-    const m = t.rows.find((r) => r.library === lib);
-    if (!m) return html`<td class="num">–</td>`;
-    return html`<td class="num${m.best ? ' best' : ''}" title="${m.meanNs} ns per operation, ${m.samples} samples">${m.ops} ops/s ${m.margin}</td>`;
-  })}</tr>`);
-  const notes = microNotes(report).map((n) => html`<li><strong>${n.library}</strong>: no micro-benchmarks — ${n.reason}</li>`);
+  const rows = tables.map(
+    (t) =>
+      html`<tr><th scope="row">${t.task}</th>${libs.map((lib) => {
+        const m = t.rows.find((r) => r.library === lib);
+        if (!m) return html`<td class="num">–</td>`;
+        return html`<td class="num${m.best ? ' best' : ''}" title="${m.meanNs} ns per operation, ${m.samples} samples">${m.ops} ops/s ${m.margin}</td>`;
+      })}</tr>`,
+  );
+  const notes = microNotes(report).map(
+    (n) => html`<li><strong>${n.library}</strong>: no micro-benchmarks — ${n.reason}</li>`,
+  );
   return html`<section id="micro"><h2>Micro-benchmarks</h2>
 <div class="charts">${specs.filter((s) => s.section === 'micro').map(chartFigure)}</div>
-${rows.length ? html`<div class="table-wrap"><table class="results"><thead><tr><th>Task</th>${libs.map((l) => html`<th class="num">${l}</th>`)}</tr></thead>
-<tbody>${rows}</tbody></table></div>` : ''}
+${
+  rows.length
+    ? html`<div class="table-wrap"><table class="results"><thead><tr><th>Task</th>${libs.map((l) => html`<th class="num">${l}</th>`)}</tr></thead>
+<tbody>${rows}</tbody></table></div>`
+    : ''
+}
 ${notes.length ? html`<ul class="micro-notes">${notes}</ul>` : ''}</section>`;
 }
 

@@ -5,7 +5,14 @@
  */
 import type { Report } from './schema.js';
 import {
-  FLAG_LEGEND, columnTitle, escapeHtml, formatWithUnit, reportTables, type Flag, type Row, type ScenarioTable,
+  FLAG_LEGEND,
+  columnTitle,
+  escapeHtml,
+  formatWithUnit,
+  reportTables,
+  type Flag,
+  type Row,
+  type ScenarioTable,
 } from './format.js';
 import { conformanceGlance, findings, leadText, leaders } from './glance.js';
 import { conformanceMarkdown } from './conformance.js';
@@ -52,22 +59,46 @@ function rowCells(table: ScenarioTable, row: Row): string[] {
 
 function scenarioBlock(table: ScenarioTable): string[] {
   const s = table.scenario;
-  const lines = [`## ${escapeMarkdown(s.name)}`, '', `${escapeMarkdown(s.description)} Pacing: ${escapeMarkdown(s.pacing)}`];
-  const header = ['Library', 'Status', ...table.columns.map((c) => escapeMarkdown(columnTitle(c))), `vs ${escapeMarkdown(table.baselineLib)}`, 'Notes'];
+  const lines = [
+    `## ${escapeMarkdown(s.name)}`,
+    '',
+    `${escapeMarkdown(s.description)} Pacing: ${escapeMarkdown(s.pacing)}`,
+  ];
+  const header = [
+    'Library',
+    'Status',
+    ...table.columns.map((c) => escapeMarkdown(columnTitle(c))),
+    `vs ${escapeMarkdown(table.baselineLib)}`,
+    'Notes',
+  ];
   const align = header.map((_, i) => (i >= 2 && i < header.length - 1 ? 'r' : 'l') as 'l' | 'r');
   for (const ct of table.cases) {
-    lines.push('', `### ${escapeMarkdown(ct.case.label)}`, '', ...tableLines(header, align, ct.rows.map((r) => rowCells(table, r))));
+    lines.push(
+      '',
+      `### ${escapeMarkdown(ct.case.label)}`,
+      '',
+      ...tableLines(
+        header,
+        align,
+        ct.rows.map((r) => rowCells(table, r)),
+      ),
+    );
     lines.push(...warningLines(ct.rows));
   }
   const h = table.headline;
-  lines.push('', `Ranked by **${escapeMarkdown(h.label)}**${h.better === 'none' ? '' : ` (${h.better} is better)`}; **bold** = best in case; ` +
-    escapeMarkdown(relativeLegend(table.baselineLib, h)));
+  lines.push(
+    '',
+    `Ranked by **${escapeMarkdown(h.label)}**${h.better === 'none' ? '' : ` (${h.better} is better)`}; **bold** = best in case; ` +
+      escapeMarkdown(relativeLegend(table.baselineLib, h)),
+  );
   return lines;
 }
 
 /** The warnings of a case's runs, as a list under its table. */
 function warningLines(rows: Row[]): string[] {
-  const items = rows.flatMap((r) => r.warnings.map((w) => `- ⚠️ **${escapeMarkdown(r.library)}**: ${escapeMarkdown(w)}`));
+  const items = rows.flatMap((r) =>
+    r.warnings.map((w) => `- ⚠️ **${escapeMarkdown(r.library)}**: ${escapeMarkdown(w)}`),
+  );
   return items.length ? ['', 'Warnings:', '', ...items] : [];
 }
 
@@ -79,14 +110,27 @@ function glanceBlock(report: Report): string[] {
     `${escapeMarkdown(l.metric.label)}: ${escapeMarkdown(formatWithUnit(l.leader.value, l.metric.unit))}`,
     escapeMarkdown(leadText(l)),
   ]);
-  const found = findings(report).map((f) =>
-    `**${escapeMarkdown(f.scenario)}**, ${escapeMarkdown(f.label)}: ${f.values.map((v) => `${escapeMarkdown(v.library)} ${escapeMarkdown(v.text)}`).join(', ')}`);
-  const conformance = conformanceGlance(report).map((c) => `**conformance**, ${escapeMarkdown(c.library)}: ${escapeMarkdown(c.summary)}`);
+  const found = findings(report).map(
+    (f) =>
+      `**${escapeMarkdown(f.scenario)}**, ${escapeMarkdown(f.label)}: ${f.values.map((v) => `${escapeMarkdown(v.library)} ${escapeMarkdown(v.text)}`).join(', ')}`,
+  );
+  const conformance = conformanceGlance(report).map(
+    (c) => `**conformance**, ${escapeMarkdown(c.library)}: ${escapeMarkdown(c.summary)}`,
+  );
   if (rows.length === 0 && found.length === 0 && conformance.length === 0) return [];
   return [
-    '## At a glance', '',
-    ...(rows.length ? tableLines(['Scenario', 'Case', 'Leader', 'Headline metric', 'Lead over runner-up'], ['l', 'l', 'l', 'l', 'l'], rows) : []),
-    ...(found.length || conformance.length ? [...(rows.length ? [''] : []), ...[...conformance, ...found].map((f) => `- ${f}`)] : []),
+    '## At a glance',
+    '',
+    ...(rows.length
+      ? tableLines(
+          ['Scenario', 'Case', 'Leader', 'Headline metric', 'Lead over runner-up'],
+          ['l', 'l', 'l', 'l', 'l'],
+          rows,
+        )
+      : []),
+    ...(found.length || conformance.length
+      ? [...(rows.length ? [''] : []), ...[...conformance, ...found].map((f) => `- ${f}`)]
+      : []),
   ];
 }
 
@@ -97,18 +141,34 @@ function environmentBlock(report: Report): string[] {
     ['Node.js', `${e.node} (V8 ${e.v8})`],
     ['OS', `${e.os}, kernel ${e.kernel}, ${e.arch}`],
     ['CPU', `${e.cpuModel}, ${e.cores} cores, ${e.memoryGiB} GiB RAM`],
-    ['Pinning', `${p.method}: server on CPU ${p.serverCpu}, client on CPU ${p.clientCpu}${p.note ? ` — ${p.note}` : ''}`],
+    [
+      'Pinning',
+      `${p.method}: server on CPU ${p.serverCpu}, client on CPU ${p.clientCpu}${p.note ? ` — ${p.note}` : ''}`,
+    ],
     ['wsbench', e.wsbenchVersion],
     ['Run options', runPlanText(report)],
   ];
   const cells = rows.map(([k, v]) => [k, escapeMarkdown(v)]);
   cells.push(['Git commit', e.gitCommit ? code(e.gitCommit) : 'unknown'], ['Command', code(e.command)]);
   const settings = (r: Record<string, string | number | boolean>) =>
-    Object.entries(r).map(([k, v]) => code(`${k}=${String(v)}`)).join(' ') || '–';
-  const libs = report.libraries.map((l) => [escapeMarkdown(l.name), code(l.packageName), escapeMarkdown(l.version), settings(l.settings), settings(l.facts)]);
+    Object.entries(r)
+      .map(([k, v]) => code(`${k}=${String(v)}`))
+      .join(' ') || '–';
+  const libs = report.libraries.map((l) => [
+    escapeMarkdown(l.name),
+    code(l.packageName),
+    escapeMarkdown(l.version),
+    settings(l.settings),
+    settings(l.facts),
+  ]);
   return [
-    '## Environment', '', ...tableLines(['', ''], ['l', 'l'], cells),
-    '', '## Libraries', '', ...tableLines(['Library', 'Package', 'Version', 'Settings', 'Facts'], ['l', 'l', 'l', 'l', 'l'], libs),
+    '## Environment',
+    '',
+    ...tableLines(['', ''], ['l', 'l'], cells),
+    '',
+    '## Libraries',
+    '',
+    ...tableLines(['Library', 'Package', 'Version', 'Settings', 'Facts'], ['l', 'l', 'l', 'l', 'l'], libs),
   ];
 }
 
@@ -116,15 +176,23 @@ function microBlock(report: Report): string[] {
   if (!hasMicro(report)) return [];
   const tables = microTables(report);
   const libs = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.library)))];
-  const rows = tables.map((t) => [escapeMarkdown(t.task), ...libs.map((lib) => {
-    const m = t.rows.find((r) => r.library === lib);
-    const text = m ? `${m.ops} ops/s ${m.margin}` : '–';
-    return m?.best ? `**${text}**` : text;
-  })]);
-  const notes = microNotes(report).map((n) => `- **${escapeMarkdown(n.library)}**: no micro-benchmarks — ${escapeMarkdown(n.reason)}`);
+  const rows = tables.map((t) => [
+    escapeMarkdown(t.task),
+    ...libs.map((lib) => {
+      const m = t.rows.find((r) => r.library === lib);
+      const text = m ? `${m.ops} ops/s ${m.margin}` : '–';
+      return m?.best ? `**${text}**` : text;
+    }),
+  ]);
+  const notes = microNotes(report).map(
+    (n) => `- **${escapeMarkdown(n.library)}**: no micro-benchmarks — ${escapeMarkdown(n.reason)}`,
+  );
   return [
-    '## Micro-benchmarks', '',
-    ...(rows.length ? tableLines(['Task', ...libs.map(escapeMarkdown)], ['l', ...libs.map(() => 'r' as const)], rows) : []),
+    '## Micro-benchmarks',
+    '',
+    ...(rows.length
+      ? tableLines(['Task', ...libs.map(escapeMarkdown)], ['l', ...libs.map(() => 'r' as const)], rows)
+      : []),
     ...(rows.length && notes.length ? [''] : []),
     ...notes,
   ];
@@ -142,9 +210,35 @@ export function renderMarkdown(report: Report): string {
   const transport = transportText(report);
   if (transport) title.push('', escapeMarkdown(transport));
   const costs = transportCosts(report);
-  const costBlock = costs.length ? ['## What TLS and compression cost', '', 'Same case, same library, medians.', '', ...costs.map((c) => `- ${escapeMarkdown(costText(c))}`)] : [];
+  const costBlock = costs.length
+    ? [
+        '## What TLS and compression cost',
+        '',
+        'Same case, same library, medians.',
+        '',
+        ...costs.map((c) => `- ${escapeMarkdown(costText(c))}`),
+      ]
+    : [];
   const tables = reportTables(report);
-  const legend = tables.length ? [`Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`] : [];
-  const blocks = [title, glanceBlock(report), costBlock, ...tables.map(scenarioBlock), conformanceMarkdown(report), legend, microBlock(report), environmentBlock(report)];
-  return blocks.filter((b) => b.length > 0).map((b) => b.join('\n')).join('\n\n') + '\n';
+  const legend = tables.length
+    ? [
+        `Flags: ${(Object.keys(FLAG_LEGEND) as Flag[]).map((f) => `⚠️ ${f}: ${escapeMarkdown(FLAG_LEGEND[f])}.`).join(' ')}`,
+      ]
+    : [];
+  const blocks = [
+    title,
+    glanceBlock(report),
+    costBlock,
+    ...tables.map(scenarioBlock),
+    conformanceMarkdown(report),
+    legend,
+    microBlock(report),
+    environmentBlock(report),
+  ];
+  return (
+    blocks
+      .filter((b) => b.length > 0)
+      .map((b) => b.join('\n'))
+      .join('\n\n') + '\n'
+  );
 }

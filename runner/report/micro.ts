@@ -41,7 +41,9 @@ export function microTables(report: Report): MicroTable[] {
   const order = libraryOrder(report);
   const tasks = [...new Set(micro.map((m) => m.task))];
   return tasks.map((task) => {
-    const results = micro.filter((m) => m.task === task).sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));
+    const results = micro
+      .filter((m) => m.task === task)
+      .sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));
     const top = Math.max(...results.map((m) => m.opsPerSec));
     const marks = results.length > 1 && results.some((m) => m.opsPerSec !== top);
     const rows = results.map((m) => ({

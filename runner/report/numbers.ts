@@ -14,7 +14,12 @@ function fixed3(n: number): string {
 /** Integer with `,` separators; locale-independent so reports diff cleanly across machines. */
 export function groupThousands(n: number): string {
   const sign = n < 0 ? '-' : '';
-  return sign + Math.round(Math.abs(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return (
+    sign +
+    Math.round(Math.abs(n))
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+  );
 }
 
 /** Microseconds: `3.21`, `42.1`, `512`, `12,345` (the unit lives in the column header). */

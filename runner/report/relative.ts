@@ -58,6 +58,8 @@ export function relativeLegend(baselineLib: string, metric: Metric): string {
 
 /** The one-line version for a legend that covers every table (the console's). */
 export function relativeLegendShort(baselineLib: string): string {
-  return `vs ${baselineLib}: each table's headline metric against ${baselineLib}'s, worded from the library's side ` +
-    `(“faster”/“better” always means better than ${baselineLib}, whichever direction the metric improves in)`;
+  return (
+    `vs ${baselineLib}: each table's headline metric against ${baselineLib}'s, worded from the library's side ` +
+    `(“faster”/“better” always means better than ${baselineLib}, whichever direction the metric improves in)`
+  );
 }

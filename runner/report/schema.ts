@@ -144,7 +144,9 @@ export const Aggregate = z.object({
   spreadKind: z
     .enum(['relative', 'absolute'])
     .optional()
-    .describe("absent or 'relative': spread is relative to the median; 'absolute': the median is 0 and spread is max - min in the metric's unit"),
+    .describe(
+      "absent or 'relative': spread is relative to the median; 'absolute': the median is 0 and spread is max - min in the metric's unit",
+    ),
   noisy: z.boolean(),
 });
 export type Aggregate = z.infer<typeof Aggregate>;

@@ -31,7 +31,9 @@ const TRANSPORT_KEYS = new Set(['tls', 'compression', 'production']);
 
 /** The case's parameters other than TLS and compression: cases with the same key differ only by those. */
 function baseKey(s: CaseSummary): string {
-  const rest = Object.entries(s.case.params).filter(([k]) => !TRANSPORT_KEYS.has(k)).sort(([a], [b]) => a.localeCompare(b));
+  const rest = Object.entries(s.case.params)
+    .filter(([k]) => !TRANSPORT_KEYS.has(k))
+    .sort(([a], [b]) => a.localeCompare(b));
   return `${s.scenario}\u0000${s.library}\u0000${JSON.stringify(rest)}`;
 }
 
@@ -66,8 +68,20 @@ export function transportCosts(report: Report): CostLine[] {
     const pct = (metric.better === 'lower' ? v / p - 1 : 1 - v / p) * 100;
     const skipped = s.case.params.compression === true ? compressionUnsupported(s.library) : null;
     const id = `${s.scenario}\u0000${base.case.id}\u0000${s.case.id}`;
-    const line = lines.get(id) ?? { scenario: s.scenario, plainLabel: base.case.label, feature: f, metric, entries: [] };
-    line.entries.push({ library: s.library, pct, plain: p, variant: v, ...(skipped ? { note: 'TLS only: no compression' } : {}) });
+    const line = lines.get(id) ?? {
+      scenario: s.scenario,
+      plainLabel: base.case.label,
+      feature: f,
+      metric,
+      entries: [],
+    };
+    line.entries.push({
+      library: s.library,
+      pct,
+      plain: p,
+      variant: v,
+      ...(skipped ? { note: 'TLS only: no compression' } : {}),
+    });
     lines.set(id, line);
   }
   return [...lines.values()];
@@ -76,7 +90,8 @@ export function transportCosts(report: Report): CostLine[] {
 function entryText(e: CostEntry, m: MetricDef, first: boolean): string {
   const pct = `${Math.abs(e.pct).toFixed(0)} %`;
   const note = e.note ? ` (${e.note})` : '';
-  if (m.better === 'lower') return `${e.library} ${e.pct >= 0 ? '+' : '−'}${pct}${first ? ` on its ${m.label}` : ''}${note}`;
+  if (m.better === 'lower')
+    return `${e.library} ${e.pct >= 0 ? '+' : '−'}${pct}${first ? ` on its ${m.label}` : ''}${note}`;
   if (e.pct < 0) return `${e.library} −${pct}${first ? ` of its ${m.label}` : ''}, a gain${note}`;
   return `${e.library} ${pct}${first ? ` of its ${m.label}` : ''}${note}`;
 }
@@ -84,7 +99,8 @@ function entryText(e: CostEntry, m: MetricDef, first: boolean): string {
 /** `TLS costs ws 31 % of its msgs/s (69.7k → 48.1k msg/s), uwebsockets 12 % (...)`. */
 export function costText(line: CostLine): string {
   const parts = line.entries.map(
-    (e, i) => `${entryText(e, line.metric, i === 0)} (${formatWithUnit(e.plain, line.metric.unit)} → ${formatWithUnit(e.variant, line.metric.unit)})`,
+    (e, i) =>
+      `${entryText(e, line.metric, i === 0)} (${formatWithUnit(e.plain, line.metric.unit)} → ${formatWithUnit(e.variant, line.metric.unit)})`,
   );
   return `${line.scenario} [${line.plainLabel}]: ${line.feature} costs ${parts.join(', ')}`;
 }

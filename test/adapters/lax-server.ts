@@ -20,7 +20,8 @@ export function serverFrame(opcode: number, payload: Buffer): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-const validCode = (c: number): boolean => (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
+const validCode = (c: number): boolean =>
+  (c >= 1000 && c <= 1003) || (c >= 1007 && c <= 1014) || (c >= 3000 && c <= 4999);
 
 /** One connection's frame handling after the upgrade. */
 class LaxConnection {
@@ -30,7 +31,10 @@ class LaxConnection {
   private fragBytes = 0;
   private done = false;
 
-  constructor(private readonly socket: net.Socket, private readonly maxBytes: number) {}
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly maxBytes: number,
+  ) {}
 
   private fail(code: number): void {
     if (this.done) return;
@@ -111,11 +115,17 @@ function upgrade(socket: net.Socket, head: string, maxBytes: number): LaxConnect
     if (i > 0) headers.set(l.slice(0, i).trim().toLowerCase(), l.slice(i + 1).trim());
   }
   const key = headers.get('sec-websocket-key');
-  const isUpgrade = /^websocket$/i.test(headers.get('upgrade') ?? '') && /upgrade/i.test(headers.get('connection') ?? '');
+  const isUpgrade =
+    /^websocket$/i.test(headers.get('upgrade') ?? '') && /upgrade/i.test(headers.get('connection') ?? '');
   if (!requestLine.startsWith('GET ') || !isUpgrade || !key) return (answer(socket, '400 Bad Request'), null);
-  if (headers.get('sec-websocket-version') !== '13') return (answer(socket, '426 Upgrade Required', ['Sec-WebSocket-Version: 13']), null);
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+  if (headers.get('sec-websocket-version') !== '13')
+    return (answer(socket, '426 Upgrade Required', ['Sec-WebSocket-Version: 13']), null);
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+  );
   return new LaxConnection(socket, maxBytes);
 }
 

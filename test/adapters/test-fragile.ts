@@ -7,9 +7,18 @@ import { WebSocketServer } from 'ws';
 import { FAIR_SETTINGS, type ServerAdapter } from '../../adapters/types.js';
 
 export const adapter: ServerAdapter = {
-  settings: { perMessageDeflate: false, maxPayload: FAIR_SETTINGS.maxPayloadBytes, errors: "no 'error' listener on sockets (crashes on a bad frame)" },
+  settings: {
+    perMessageDeflate: false,
+    maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+    errors: "no 'error' listener on sockets (crashes on a bad frame)",
+  },
   async start({ host, port }) {
-    const wss = new WebSocketServer({ host, port, perMessageDeflate: false, maxPayload: FAIR_SETTINGS.maxPayloadBytes });
+    const wss = new WebSocketServer({
+      host,
+      port,
+      perMessageDeflate: false,
+      maxPayload: FAIR_SETTINGS.maxPayloadBytes,
+    });
     wss.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
     await new Promise<void>((resolve, reject) => {
       wss.once('listening', resolve);

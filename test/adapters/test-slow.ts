@@ -20,10 +20,13 @@ function spin(us: number): void {
 export const adapter: ServerAdapter = {
   settings: { ...ws.settings, busyLoop: `${SLOW_US} µs per received message (WSBENCH_SLOW_US)` },
   async start(opts) {
-    if (!Number.isFinite(SLOW_US) || SLOW_US < 0) throw new Error(`WSBENCH_SLOW_US must be a number of microseconds, got '${process.env.WSBENCH_SLOW_US}'`);
+    if (!Number.isFinite(SLOW_US) || SLOW_US < 0)
+      throw new Error(`WSBENCH_SLOW_US must be a number of microseconds, got '${process.env.WSBENCH_SLOW_US}'`);
     if (SLOW_US > 0) {
       // The same ws module instance the adapter loads: every 'message' event spins first.
-      const proto = loadLibrary<typeof import('ws')>('ws').WebSocket.prototype as WebSocket & { emit(event: string | symbol, ...args: unknown[]): boolean };
+      const proto = loadLibrary<typeof import('ws')>('ws').WebSocket.prototype as WebSocket & {
+        emit(event: string | symbol, ...args: unknown[]): boolean;
+      };
       const emit = proto.emit;
       proto.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]): boolean {
         if (event === 'message') spin(SLOW_US);

@@ -33,7 +33,10 @@ export interface BenchExit {
   timedOut: boolean;
 }
 
-export function startBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {}): BenchRun {
+export function startBench(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {},
+): BenchRun {
   const mark = randomBytes(6).toString('hex');
   const started = Date.now();
   // `prefix`: a command the CLI runs under, e.g. `ip netns exec <ns>`.
@@ -61,7 +64,10 @@ export function startBench(args: string[], opts: { env?: Record<string, string>;
   return { child, mark, done };
 }
 
-export function runBench(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {}): Promise<BenchExit & { mark: string }> {
+export function runBench(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; prefix?: string[] } = {},
+): Promise<BenchExit & { mark: string }> {
   const run = startBench(args, opts);
   return run.done.then((r) => ({ ...r, mark: run.mark }));
 }

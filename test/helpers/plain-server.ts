@@ -12,7 +12,11 @@ export interface PlainServer {
 
 const SCRIPT = path.join(ROOT, 'dist/test/servers/plain-echo.js');
 
-export function startPlainServer(host = '127.0.0.1', prefix: string[] = [], env: Record<string, string> = {}): Promise<PlainServer> {
+export function startPlainServer(
+  host = '127.0.0.1',
+  prefix: string[] = [],
+  env: Record<string, string> = {},
+): Promise<PlainServer> {
   const [file, ...args] = [...prefix, process.execPath, SCRIPT, host];
   // stdin a pipe: the server exits when this test process (and so the pipe) goes away.
   const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });

@@ -80,5 +80,7 @@ export async function waitGone(find: () => ChildProc[], withinMs: number): Promi
 
 /** One line per process, for an assertion message. */
 export function describeProcs(procs: ChildProc[]): string {
-  return procs.map((p) => `pid ${p.pid} (${p.role}, ppid ${p.ppid}, runner ${p.parent ?? '?'}): ${p.cmdline}`).join('\n');
+  return procs
+    .map((p) => `pid ${p.pid} (${p.role}, ppid ${p.ppid}, runner ${p.parent ?? '?'}): ${p.cmdline}`)
+    .join('\n');
 }

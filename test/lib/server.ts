@@ -14,13 +14,26 @@ export async function start(name: string, env?: Record<string, string>): Promise
 
 export async function codecOf(name: string): Promise<WireCodec> {
   const info = findAdapter(name, true) ?? ADAPTERS.ws;
-  const mod = (await import(new URL(`../../adapters/${info.codecModule}`, import.meta.url).href)) as { codec: WireCodec };
+  const mod = (await import(new URL(`../../adapters/${info.codecModule}`, import.meta.url).href)) as {
+    codec: WireCodec;
+  };
   return mod.codec;
 }
 
 /** A client connection that collects every payload it receives. */
-export async function client(server: ServerHandle, codec: WireCodec, channel: Channel, tls?: TlsJobOptions): Promise<{ conn: RawConnection; next(): Promise<Buffer> }> {
-  const conn = await RawConnection.open({ host: '127.0.0.1', port: server.port, codec, channel, ...(tls ? { tls } : {}) });
+export async function client(
+  server: ServerHandle,
+  codec: WireCodec,
+  channel: Channel,
+  tls?: TlsJobOptions,
+): Promise<{ conn: RawConnection; next(): Promise<Buffer> }> {
+  const conn = await RawConnection.open({
+    host: '127.0.0.1',
+    port: server.port,
+    codec,
+    channel,
+    ...(tls ? { tls } : {}),
+  });
   const queue: Buffer[] = [];
   const waiters: Array<(b: Buffer) => void> = [];
   conn.onData = (buf, s, e) => {
@@ -57,7 +70,10 @@ export async function checkBroadcast(lib: string, join: () => Promise<Member>, s
   members[0].conn.sendPayload(sent, false);
   for (const m of members.slice(1)) assert.ok((await m.next()).equals(sent), `${lib}: broadcast content`);
   let echoed = false;
-  members[0].next().then(() => (echoed = true), () => {});
+  members[0].next().then(
+    () => (echoed = true),
+    () => {},
+  );
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(echoed, false, `${lib}: the sender must not get its own broadcast`);
   await Promise.all(members.map((m) => m.conn.close()));

@@ -14,8 +14,11 @@ const room = new Set<WebSocket>();
 const common = { perMessageDeflate: false, maxPayload: 16 * 1024 * 1024, clientTracking: false };
 const cert = process.env.PLAIN_ECHO_CERT;
 const key = process.env.PLAIN_ECHO_KEY;
-const tlsServer = cert && key ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }) : undefined;
-const wss = tlsServer ? new WebSocketServer({ server: tlsServer, ...common }) : new WebSocketServer({ host, port, ...common });
+const tlsServer =
+  cert && key ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }) : undefined;
+const wss = tlsServer
+  ? new WebSocketServer({ server: tlsServer, ...common })
+  : new WebSocketServer({ host, port, ...common });
 wss.on('connection', (socket, req) => {
   socket.on('error', () => {});
   if (req.url === '/broadcast') {
