@@ -28,9 +28,7 @@ interface Run {
 let server: PlainServer | undefined;
 after(() => server?.stop());
 
-async function bench(
-  args: string[],
-): Promise<{
+async function bench(args: string[]): Promise<{
   code: number | null;
   stdout: string;
   stderr: string;
