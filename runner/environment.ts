@@ -33,17 +33,21 @@ export function packageVersion(name: string): string {
   }
 }
 
+/**
+ * The commit benchmarked: the git checkout the command runs in (a user's repository when wsbench
+ * is installed there, as the action runs it in the base and the head), else wsbench's own.
+ */
 function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .toString()
-      .trim();
-  } catch {
-    return null;
+  for (const cwd of [process.cwd(), PROJECT_ROOT]) {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+    } catch {
+      /* not a git checkout: try the next */
+    }
   }
+  return null;
 }
 
 function osName(): string {

@@ -15,6 +15,7 @@ import { expandCases, parseTransport, type RawTransport, type TransportPlan } fr
 import { customLibrary, isPathEntry } from './custom-lib.js';
 import { planTarget, type TargetInfo } from './target.js';
 import { planLoadgen, type LoadgenPlacement } from './process/loadgen-placement.js';
+import { runtimeMissing } from './process/runtimes.js';
 
 export interface RawOptions {
   lib?: string;
@@ -171,6 +172,8 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
       throw new UsageError(
         `unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`,
       );
+    const noRuntime = a.runtime && at < 0 ? runtimeMissing(a.runtime.name) : null;
+    if (noRuntime) throw new UsageError(`--lib ${entry}: ${noRuntime}`);
     if (at < 0) return a;
     if (at === entry.length - 1)
       throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);

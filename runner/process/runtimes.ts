@@ -1,10 +1,12 @@
 /**
- * Runtimes other than Node that run a server: Bun and Deno, from the pinned npm packages `bun`
- * and `deno`. Their binaries are started directly (never through `npx`, a shell or the packages'
- * JS launchers), so the pid the runner pins, samples and kills is the runtime's own.
+ * Runtimes other than Node that run a server: Bun and Deno, from the npm packages `bun` and
+ * `deno` (devDependencies: optional for a project that installs wsbench). Their binaries are
+ * started directly (never through `npx`, a shell or the packages' JS launchers), so the pid the
+ * runner pins, samples and kills is the runtime's own.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../../adapters/_shared/errors.js';
 import type { AdapterRuntime } from '../../adapters/types.js';
@@ -12,29 +14,45 @@ import type { AdapterRuntime } from '../../adapters/types.js';
 /** The project root: dist/runner/process/runtimes.js is three levels below it. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
+/** wsbench's own package.json: resolution starts here, so a runtime installed beside wsbench is found. */
+const PKG = path.join(ROOT, 'package.json');
+
+/** The folder of an installed package, resolved as Node would from `from`, or null. */
+function packageDir(name: string, from: string): string | null {
+  try {
+    return path.dirname(createRequire(from).resolve(`${name}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Where each runtime's binary may be, in order. npm 11 runs no install scripts: Bun's binary is
- * found in its platform package, or in `bun/bin/bun.exe` where npm placed it there; Deno's in
- * its platform package. WSBENCH_BUN / WSBENCH_DENO name another binary.
+ * Where each runtime's binary may be, in order. The packages are resolved as Node resolves them
+ * from wsbench's folder: this checkout's node_modules, or (wsbench installed as a dependency) the
+ * user's node_modules beside it. npm 11 runs no install scripts: Bun's binary is found in its
+ * platform package, or in `bun/bin/bun.exe` where npm placed it there; Deno's in its platform
+ * package. WSBENCH_BUN / WSBENCH_DENO name another binary.
  */
 function candidates(name: AdapterRuntime['name']): string[] {
-  const nm = path.join(ROOT, 'node_modules');
+  const main = packageDir(name, PKG);
+  const inPackage = (pkg: string, file: string): string => {
+    const dir = packageDir(pkg, PKG) ?? (main && packageDir(pkg, path.join(main, 'package.json')));
+    return dir ? path.join(dir, file) : '';
+  };
   const arch = process.arch === 'arm64' ? 'aarch64' : 'x64';
   if (name === 'bun') {
     return [
       process.env.WSBENCH_BUN ?? '',
-      path.join(nm, 'bun', 'bin', 'bun.exe'),
-      path.join(nm, '@oven', `bun-${process.platform}-${arch}`, 'bin', 'bun'),
-      path.join(nm, '@oven', `bun-${process.platform}-${arch}-baseline`, 'bin', 'bun'),
-      path.join(nm, '@oven', `bun-${process.platform}-${arch}-musl`, 'bin', 'bun'),
+      main ? path.join(main, 'bin', 'bun.exe') : '',
+      ...['', '-baseline', '-musl'].map((v) => inPackage(`@oven/bun-${process.platform}-${arch}${v}`, path.join('bin', 'bun'))),
     ].filter(Boolean);
   }
   const denoArch = process.arch === 'arm64' ? 'arm64' : 'x64';
   return [
     process.env.WSBENCH_DENO ?? '',
-    path.join(nm, '@deno', `${process.platform}-${denoArch}-glibc`, 'deno'),
-    path.join(nm, '@deno', `${process.platform}-${denoArch}`, 'deno'),
-    path.join(nm, 'deno', 'deno'),
+    inPackage(`@deno/${process.platform}-${denoArch}-glibc`, 'deno'),
+    inPackage(`@deno/${process.platform}-${denoArch}`, 'deno'),
+    main ? path.join(main, 'deno') : '',
   ].filter(Boolean);
 }
 
@@ -58,10 +76,25 @@ export function findRuntime(name: AdapterRuntime['name']): string | null {
   return found.get(name)!;
 }
 
-/** Why a runtime cannot be used (a one-line fix), or null when it can. */
+/** The version wsbench is tested with (its devDependencies pin both runtimes). */
+function pinnedVersion(name: AdapterRuntime['name']): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(PKG, 'utf8')) as { devDependencies?: Record<string, string> };
+    return pkg.devDependencies?.[name] ?? 'latest';
+  } catch {
+    return 'latest';
+  }
+}
+
+/**
+ * Why a runtime cannot be used (a one-line fix), or null when it can. Bun and Deno are
+ * devDependencies: this checkout's `npm ci` installs them, a project that installs wsbench does not.
+ */
 export function runtimeMissing(name: AdapterRuntime['name']): string | null {
   if (findRuntime(name)) return null;
-  return `the ${name} runtime is not installed (looked for ${candidates(name).join(', ')}): run npm ci, or set WSBENCH_${name.toUpperCase()}=<path to ${name}>`;
+  const installed = ROOT.split(path.sep).includes('node_modules');
+  const fix = installed ? `npm install --save-dev ${name}@${pinnedVersion(name)}` : 'npm ci';
+  return `the ${name} runtime is not installed: run ${fix}, or set WSBENCH_${name.toUpperCase()}=<path to ${name}>`;
 }
 
 /** The executable and arguments that run `runtime.entry` (a path from the project root). */
