@@ -37,30 +37,50 @@ test('action.yml: a composite action whose inputs are described, used and docume
   assert.equal(action.runs.using, 'composite');
   assert.ok(action.name && action.description);
   const inputs = Object.keys(action.inputs);
-  assert.deepEqual(
-    [...inputs].sort(),
-    ['args', 'artifact-name', 'base-ref', 'comment', 'compare-args', 'github-token', 'install', 'libs', 'node-version', 'rounds', 'scenarios', 'threshold', 'working-directory'],
-  );
+  assert.deepEqual([...inputs].sort(), [
+    'args',
+    'artifact-name',
+    'base-ref',
+    'comment',
+    'compare-args',
+    'github-token',
+    'install',
+    'libs',
+    'node-version',
+    'rounds',
+    'scenarios',
+    'threshold',
+    'working-directory',
+  ]);
   const docs = read('docs/ci.md');
   for (const [name, input] of Object.entries(action.inputs)) {
     assert.ok((input.description ?? '').length > 20, `input ${name} is described`);
-    assert.ok(text.includes(`inputs.${name} `) || text.includes(`inputs.${name}\n`) || text.includes(`inputs.${name} }}`), `input ${name} is used`);
+    assert.ok(
+      text.includes(`inputs.${name} `) || text.includes(`inputs.${name}\n`) || text.includes(`inputs.${name} }}`),
+      `input ${name} is used`,
+    );
     assert.match(docs, new RegExp(`^\\| \`${name}\` \\|`, 'm'), `docs/ci.md's table of inputs has ${name}`);
   }
-  for (const used of text.matchAll(/inputs\.([a-z-]+)/g)) assert.ok(inputs.includes(used[1]), `inputs.${used[1]} is declared`);
-  for (const [name, output] of Object.entries(action.outputs)) assert.ok(output.description && output.value.includes('steps.bench.outputs.'), `output ${name}`);
+  for (const used of text.matchAll(/inputs\.([a-z-]+)/g))
+    assert.ok(inputs.includes(used[1]), `inputs.${used[1]} is declared`);
+  for (const [name, output] of Object.entries(action.outputs))
+    assert.ok(output.description && output.value.includes('steps.bench.outputs.'), `output ${name}`);
 
   const bench = action.runs.steps.find((s) => s.id === 'bench')!;
   const script = read('action/bench.sh');
   assert.match(bench.run!, /action\/bench\.sh/);
-  for (const name of Object.keys(bench.env!)) assert.match(script, new RegExp(`\\$\\{?${name}\\b`), `action/bench.sh reads ${name}`);
+  for (const name of Object.keys(bench.env!))
+    assert.match(script, new RegExp(`\\$\\{?${name}\\b`), `action/bench.sh reads ${name}`);
 });
 
 test('workflows parse, and one runs the action from this checkout on an example adapter', () => {
   const dir = path.join(ROOT, '.github/workflows');
   const uses: Step[] = [];
   for (const file of fs.readdirSync(dir)) {
-    const wf = parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { on: unknown; jobs: Record<string, { steps: Step[] }> };
+    const wf = parse(fs.readFileSync(path.join(dir, file), 'utf8')) as {
+      on: unknown;
+      jobs: Record<string, { steps: Step[] }>;
+    };
     assert.ok(wf.on && wf.jobs, `${file} has triggers and jobs`);
     for (const job of Object.values(wf.jobs)) uses.push(...job.steps.filter((s) => s.uses === './'));
   }
@@ -70,7 +90,10 @@ test('workflows parse, and one runs the action from this checkout on an example 
 });
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=wsbench@test', '-c', 'user.name=wsbench', ...args], { cwd, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'user.email=wsbench@test', '-c', 'user.name=wsbench', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** A user's repository: the example adapter under bench/, in a base commit and a head commit. */
@@ -108,24 +131,39 @@ function runAction(repo: string, results: string, env: Record<string, string>): 
   });
 }
 
-test('action/bench.sh: base and head benched in turns, merged and compared; the base worktree removed', { timeout: 200_000 }, () => {
-  const repo = userRepo();
-  const results = path.join(tempDir('wsbench-action-out-'), 'results');
-  const r = runAction(repo, results, { BASE_REF: 'HEAD~1' });
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  assert.match(String(r.stdout), /round 1, base: .*\nround 1, head: .*\nround 2, head: .*\nround 2, base: /);
-  const md = fs.readFileSync(path.join(results, 'compare.md'), 'utf8');
-  assert.match(md, /\| latency \| 1 conn, 32 B, text \| chat-adapter \|/);
-  for (const side of ['base', 'head']) {
-    const [run] = fs.readdirSync(path.join(results, side));
-    const report = JSON.parse(fs.readFileSync(path.join(results, side, run, 'report.json'), 'utf8')) as { runs: { library: string; status: string }[]; environment: { gitCommit: string } };
-    assert.deepEqual(report.runs.map((x) => `${x.library}/${x.status}`), ['chat-adapter/completed', 'chat-adapter/completed'], `${side}: one run per round`);
-    assert.equal(report.environment.gitCommit, git(repo, 'rev-parse', '--short', side === 'base' ? 'HEAD~1' : 'HEAD'), `${side}: the commit benchmarked`);
-  }
-  assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
+test(
+  'action/bench.sh: base and head benched in turns, merged and compared; the base worktree removed',
+  { timeout: 200_000 },
+  () => {
+    const repo = userRepo();
+    const results = path.join(tempDir('wsbench-action-out-'), 'results');
+    const r = runAction(repo, results, { BASE_REF: 'HEAD~1' });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(String(r.stdout), /round 1, base: .*\nround 1, head: .*\nround 2, head: .*\nround 2, base: /);
+    const md = fs.readFileSync(path.join(results, 'compare.md'), 'utf8');
+    assert.match(md, /\| latency \| 1 conn, 32 B, text \| chat-adapter \|/);
+    for (const side of ['base', 'head']) {
+      const [run] = fs.readdirSync(path.join(results, side));
+      const report = JSON.parse(fs.readFileSync(path.join(results, side, run, 'report.json'), 'utf8')) as {
+        runs: { library: string; status: string }[];
+        environment: { gitCommit: string };
+      };
+      assert.deepEqual(
+        report.runs.map((x) => `${x.library}/${x.status}`),
+        ['chat-adapter/completed', 'chat-adapter/completed'],
+        `${side}: one run per round`,
+      );
+      assert.equal(
+        report.environment.gitCommit,
+        git(repo, 'rev-parse', '--short', side === 'base' ? 'HEAD~1' : 'HEAD'),
+        `${side}: the commit benchmarked`,
+      );
+    }
+    assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
 
-  const bad = runAction(repo, path.join(results, 'again'), { BASE_REF: 'no-such-branch' });
-  assert.equal(bad.status, 2);
-  const lines = String(bad.stderr).split('\n').filter(Boolean);
-  assert.equal(lines.at(-1), "wsbench action: cannot find or fetch the base 'no-such-branch' from origin");
-});
+    const bad = runAction(repo, path.join(results, 'again'), { BASE_REF: 'no-such-branch' });
+    assert.equal(bad.status, 2);
+    const lines = String(bad.stderr).split('\n').filter(Boolean);
+    assert.equal(lines.at(-1), "wsbench action: cannot find or fetch the base 'no-such-branch' from origin");
+  },
+);

@@ -26,11 +26,20 @@ interface Done {
 /** Runs a command to its end; a non-zero exit is a result, not a throw. */
 async function sh(file: string, args: string[], cwd: string, timeout: number): Promise<Done> {
   try {
-    const r = await run(file, args, { cwd, timeout, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, WSBENCH_TEST_ADAPTERS: '' } });
+    const r = await run(file, args, {
+      cwd,
+      timeout,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, WSBENCH_TEST_ADAPTERS: '' },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code?: number | string; stdout?: string; stderr?: string; killed?: boolean };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: `${e.stderr ?? ''}${e.killed ? '\n(killed: timeout)' : ''}` };
+    return {
+      code: typeof e.code === 'number' ? e.code : -1,
+      stdout: e.stdout ?? '',
+      stderr: `${e.stderr ?? ''}${e.killed ? '\n(killed: timeout)' : ''}`,
+    };
   }
 }
 
@@ -72,7 +81,8 @@ export const binary: WireCodec['binary'] = false;
 `;
 
 function wsVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/ws/package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/ws/package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 /** The user's project: a package.json, the adapter, and the packed wsbench installed from its tarball. */
@@ -84,22 +94,49 @@ async function userProject(t: { skip(why: string): void }): Promise<string | nul
   assert.equal(pack.code, 0, pack.stderr);
   const [info] = JSON.parse(pack.stdout) as { filename: string; size: number; files: { path: string }[] }[];
   const files = info.files.map((f) => f.path);
-  for (const need of ['dist/runner/cli.js', 'dist/adapters/types.d.ts', 'adapters/bun/server.js', 'adapters/deno/server.js', 'schema/report.schema.json']) {
+  for (const need of [
+    'dist/runner/cli.js',
+    'dist/adapters/types.d.ts',
+    'adapters/bun/server.js',
+    'adapters/deno/server.js',
+    'schema/report.schema.json',
+  ]) {
     assert.ok(files.includes(need), `the package holds ${need}`);
   }
-  assert.deepEqual(files.filter((f) => f.startsWith('dist/test/') || f.endsWith('.map') || /^(adapters|runner|scenarios)\/.*\.ts$/.test(f)), [], 'no tests, source maps or sources');
+  assert.deepEqual(
+    files.filter(
+      (f) => f.startsWith('dist/test/') || f.endsWith('.map') || /^(adapters|runner|scenarios)\/.*\.ts$/.test(f),
+    ),
+    [],
+    'no tests, source maps or sources',
+  );
   assert.ok(info.size < 1024 * 1024, `the tarball is small: ${info.size} bytes`);
   console.log(`npm pack: ${info.filename}, ${info.size} bytes, ${files.length} files`);
 
   const dir = path.join(tempDir('wsbench-user-'), 'user-project');
   fs.mkdirSync(path.join(dir, 'my-adapter'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
   fs.writeFileSync(path.join(dir, 'my-adapter/server.js'), SERVER);
   fs.writeFileSync(path.join(dir, 'my-adapter/codec.js'), CODEC);
-  fs.writeFileSync(path.join(dir, 'my-adapter/package.json'), JSON.stringify({ name: 'my-adapter', version: '2.3.4', private: true, type: 'module' }));
+  fs.writeFileSync(
+    path.join(dir, 'my-adapter/package.json'),
+    JSON.stringify({ name: 'my-adapter', version: '2.3.4', private: true, type: 'module' }),
+  );
   const started = Date.now();
-  const install = await sh('npm', ['install', '--save-dev', ...NPM_FLAGS, path.join(packDir, info.filename), `ws@${wsVersion()}`], dir, 240_000);
-  if (install.code !== 0 && process.env.CI !== 'true' && /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH/.test(install.stderr)) {
+  const install = await sh(
+    'npm',
+    ['install', '--save-dev', ...NPM_FLAGS, path.join(packDir, info.filename), `ws@${wsVersion()}`],
+    dir,
+    240_000,
+  );
+  if (
+    install.code !== 0 &&
+    process.env.CI !== 'true' &&
+    /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH/.test(install.stderr)
+  ) {
     t.skip(`the npm registry cannot be reached: ${install.stderr.trim().split('\n')[0]}`);
     return null;
   }
@@ -108,37 +145,88 @@ async function userProject(t: { skip(why: string): void }): Promise<string | nul
   return dir;
 }
 
-test('npm pack, installed into an empty project with an adapter of its own: npx wsbench benches it; no Bun, no Deno', { timeout: 420_000 }, async (t) => {
-  const dir = await userProject(t);
-  if (!dir) return;
-  const nm = path.join(dir, 'node_modules');
-  for (const runtime of ['bun', 'deno', '@oven', '@deno']) assert.equal(fs.existsSync(path.join(nm, runtime)), false, `node_modules/${runtime} is not installed`);
-  assert.ok(fs.existsSync(path.join(nm, '.bin/wsbench')), 'the wsbench bin is linked');
+test(
+  'npm pack, installed into an empty project with an adapter of its own: npx wsbench benches it; no Bun, no Deno',
+  { timeout: 420_000 },
+  async (t) => {
+    const dir = await userProject(t);
+    if (!dir) return;
+    const nm = path.join(dir, 'node_modules');
+    for (const runtime of ['bun', 'deno', '@oven', '@deno'])
+      assert.equal(fs.existsSync(path.join(nm, runtime)), false, `node_modules/${runtime} is not installed`);
+    assert.ok(fs.existsSync(path.join(nm, '.bin/wsbench')), 'the wsbench bin is linked');
 
-  const out = path.join(dir, 'results');
-  const bench = await sh('npx', ['--no-install', 'wsbench', 'bench', '--lib', './my-adapter', '--quick', '--scenario', 'latency', '--out', out], dir, 180_000);
-  assert.equal(bench.code, 0, `exit ${bench.code}\n${bench.stderr}\n${bench.stdout}`);
-  console.log(bench.stdout);
-  const [runId] = fs.readdirSync(out);
-  const report = JSON.parse(fs.readFileSync(path.join(out, runId, 'report.json'), 'utf8')) as { runs: { library: string; status: string }[]; libraries: { name: string; version: string }[] };
-  // --quick: two runs of the one latency case.
-  assert.deepEqual(report.runs.map((r) => `${r.library}/${r.status}`), ['my-adapter/completed', 'my-adapter/completed'], JSON.stringify(report.runs));
-  assert.equal(report.libraries.find((l) => l.name === 'my-adapter')?.version, '2.3.4');
-  for (const file of ['report.md', 'report.html']) assert.ok(fs.statSync(path.join(out, runId, file)).size > 0, `${file} written`);
-  assert.match(bench.stdout, /my-adapter/);
+    const out = path.join(dir, 'results');
+    const bench = await sh(
+      'npx',
+      ['--no-install', 'wsbench', 'bench', '--lib', './my-adapter', '--quick', '--scenario', 'latency', '--out', out],
+      dir,
+      180_000,
+    );
+    assert.equal(bench.code, 0, `exit ${bench.code}\n${bench.stderr}\n${bench.stdout}`);
+    console.log(bench.stdout);
+    const [runId] = fs.readdirSync(out);
+    const report = JSON.parse(fs.readFileSync(path.join(out, runId, 'report.json'), 'utf8')) as {
+      runs: { library: string; status: string }[];
+      libraries: { name: string; version: string }[];
+    };
+    // --quick: two runs of the one latency case.
+    assert.deepEqual(
+      report.runs.map((r) => `${r.library}/${r.status}`),
+      ['my-adapter/completed', 'my-adapter/completed'],
+      JSON.stringify(report.runs),
+    );
+    assert.equal(report.libraries.find((l) => l.name === 'my-adapter')?.version, '2.3.4');
+    for (const file of ['report.md', 'report.html'])
+      assert.ok(fs.statSync(path.join(out, runId, file)).size > 0, `${file} written`);
+    assert.match(bench.stdout, /my-adapter/);
 
-  // Bun is not installed here: one line naming the fix, exit 2, nothing benched.
-  const bun = await sh('npx', ['--no-install', 'wsbench', 'bench', '--lib', 'bun', '--scenario', 'latency', '--out', path.join(dir, 'bun-results')], dir, 60_000);
-  assert.equal(bun.code, 2, bun.stderr);
-  const lines = bun.stderr.split('\n').filter(Boolean);
-  assert.equal(lines.length, 1, bun.stderr);
-  assert.match(lines[0], /--lib bun: the bun runtime is not installed: run npm install --save-dev bun@\d+\.\d+\.\d+, or set WSBENCH_BUN=<path to bun>/);
-  assert.equal(fs.existsSync(path.join(dir, 'bun-results')), false);
+    // Bun is not installed here: one line naming the fix, exit 2, nothing benched.
+    const bun = await sh(
+      'npx',
+      [
+        '--no-install',
+        'wsbench',
+        'bench',
+        '--lib',
+        'bun',
+        '--scenario',
+        'latency',
+        '--out',
+        path.join(dir, 'bun-results'),
+      ],
+      dir,
+      60_000,
+    );
+    assert.equal(bun.code, 2, bun.stderr);
+    const lines = bun.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, bun.stderr);
+    assert.match(
+      lines[0],
+      /--lib bun: the bun runtime is not installed: run npm install --save-dev bun@\d+\.\d+\.\d+, or set WSBENCH_BUN=<path to bun>/,
+    );
+    assert.equal(fs.existsSync(path.join(dir, 'bun-results')), false);
 
-  // The exported types, as a TypeScript user imports them.
-  fs.writeFileSync(path.join(dir, 'check.ts'), TYPES_CHECK);
-  const tsconfig = { compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['check.ts'] };
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const tsc = await sh(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir, 60_000);
-  assert.equal(tsc.code, 0, `tsc: ${tsc.stdout}${tsc.stderr}`);
-});
+    // The exported types, as a TypeScript user imports them.
+    fs.writeFileSync(path.join(dir, 'check.ts'), TYPES_CHECK);
+    const tsconfig = {
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
+      files: ['check.ts'],
+    };
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = await sh(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'],
+      dir,
+      60_000,
+    );
+    assert.equal(tsc.code, 0, `tsc: ${tsc.stdout}${tsc.stderr}`);
+  },
+);

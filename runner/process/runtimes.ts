@@ -44,7 +44,9 @@ function candidates(name: AdapterRuntime['name']): string[] {
     return [
       process.env.WSBENCH_BUN ?? '',
       main ? path.join(main, 'bin', 'bun.exe') : '',
-      ...['', '-baseline', '-musl'].map((v) => inPackage(`@oven/bun-${process.platform}-${arch}${v}`, path.join('bin', 'bun'))),
+      ...['', '-baseline', '-musl'].map((v) =>
+        inPackage(`@oven/bun-${process.platform}-${arch}${v}`, path.join('bin', 'bun')),
+      ),
     ].filter(Boolean);
   }
   const denoArch = process.arch === 'arm64' ? 'arm64' : 'x64';
