@@ -3,12 +3,12 @@
  * The command line: `wsbench bench`, `wsbench report <dir>`, `wsbench compare <base> <head>`.
  * Only this file prints "error:" and exits; everything below it returns data or throws.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { LIBRARY_GROUPS, LIBRARY_NAMES } from '../adapters/index.js';
+import { Command, CommanderError } from 'commander';
 import { SCENARIOS } from '../scenarios/index.js';
 import { installExitCleanup, signalAll } from './process/children.js';
 import { EXIT, UsageError } from './errors.js';
-import { allParams, makePlan, type RawOptions } from './plan.js';
+import { allParams, makePlan } from './plan.js';
+import { addOptions, BENCH_OPTIONS, collectOptions, type RawOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { runBench, type BenchControl } from './orchestrate.js';
 import { writeReports, rebuildReports } from './outputs.js';
@@ -16,7 +16,7 @@ import { REPORTERS } from './report/index.js';
 import { wsbenchVersion } from './environment.js';
 import { formatWithUnit } from './report/format.js';
 import { compareCommand, loadBaseline, parseThreshold, runCompareAfterBench } from './compare/command.js';
-import { EXPORTERS, parseExportSpecs, writeExports } from './export/index.js';
+import { parseExportSpecs, writeExports } from './export/index.js';
 import { mergeCommand } from './compare/merge.js';
 
 function scenarioHelp(): string {
@@ -61,143 +61,50 @@ function paramDescription(name: string): string {
 }
 
 function benchCommand(control: BenchControl): Command {
-  const cmd = new Command('bench')
-    .description('Run the benchmark scenarios against the WebSocket libraries and write the reports.')
-    .option(
-      '--lib <names>',
-      `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter`,
-    )
-    .option('--scenario <names>', 'scenarios, comma separated (default: all; see below)')
-    .option('--quick', 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps')
-    .option('--runs <n>', 'repetitions of every measurement, libraries interleaved (default 3, quick 2)')
-    .option('--duration <s>', 'measured window per run, in seconds (default 3, quick 1)')
-    .option('--warmup <s>', 'warm-up per run, measured and discarded, in seconds (default 2, quick 0.5)')
-    .option('--out <dir>', 'results folder (default results)')
-    .option('--baseline-lib <name>', 'library the relative column compares against (default ws)')
-    .option('--ready-timeout <s>', 'seconds a server may take to start (default 10)')
-    .option(
-      '--frames <types>',
-      'frame type of the messages: text (UTF-8 JSON-like, the default) or binary; text,binary gives both as cases',
-    )
-    .option(
-      '--tls [on|off]',
-      'over TLS (wss://, https://); --tls off,on gives both as cases, side by side (default off)',
-    )
-    .option(
-      '--compression [on|off]',
-      'permessage-deflate where the library supports it; off,on gives both as cases (default off)',
-    )
-    .option(
-      '--tls-cert <file>',
-      'with --tls: your own PEM certificate (default: a throwaway self-signed ECDSA P-256 one per bench)',
-    )
-    .option('--tls-key <file>', 'with --tls-cert: its PEM private key')
-    .option(
-      '--tls-resume',
-      'with --tls: resume TLS sessions after the first connection (default: every handshake is full)',
-    )
-    .option('--json', 'print report.json to stdout instead of the table')
-    .option(
-      '--micro',
-      "micro-benchmarks (tinybench) of each library's framing, masking, UTF-8 and packet code; without --scenario, only those",
-    )
-    .option(
-      '--export <format=file>',
-      `also write a CI export: ${Object.keys(EXPORTERS).join(', ')} (repeatable)`,
-      (v: string, p: string[]) => [...p, v],
-      [] as string[],
-    )
-    .option(
-      '--compare <baseline>',
-      'then compare with a baseline report.json (or results folder); exit 1 on a regression',
-    )
-    .option('--threshold <pct>', 'with --compare: smallest change, in percent, that may be called (default 5)')
-    .option(
-      '--target <url>',
-      'benchmark a running server at ws://host:port/path instead of starting one (loopback unless --allow-remote)',
-    )
-    .option('--protocol <name>', 'with --target: its wire protocol, raw, socket.io or sockjs (default raw)')
-    .option('--server-pid <pid>', "with --target: the server's process id, for its CPU and memory columns")
-    .option(
-      '--target-broadcast <path>',
-      'with --target: request path of its broadcast endpoint (else broadcast is skipped)',
-    )
-    .option('--allow-remote', 'allow a non-loopback --target (or --host)')
-    .option('--loadgen-procs <n>', 'load-generator processes per run, connections split among them (default 1)')
-    .option('--server-cpus <list>', 'CPUs the server is pinned to, e.g. 0 or 0-3 (default 0)')
-    .option('--loadgen-cpus <list>', 'CPUs for the load-generator processes, one each, round robin (default 1)')
-    .addOption(
-      new Option('--host <addr>', 'address servers bind and the load generator targets').default(undefined).hideHelp(),
-    )
-    .addOption(
-      new Option(
-        '--run-timeout <s>',
-        'seconds a run may overrun warm-up + duration before it is errored as hung (default 30)',
-      ).hideHelp(),
-    );
+  const cmd = new Command('bench').description(
+    'Run the benchmark scenarios against the WebSocket libraries and write the reports.',
+  );
+  addOptions(cmd, BENCH_OPTIONS);
   for (const name of allParams().keys()) cmd.option(`--${name} <value>`, paramDescription(name));
   cmd.addHelpText('after', scenarioHelp());
-  cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
-    const params: Record<string, string | undefined> = {};
-    for (const name of allParams().keys()) params[name] = opts[camel(name)] as string | undefined;
-    const raw: RawOptions = {
-      lib: opts.lib as string | undefined,
-      scenario: opts.scenario as string | undefined,
-      runs: opts.runs as string | undefined,
-      duration: opts.duration as string | undefined,
-      warmup: opts.warmup as string | undefined,
-      quick: opts.quick === true,
-      out: opts.out as string | undefined,
-      baselineLib: opts.baselineLib as string | undefined,
-      readyTimeout: opts.readyTimeout as string | undefined,
-      runTimeout: opts.runTimeout as string | undefined,
-      host: opts.host as string | undefined,
-      allowRemote: opts.allowRemote === true,
-      target: opts.target as string | undefined,
-      protocol: opts.protocol as string | undefined,
-      serverPid: opts.serverPid as string | undefined,
-      targetBroadcast: opts.targetBroadcast as string | undefined,
-      loadgenProcs: opts.loadgenProcs as string | undefined,
-      serverCpus: opts.serverCpus as string | undefined,
-      loadgenCpus: opts.loadgenCpus as string | undefined,
-      params,
-      transport: {
-        frames: opts.frames as string | undefined,
-        tls: opts.tls as string | boolean | undefined,
-        compression: opts.compression as string | boolean | undefined,
-        tlsCert: opts.tlsCert as string | undefined,
-        tlsKey: opts.tlsKey as string | undefined,
-        tlsResume: opts.tlsResume === true,
-      },
-    };
-    const plan = makePlan(raw);
-    if (opts.micro === true && raw.scenario === undefined) plan.scenarios = [];
-    // Bad export or baseline flags fail before anything is measured.
-    const exportSpecs = parseExportSpecs(opts.export as unknown as string[]);
-    const threshold = parseThreshold(opts.threshold as string | undefined);
-    const baseline = typeof opts.compare === 'string' ? loadBaseline(opts.compare) : undefined;
-    const progress = createProgress(process.stderr);
-    const { report, store } = await runBench(
-      plan,
-      process.argv.slice(2),
-      progress,
-      control,
-      opts.micro === true ? { micro: microProgress() } : {},
-    );
-    const files = writeReports(report, store);
-    progress.finish();
-    process.stdout.write(opts.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
-    process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
-    writeExports(report, exportSpecs);
-    // An interrupted run is incomplete: comparing it would report missing cases as news.
-    const gate =
-      baseline && !control.interrupted
-        ? runCompareAfterBench(report, baseline, { threshold, out: opts.json ? process.stderr : process.stdout })
-        : EXIT.ok;
-    if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
-    else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
-  });
+  cmd.action((opts: Record<string, unknown>) => runBenchCommand(benchOptions(opts), control));
   return cmd;
+}
+
+/** Commander's values -> RawOptions: the table's options, then the scenarios' parameters. */
+function benchOptions(opts: Record<string, unknown>): RawOptions {
+  const params: Record<string, string | undefined> = {};
+  for (const name of allParams().keys()) params[name] = opts[camel(name)] as string | undefined;
+  return { ...(collectOptions(opts, BENCH_OPTIONS) as Omit<RawOptions, 'params'>), params };
+}
+
+/** Plan (every flag checked before anything runs), measure, write the reports, print, gate. */
+async function runBenchCommand(raw: RawOptions, control: BenchControl): Promise<void> {
+  const plan = makePlan(raw);
+  // Bad export or baseline flags fail before anything is measured.
+  const exportSpecs = parseExportSpecs(raw.export ?? []);
+  const threshold = parseThreshold(raw.threshold);
+  const baseline = raw.compare !== undefined ? loadBaseline(raw.compare) : undefined;
+  const progress = createProgress(process.stderr);
+  const { report, store } = await runBench(
+    plan,
+    process.argv.slice(2),
+    progress,
+    control,
+    raw.micro ? { micro: microProgress() } : {},
+  );
+  const files = writeReports(report, store);
+  progress.finish();
+  process.stdout.write(raw.json ? REPORTERS.json(report) : `${REPORTERS.console(report)}\n`);
+  process.stderr.write(`\nResults: ${store.dir}\nHTML report: ${files.html}\n`);
+  writeExports(report, exportSpecs);
+  // An interrupted run is incomplete: comparing it would report missing cases as news.
+  const gate =
+    baseline && !control.interrupted
+      ? runCompareAfterBench(report, baseline, { threshold, out: raw.json ? process.stderr : process.stdout })
+      : EXIT.ok;
+  if (control.interrupted) process.exitCode = control.interrupted === 'SIGTERM' ? 143 : EXIT.interrupted;
+  else process.exitCode = report.runs.some((r) => r.status === 'errored') ? EXIT.runError : gate;
 }
 
 /** Micro-benchmark results as they come, on stderr beside the run progress. */

@@ -11,39 +11,14 @@ import type { CaseRef } from './report/schema.js';
 import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
 import { isLoopback } from './loopback.js';
-import { expandCases, parseTransport, type RawTransport, type TransportPlan } from './transport.js';
+import { expandCases, parseTransport, type TransportPlan } from './transport.js';
 import { customLibrary, isPathEntry } from './custom-lib.js';
 import { planTarget, type TargetInfo } from './target.js';
 import { planLoadgen, type LoadgenPlacement } from './process/loadgen-placement.js';
 import { runtimeMissing } from './process/runtimes.js';
+import { optionValue, parseNumber, type RawOptions } from './options.js';
 
-export interface RawOptions {
-  lib?: string;
-  scenario?: string;
-  runs?: string;
-  duration?: string;
-  warmup?: string;
-  quick?: boolean;
-  out?: string;
-  baselineLib?: string;
-  readyTimeout?: string;
-  /** Hidden: seconds a run may overrun warm-up + duration before it is errored as hung. */
-  runTimeout?: string;
-  host?: string;
-  allowRemote?: boolean;
-  /** `--target ws://host:port/path`: a running server, benchmarked without starting one. */
-  target?: string;
-  protocol?: string;
-  serverPid?: string;
-  targetBroadcast?: string;
-  loadgenProcs?: string;
-  serverCpus?: string;
-  loadgenCpus?: string;
-  /** Scenario parameters by name, as typed. */
-  params: Record<string, string | undefined>;
-  /** --frames, --tls, --compression and the TLS files, as typed. */
-  transport?: RawTransport;
-}
+export { parseNumber, type RawOptions };
 
 export interface PlannedScenario {
   scenario: Scenario;
@@ -106,26 +81,6 @@ function list(value: string | undefined, flag: string): string[] | undefined {
     .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
   return items;
-}
-
-const SIZE = /^(-?\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib)?$/i;
-
-/** A number, allowing size suffixes (16KiB, 1m) for byte counts. */
-export function parseNumber(
-  raw: string,
-  flag: string,
-  opts: { int?: boolean; min?: number; minExclusive?: boolean } = {},
-): number {
-  const m = SIZE.exec(raw.trim());
-  const unit = m?.[2]?.toLowerCase() ?? '';
-  const n = m ? Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1) : Number.NaN;
-  const bound = opts.min ?? 0;
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got '${raw}'`);
-  if (opts.int && !Number.isInteger(n)) throw new UsageError(`${flag} must be a whole number, got '${raw}'`);
-  if (opts.minExclusive ? n <= bound : n < bound) {
-    throw new UsageError(`${flag} must be ${opts.minExclusive ? 'greater than' : 'at least'} ${bound}, got '${raw}'`);
-  }
-  return n;
 }
 
 function parseParam(def: ParamDef, raw: string): ParamValue {
@@ -221,50 +176,56 @@ export function checkWritable(dir: string): void {
   }
 }
 
-export function makePlan(raw: RawOptions): RunPlan {
-  const quick = raw.quick === true;
-  const target = planTarget(raw);
-  // With --target alone only the target runs; --lib adds libraries beside it.
-  const libraries = [...(target && raw.lib === undefined ? [] : pickLibraries(raw.lib)), ...(target ? [target] : [])];
-  const scenarios = pickScenarios(raw.scenario);
-  const runs = raw.runs === undefined ? (quick ? 2 : 3) : parseNumber(raw.runs, '--runs', { int: true, min: 1 });
-  const durationMs =
-    1000 *
-    (raw.duration === undefined
-      ? quick
-        ? 1
-        : 3
-      : parseNumber(raw.duration, '--duration', { min: 0, minExclusive: true }));
-  const warmupMs =
-    1000 * (raw.warmup === undefined ? (quick ? 0.5 : 2) : parseNumber(raw.warmup, '--warmup', { min: 0 }));
-  const readyTimeoutMs =
-    1000 *
-    (raw.readyTimeout === undefined
-      ? 10
-      : parseNumber(raw.readyTimeout, '--ready-timeout', { min: 0, minExclusive: true }));
-  const runSlackMs =
-    1000 *
-    (raw.runTimeout === undefined ? 30 : parseNumber(raw.runTimeout, '--run-timeout', { min: 0, minExclusive: true }));
-  const baselineLib = raw.baselineLib ?? 'ws';
+/** --baseline-lib names one of the libraries being run (ws by default, when it is not, is no error). */
+function checkBaseline(raw: RawOptions, libraries: PlannedLibrary[]): string {
+  const baselineLib = optionValue(raw, 'baselineLib');
   if (!libraries.some((l) => l.name === baselineLib) && raw.baselineLib !== undefined) {
     throw new UsageError(
       `--baseline-lib '${baselineLib}' is not among the libraries being run (${libraries.map((l) => l.name).join(', ')})`,
     );
   }
-  const host = raw.host ?? '127.0.0.1';
+  return baselineLib;
+}
+
+/** --host: loopback, or another address with --allow-remote. */
+function checkHost(raw: RawOptions): string {
+  const host = optionValue(raw, 'host');
   if (!isLoopback(host) && !raw.allowRemote) {
     throw new UsageError(
       `--host ${host} is not a loopback address: pass --allow-remote to bind and target it on purpose`,
     );
   }
-  const transport = parseTransport(raw.transport ?? {});
+  return host;
+}
+
+/** The scenario parameters the user gave, parsed (each by its first declaration). */
+function parseParams(raw: Record<string, string | undefined>): Record<string, ParamValue> {
   const defs = allParams();
   const given: Record<string, ParamValue> = {};
-  for (const [name, value] of Object.entries(raw.params)) {
+  for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     const def = defs.get(name)?.[0];
     if (def) given[name] = parseParam(def, value);
   }
+  return given;
+}
+
+export function makePlan(raw: RawOptions): RunPlan {
+  const quick = raw.quick === true;
+  const target = planTarget(raw);
+  // With --target alone only the target runs; --lib adds libraries beside it.
+  const libraries = [...(target && raw.lib === undefined ? [] : pickLibraries(raw.lib)), ...(target ? [target] : [])];
+  // --micro without --scenario: the micro-benchmarks only.
+  const scenarios = raw.micro && raw.scenario === undefined ? [] : pickScenarios(raw.scenario);
+  const runs = optionValue(raw, 'runs', quick);
+  const durationMs = 1000 * optionValue(raw, 'duration', quick);
+  const warmupMs = 1000 * optionValue(raw, 'warmup', quick);
+  const readyTimeoutMs = 1000 * optionValue(raw, 'readyTimeout');
+  const runSlackMs = 1000 * optionValue(raw, 'runTimeout');
+  const baselineLib = checkBaseline(raw, libraries);
+  const host = checkHost(raw);
+  const transport = parseTransport(raw.transport ?? {});
+  const given = parseParams(raw.params);
   // The production cases belong to the default suite: a sweep the user sized is run as given.
   const sized = ['payload', 'connections', 'inflight', 'rates', 'clients', 'senders'].some(
     (k) => given[k] !== undefined,
@@ -285,7 +246,7 @@ export function makePlan(raw: RawOptions): RunPlan {
       ),
     };
   });
-  const out = raw.out ?? 'results';
+  const out = optionValue(raw, 'out');
   checkWritable(out);
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;

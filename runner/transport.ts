@@ -10,18 +10,12 @@ import tls from 'node:tls';
 import type { CaseRef } from './report/schema.js';
 import type { Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
+import type { RawTransport } from './options.js';
 
 export type Frames = 'text' | 'binary';
 
-export interface RawTransport {
-  frames?: string;
-  /** `true` for a bare `--tls`, else the list as typed. */
-  tls?: string | boolean;
-  compression?: string | boolean;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsResume?: boolean;
-}
+/** --frames, --tls, --compression and the TLS files, as typed (declared in options.ts). */
+export type { RawTransport };
 
 export interface TransportPlan {
   frames: Frames[];
