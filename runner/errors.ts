@@ -1,8 +1,70 @@
-/** Errors the CLI turns into one line and an exit code; only `main` prints and exits. */
+/**
+ * The one error module: every error wsbench raises carries one of ERROR_CODES (what each means
+ * for a user: docs/ERRORS.md), and the exit codes. It imports nothing, so the server process, the
+ * load generator and adapters use it without pulling in runner code. Only cli.ts's `main` prints
+ * and exits.
+ */
+
+/** Every code wsbench gives an error; docs/ERRORS.md says what each means and what to do. */
+export const ERROR_CODES = [
+  // The command line
+  'EUSAGE',
+  // Connections and protocol (load generator)
+  'ECONNECT',
+  'EUPGRADE',
+  'EPROTOCOL',
+  'EDEFLATE',
+  'ECLOSED',
+  'ESOCKET',
+  'ETIMEOUT',
+  // What came back
+  'EECHO',
+  'EMISSING',
+  'EBACKLOG',
+  'EHTTP',
+  // Processes and the machine
+  'ELOADGEN',
+  'EREMOTE',
+  'ENOCLIENT',
+  'EAUTOCANNON',
+  'ESTART',
+  'ESERVER_START',
+  'ESERVER_TIMEOUT',
+  'ESERVER_EXIT',
+  'ESERVER_HANG',
+  'ERUNTIME',
+  'ENATIVE',
+  'ENOFILE',
+  'ETLSCERT',
+  'ETARGET',
+  'EMICRO',
+  'ERUN',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A code passed on as it came: a Node system error's (ECONNRESET, EMFILE…) or a child process's. */
+export type PassedCode = string & { readonly __passed: true };
+
+/** `code` if there is one (a Node error's, a child's message), else `fallback`. */
+export const passCode = (code: string | undefined, fallback: ErrorCode): ErrorCode | PassedCode =>
+  (code ?? fallback) as ErrorCode | PassedCode;
+
+/** An error with a stable code: one of ERROR_CODES, or one passed on with `passCode`. */
+export class CodedError extends Error {
+  constructor(
+    readonly code: ErrorCode | PassedCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Bad input: the message names the flag or the valid values. Exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'EUSAGE';
+export class UsageError extends CodedError {
+  constructor(message: string) {
+    super('EUSAGE', message);
+  }
 }
 
 export const EXIT = {

@@ -6,7 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Settings } from '../adapters/types.js';
-import { CodedError } from '../adapters/_shared/errors.js';
+import { CodedError } from './errors.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
 import { environment, packageVersion } from './environment.js';

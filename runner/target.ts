@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type { Settings, WireCodec } from '../adapters/types.js';
-import { CodedError } from '../adapters/_shared/errors.js';
-import { UsageError } from './errors.js';
+import { CodedError, passCode, UsageError } from './errors.js';
 import { makePayload } from './loadgen/frame.js';
 import type { TlsJobOptions } from './loadgen/jobs.js';
 import { RawConnection } from './loadgen/connection.js';
@@ -213,7 +212,7 @@ export async function connectTarget(t: TargetInfo, codecModule: string, timeoutM
   } catch (err) {
     const e = err as { code?: string; message?: string };
     throw new CodedError(
-      e.code ?? 'ETARGET',
+      passCode(e.code, 'ETARGET'),
       `the target ${t.url} failed its check: ${(e.message ?? String(err)).split('\n')[0]}`,
     );
   }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CodedError } from '../adapters/_shared/errors.js';
+import { CodedError } from './errors.js';
 import type { TlsJobOptions } from './loadgen/jobs.js';
 import type { TransportPlan } from './transport.js';
 

@@ -72,7 +72,7 @@ export function withPacing(out: ScenarioOutcome, x: Measured): ScenarioOutcome {
   Object.assign(out.stats.metrics, paced.metrics);
   out.stats.clientBound = paced.clientBound;
   out.stats.pacingBound = paced.pacingBound;
-  for (const name of ['sendLag', 'service'])
+  for (const name of ['sendLag', 'service'] as const)
     if (x.result.histograms[name]) out.stats.histograms[name] = x.result.histograms[name];
   return out;
 }

@@ -13,6 +13,7 @@ import { cpuMetrics } from '../scenarios/common.js';
 import { parseCpuList } from '../runner/process/loadgen-placement.js';
 import { UsageError } from '../runner/errors.js';
 import { readReport, runBench, runFolder, tempDir } from './helpers/bench.js';
+import { counts, histograms } from '../runner/loadgen/result-names.js';
 
 function part(values: number[], measuredMs: number, clientCpu: number, timeline: number[]): Measured {
   const h = newHistogram();
@@ -20,8 +21,8 @@ function part(values: number[], measuredMs: number, clientCpu: number, timeline:
   return {
     result: {
       measuredMs,
-      counts: { messages: values.length * 100, bytes: values.length * 3200 },
-      histograms: { latency: encodeHistogram(h) },
+      counts: counts({ messages: values.length * 100, bytes: values.length * 3200 }),
+      histograms: histograms({ latency: encodeHistogram(h) }),
       timeline,
       warnings: [],
     },

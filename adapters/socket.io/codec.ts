@@ -7,7 +7,7 @@
  * puts only them in the room.
  */
 import type { WireCodec } from '../types.js';
-import { CodedError } from '../_shared/errors.js';
+import { CodedError } from '../../runner/errors.js';
 
 const BINARY_HEADER = (event: string): string => `451-["${event}",{"_placeholder":true,"num":0}]`;
 

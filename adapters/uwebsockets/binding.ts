@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CodedError } from '../_shared/errors.js';
+import { CodedError } from '../../runner/errors.js';
 import { libraryDir } from '../_shared/load-library.js';
 
 export type Uws = typeof import('uWebSockets.js');

@@ -16,6 +16,7 @@ import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
 import { ringSize as payloadRingSize, variedPayloads } from './varied.js';
 import { busyPct, Pacer } from './pacer.js';
+import { counts, histograms } from './result-names.js';
 
 /** Posts of one sender tracked at once, at most (a ring); fewer when each sender posts rarely. */
 const RING_MAX = 1 << 16;
@@ -155,7 +156,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
   if (c.self > 0) warnings.push(`${c.self} posts came back to their own sender`);
   return {
     measuredMs: phases.measuredMs,
-    counts: {
+    counts: counts({
       sent: c.sent,
       deliveries: c.deliveries,
       expectedDeliveries,
@@ -168,13 +169,13 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       busyMs,
       idleMs: Math.max(0, phases.measuredMs - busyMs),
       busyPct: busyPct(busyMs, phases.measuredMs),
-    },
-    histograms: {
+    }),
+    histograms: histograms({
       latency: encodeHistogram(latency),
       fanout: encodeHistogram(fanout),
       sendLag: encodeHistogram(sendLag),
       service: encodeHistogram(service),
-    },
+    }),
     timeline: phases.timeline,
     warnings,
   };

@@ -3,12 +3,13 @@
  * `connections` clients, one text message in flight each (closed loop, as the latency scenario
  * does). Every echo is verified: sequence number and content.
  */
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError } from '../errors.js';
 import { makePayload, SEQ_BYTES } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { ClientEchoJob, JobResult } from './jobs.js';
 import { openNativeClient, type NativeClient } from './native-clients.js';
 import { Phases, type Send } from './phases.js';
+import { counts, histograms } from './result-names.js';
 
 /** How long the last echoes may take to come back after the window ends. */
 const DRAIN_MS = 5000;
@@ -76,8 +77,8 @@ async function measure(job: ClientEchoJob, clients: NativeClient[], rest: string
   await Promise.race([drained(() => outstanding), failed]);
   return {
     measuredMs: phases.measuredMs,
-    counts: { messages: received, bytes: received * job.payloadBytes, connections: clients.length },
-    histograms: { latency: encodeHistogram(latency) },
+    counts: counts({ messages: received, bytes: received * job.payloadBytes, connections: clients.length }),
+    histograms: histograms({ latency: encodeHistogram(latency) }),
     timeline: phases.timeline,
     warnings: [],
   };

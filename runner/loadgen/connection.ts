@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CodecConnection, WireCodec, Channel } from '../../adapters/types.js';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError, passCode } from '../errors.js';
 import type { MessageTemplate } from './template.js';
 import type { TlsJobOptions } from './jobs.js';
 import { connectSocket } from './tls-socket.js';
@@ -20,7 +20,7 @@ const BATCH_COPY_MAX = 64 * 1024;
 const SHARED_READ = Buffer.allocUnsafe(256 * 1024);
 
 /** A failure with a stable code, as the runner reports it. */
-export { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+export { CodedError as ClientError } from '../errors.js';
 
 export interface ConnectOptions {
   host: string;
@@ -106,7 +106,7 @@ export class RawConnection implements CodecConnection {
       upgrade,
     );
     this.socket.on('error', (e: NodeJS.ErrnoException) =>
-      this.fail(new ClientError(e.code ?? 'ESOCKET', `connection error: ${e.message}`)),
+      this.fail(new ClientError(passCode(e.code, 'ESOCKET'), `connection error: ${e.message}`)),
     );
     this.socket.on('close', () => {
       if (!this.closing) this.fail(new ClientError('ECLOSED', 'the server closed the connection'));

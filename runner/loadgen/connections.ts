@@ -12,6 +12,7 @@ import type { ConnectionsJob, JobResult } from './jobs.js';
 import { openConnections, resetAll } from './open.js';
 import type { Send } from './phases.js';
 import { MessageTemplate } from './template.js';
+import { counts, histograms } from './result-names.js';
 
 export async function runConnections(
   job: ConnectionsJob,
@@ -83,8 +84,8 @@ export async function runConnections(
     );
   return {
     measuredMs: rampMs,
-    counts: { opened, failures, rampMs, echoed, connections: conns.length },
-    histograms: { handshake: encodeHistogram(handshake) },
+    counts: counts({ opened, failures, rampMs, echoed, connections: conns.length }),
+    histograms: histograms({ handshake: encodeHistogram(handshake) }),
     timeline,
     warnings,
   };

@@ -18,7 +18,7 @@
  *   takeover), synchronously, then verified like any other message.
  */
 import zlib from 'node:zlib';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError } from '../errors.js';
 import { buildFrame, COMPRESSED, SEQ_BYTES } from './frame.js';
 
 /** What we ask for. `true` for a window-bits parameter offers it without a value. */

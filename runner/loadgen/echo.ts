@@ -16,6 +16,7 @@ import { MessageTemplate } from './template.js';
 import { commonDeflate } from './deflate.js';
 import { ringSize, variedPayloads } from './varied.js';
 import { busyPct, Pacer } from './pacer.js';
+import { counts, histograms, type Counts, type Histograms } from './result-names.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -144,7 +145,7 @@ export async function runEcho(
   await Promise.race([drain(conns, Math.max(DRAIN_MS, job.durationMs)), failed]);
   latch.check();
   await Promise.all(conns.map((c) => c.conn.close()));
-  const paced: { counts: Record<string, number>; histograms: Record<string, string> } = { counts: {}, histograms: {} };
+  const paced: { counts: Partial<Counts>; histograms: Partial<Histograms> } = { counts: {}, histograms: {} };
   if (job.rate !== undefined) {
     const achieved = (answeredInWindow * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
@@ -166,7 +167,7 @@ export async function runEcho(
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
     // wireBytes: server-to-client bytes of the measured messages; wireBytesOut: client-to-server.
-    counts: {
+    counts: counts({
       messages: answeredInWindow,
       bytes: answeredInWindow * job.payloadBytes,
       measured: received,
@@ -175,8 +176,8 @@ export async function runEcho(
       wireBytes,
       wireBytesOut: Math.round(received * wireOut),
       ...paced.counts,
-    },
-    histograms: { latency: encodeHistogram(latency.done()), ...paced.histograms },
+    }),
+    histograms: histograms({ latency: encodeHistogram(latency.done()), ...paced.histograms }),
     timeline: phases.timeline,
     warnings,
   };

@@ -6,7 +6,7 @@
  * same raw client, alternately, so drift hits both alike.
  */
 import type { WireCodec } from '../../adapters/types.js';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError } from '../errors.js';
 import { HTTP_ECHO_PATH } from '../../adapters/_shared/http-echo.js';
 import { RawConnection } from './connection.js';
 import { makePayload } from './frame.js';
@@ -14,6 +14,7 @@ import { encodeHistogram, newHistogram } from './histogram.js';
 import { postOnFreshConnection } from './http-request.js';
 import type { HandshakeJob, JobResult } from './jobs.js';
 import { Phases, type Send } from './phases.js';
+import { counts, histograms } from './result-names.js';
 
 const ns = (ms: number): number => Math.max(1, Math.round(ms * 1e6));
 
@@ -63,8 +64,8 @@ export async function runHandshake(job: HandshakeJob, codec: WireCodec, send: Se
   await looping;
   return {
     measuredMs: phases.measuredMs,
-    counts: { handshakes, requests },
-    histograms: { handshake: encodeHistogram(handshake), latency: encodeHistogram(request) },
+    counts: counts({ handshakes, requests }),
+    histograms: histograms({ handshake: encodeHistogram(handshake), latency: encodeHistogram(request) }),
     timeline: phases.timeline,
     warnings: [],
   };

@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { TlsJobOptions } from './jobs.js';
 import { tlsConnectOptions } from './tls-socket.js';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError, passCode } from '../errors.js';
 
 export interface FreshRequest {
   host: string;
@@ -51,7 +51,7 @@ export function postOnFreshConnection(r: FreshRequest): Promise<Buffer> {
     );
     socket.on(t ? 'secureConnect' : 'connect', () => socket.write(Buffer.concat([head, r.body])));
     socket.on('error', (e: NodeJS.ErrnoException) =>
-      finish(new ClientError(e.code ?? 'ECONNECT', `HTTP request failed: ${e.message}`)),
+      finish(new ClientError(passCode(e.code, 'ECONNECT'), `HTTP request failed: ${e.message}`)),
     );
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);

@@ -5,12 +5,13 @@
  * Keep-alive reuses each connection; without it, every request goes on a new TCP connection.
  */
 import autocannon from 'autocannon';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError } from '../errors.js';
 import { HTTP_ECHO_PATH } from '../../adapters/_shared/http-echo.js';
 import { makePayload } from './frame.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { HttpJob, JobResult } from './jobs.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
+import { counts, histograms } from './result-names.js';
 
 /** The part of autocannon's per-connection client that freshConnections() relies on. */
 interface AutocannonClient {
@@ -102,14 +103,14 @@ export async function runHttp(job: HttpJob, send: Send): Promise<JobResult> {
   latch.check();
   return {
     measuredMs: phases.measuredMs,
-    counts: {
+    counts: counts({
       messages: responses,
       bytes: responses * job.payloadBytes,
       connections: job.connections,
       ...(job.keepAlive ? {} : { connectionsOpened: fresh.opened }),
       errors: result.errors,
-    },
-    histograms: { latency: encodeHistogram(latency) },
+    }),
+    histograms: histograms({ latency: encodeHistogram(latency) }),
     timeline: phases.timeline,
     warnings: [],
   };

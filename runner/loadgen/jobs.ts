@@ -2,6 +2,7 @@
  * What the runner asks of the load generator process, and what it sends back. Plain data: it
  * crosses the IPC channel as JSON.
  */
+import type { Counts, Histograms } from './result-names.js';
 
 interface JobBase {
   host: string;
@@ -114,9 +115,9 @@ export type Job = EchoJob | ConnectionsJob | BroadcastJob | HttpJob | HandshakeJ
 /** Common to every result. Histograms are HDR, compressed base64, in nanoseconds. */
 export interface JobResult {
   measuredMs: number;
-  /** Counters, keyed by name (messages, bytes, sent, lost, ...). */
-  counts: Record<string, number>;
-  histograms: Record<string, string>;
+  /** Counters by name (result-names.ts says what each counts). */
+  counts: Counts;
+  histograms: Histograms;
   /** Messages received per second of the measured window. */
   timeline: number[];
   warnings: string[];

@@ -10,7 +10,7 @@ import { runClientEcho } from './client-echo.js';
 import { runHandshake } from './handshake.js';
 import { runHttp } from './http.js';
 import type { Job, JobResult, LoadgenMessage, RunnerMessage } from './jobs.js';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
 import { tlsInfo } from './tls-socket.js';
 import { loadCodec } from './paths.js';

@@ -5,7 +5,7 @@
  * generator process; each is loaded when first needed, so a missing client names its package.
  */
 import { createRequire } from 'node:module';
-import { CodedError as ClientError } from '../../adapters/_shared/errors.js';
+import { CodedError as ClientError } from '../errors.js';
 
 /** Which client library. */
 export type ClientKind = 'socket.io' | 'sockjs';

@@ -4,7 +4,7 @@
  * (the load generator's: no server runs meanwhile). The runner only collects the rows.
  */
 import { fileURLToPath } from 'node:url';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError } from '../errors.js';
 import { decidePinning } from '../process/pinning.js';
 import type { Report } from '../report/schema.js';
 import { stopProcess } from '../process/server-process.js';

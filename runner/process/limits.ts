@@ -4,7 +4,7 @@
  * to the hard one by anyone; the hard one only with CAP_SYS_RESOURCE.
  */
 import { readFileSync } from 'node:fs';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError } from '../errors.js';
 
 export interface NofileLimits {
   soft: number;

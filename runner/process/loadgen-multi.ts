@@ -9,6 +9,14 @@ import { encodeHistogram } from '../loadgen/histogram.js';
 import { runLoadgen, type LoadgenHooks, type Measured } from './loadgen-process.js';
 import { mergeHistograms } from '../stats.js';
 import { decodeHistogram } from '../loadgen/histogram.js';
+import {
+  counts as asCounts,
+  histograms as asHistograms,
+  type CountName,
+  type Counts,
+  type HistogramName,
+  type Histograms,
+} from '../loadgen/result-names.js';
 
 /** The parts of an echo job for `n` processes (fewer when there are fewer connections). */
 export function splitJob(job: EchoJob, n: number): EchoJob[] {
@@ -30,14 +38,15 @@ function sumTimelines(timelines: number[][]): number[] {
 export function mergeMeasured(parts: Measured[]): Measured {
   if (parts.length === 1) return parts[0];
   const results = parts.map((p) => p.result);
-  const counts: Record<string, number> = {};
-  for (const r of results) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+  const counts: Partial<Counts> = {};
+  for (const r of results)
+    for (const [k, v] of Object.entries(r.counts) as [CountName, number][]) counts[k] = (counts[k] ?? 0) + v;
   // A busy share is each process's own, of its own core: the busiest one, not their sum, says
   // whether the load generator was the limit (client-bound when any process is).
   const busy = results.flatMap((r) => (r.counts.busyPct !== undefined ? [r.counts.busyPct] : []));
   if (busy.length) counts.busyPct = Math.max(...busy);
-  const histograms: Record<string, string> = {};
-  for (const key of new Set(results.flatMap((r) => Object.keys(r.histograms)))) {
+  const histograms: Partial<Histograms> = {};
+  for (const key of new Set(results.flatMap((r) => Object.keys(r.histograms) as HistogramName[]))) {
     histograms[key] = encodeHistogram(
       mergeHistograms(results.flatMap((r) => (r.histograms[key] ? [r.histograms[key]] : []))),
     );
@@ -50,8 +59,8 @@ export function mergeMeasured(parts: Measured[]): Measured {
   const measuredMs = rateSum > 0 ? (counts.messages ?? 0) / rateSum : meanMs;
   const result: JobResult = {
     measuredMs,
-    counts,
-    histograms,
+    counts: asCounts(counts),
+    histograms: asHistograms(histograms),
     timeline: sumTimelines(results.map((r) => r.timeline)),
     warnings: [...new Set(results.flatMap((r) => r.warnings))],
   };

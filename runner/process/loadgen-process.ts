@@ -3,7 +3,7 @@
  * the CPU of both it and the server over the measured window (the runner is idle meanwhile).
  */
 import { fileURLToPath } from 'node:url';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError, passCode } from '../errors.js';
 import type { Job, JobResult, LoadgenMessage } from '../loadgen/jobs.js';
 import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
 import { stopProcess } from './server-process.js';
@@ -73,7 +73,7 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
             void (hooks.onRamped?.() ?? Promise.resolve()).then(() => child.sendMessage!({ type: 'continue' }), reject);
           } else if (m.type === 'tick') hooks.onTick?.(m);
           else if (m.type === 'result') resolve(m.result);
-          else if (m.type === 'error') reject(new CodedError(m.code, m.message));
+          else if (m.type === 'error') reject(new CodedError(passCode(m.code, 'ELOADGEN'), m.message));
         });
         void exited.then(() =>
           reject(

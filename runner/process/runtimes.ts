@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError } from '../errors.js';
 import type { AdapterRuntime } from '../../adapters/types.js';
 
 /** The project root: dist/runner/process/runtimes.js is three levels below it. */

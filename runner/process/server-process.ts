@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { FAIR_SETTINGS, type AdapterInfo, type Settings } from '../../adapters/types.js';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError, passCode } from '../errors.js';
 import { killGroup, untrackChild } from './children.js';
 import { spawnNode, type Spawned } from './spawn.js';
 import { ipcChannel, lineChannel, type ServerChannel } from './channel.js';
@@ -129,7 +129,7 @@ async function waitReady(child: ServerChannel, handle: ServerHandle, opts: Start
         const msg = m as ReadyMessage | ErrorMessage;
         if (msg.type === 'ready') resolve(msg);
         else if (msg.type === 'error')
-          reject(new CodedError(msg.code, `the ${name} server failed to start: ${msg.message}`));
+          reject(new CodedError(passCode(msg.code, 'ESTART'), `the ${name} server failed to start: ${msg.message}`));
       };
       child.on(onMessage);
       void handle.exited.then(() =>

@@ -4,7 +4,7 @@
  * group of its own, with IPC, registered for cleanup, its output tail kept for error messages.
  */
 import { execa, type ResultPromise } from 'execa';
-import { CodedError } from '../../adapters/_shared/errors.js';
+import { CodedError, type ErrorCode } from '../errors.js';
 import { pinnedCommand } from './pinning.js';
 import { trackChild } from './children.js';
 import { TailBuffer } from './tail.js';
@@ -25,7 +25,7 @@ export interface SpawnOptions {
   /** Also keep stdout in the tail (servers may print their failure there). */
   keepStdout?: boolean;
   /** Code and message when the process cannot even start. */
-  startError: [string, string];
+  startError: [ErrorCode, string];
   /** Another runtime's binary instead of Node (nodeArgs are then its arguments). */
   executable?: string;
   /** No IPC channel (a runtime without Node's IPC): messages go over stdin/stdout lines. */

@@ -1,0 +1,60 @@
+/**
+ * The names of what a load-generator job measures, declared once: the counters
+ * (`JobResult.counts`) and the histograms (`JobResult.histograms`). The load generator writes
+ * them, the multi-process merge sums them, scenarios turn them into metrics; the compiler checks
+ * every name on each side. To add one, add it here with what it counts and its unit.
+ */
+
+/** Counters, with what each counts. A job reports the ones it measures (see each job). */
+export const COUNT_NAMES = {
+  messages: 'messages answered (echo) or delivered (broadcast) within the measured window',
+  bytes: 'payload bytes of those messages',
+  measured: 'echo: messages sent in the window whose answer came back (latency samples)',
+  sent: 'messages (echo) or posts (broadcast) sent in the window',
+  connections: 'connections the job used',
+  connectionsOpened: 'http without keep-alive: TCP connections opened',
+  errors: 'http: failed requests',
+  clients: 'broadcast: clients in the room',
+  deliveries: 'broadcast: messages received by the clients',
+  expectedDeliveries: 'broadcast: posts times the other clients in the room',
+  lost: 'broadcast: expected deliveries that never came',
+  duplicates: 'broadcast: deliveries received twice, or by their own sender',
+  wireBytes: 'server-to-client bytes on the wire of the measured messages (frames, compression)',
+  wireBytesOut: 'client-to-server bytes on the wire of the measured messages',
+  busyMs: 'open loop: ms the load generator spent busy in the window',
+  idleMs: 'open loop: ms it was idle in the window',
+  busyPct: 'open loop: busyMs as a percentage of the window (the highest of several processes)',
+  opened: 'connections: connections opened',
+  failures: 'connections: handshakes that failed',
+  rampMs: 'connections: ms the ramp took',
+  echoed: 'connections: connections whose echo check passed',
+  handshakes: 'http-vs-ws: WebSocket handshakes timed',
+  requests: 'http-vs-ws: HTTP requests timed',
+} as const;
+
+export type CountName = keyof typeof COUNT_NAMES;
+
+/** HDR histograms (nanoseconds), with what each times. */
+export const HISTOGRAM_NAMES = {
+  latency: 'send to answer (echo), post to delivery (broadcast), or request to response (http)',
+  fanout: 'broadcast: first to last delivery of one post',
+  sendLag: 'open loop: how late each message was sent after its due time',
+  service: 'open loop: send to answer, from the actual send',
+  handshake: 'connection upgrade (and the library handshake), one connection at a time or ramped',
+} as const;
+
+export type HistogramName = keyof typeof HISTOGRAM_NAMES;
+
+/**
+ * A result's counters by name. Typed as every name so a scenario reads `r.counts.messages`
+ * directly; a job fills only the counts it measures, so a name its job does not report reads
+ * undefined: a scenario reads the counts of its own job.
+ */
+export type Counts = Record<CountName, number>;
+/** A result's histograms by name, compressed base64 (see histogram.ts); the same rule as Counts. */
+export type Histograms = Record<HistogramName, string>;
+
+/** The counts a job measured, as a result's `counts`. */
+export const counts = (c: Partial<Counts>): Counts => c as Counts;
+/** The histograms a job measured, as a result's `histograms`. */
+export const histograms = (h: Partial<Histograms>): Histograms => h as Histograms;
