@@ -5,18 +5,15 @@
  * second, and every lost or duplicated delivery.
  */
 import type { WireCodec } from '../../adapters/types.js';
-import { ClientError } from './connection.js';
+import { ClientError, type RawConnection } from './connection.js';
 import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
-import { payloadFor } from './payload.js';
-import { encodeHistogram, newHistogram } from './histogram.js';
+import { encodeHistogram, newHistogram, type Histogram } from './histogram.js';
 import type { BroadcastJob, JobResult } from './jobs.js';
 import { openConnections, resetAll } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
-import { MessageTemplate } from './template.js';
-import { commonDeflate } from './deflate.js';
-import { ringSize as payloadRingSize, variedPayloads } from './varied.js';
 import { busyPct, Pacer } from './pacer.js';
 import { counts, histograms } from './result-names.js';
+import { messageSet, runWorkload, type MessageSet, type WorkloadSteps } from './workload.js';
 
 /** Posts of one sender tracked at once, at most (a ring); fewer when each sender posts rarely. */
 const RING_MAX = 1 << 16;
@@ -51,33 +48,95 @@ class Sender {
 }
 
 export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Send): Promise<JobResult> {
-  const n = job.clients;
-  const others = n - 1;
-  const conns = await openConnections(job, codec, 'broadcast', n);
-  // With compression, a ring of distinct payloads: post p uses template p % ring (varied.ts).
-  const deflate = commonDeflate(conns.map((c) => c.deflate));
+  const conns = await openConnections(job, codec, 'broadcast', job.clients);
   const binary = job.binary && codec.binary;
-  const payloadRing = deflate ? payloadRingSize(job.payloadBytes) : 1;
-  const payloads = deflate ? variedPayloads(job.payloadBytes, payloadRing) : [payloadFor(binary, job.payloadBytes)];
-  const templates = payloads.map((p) => new MessageTemplate(codec, 'broadcast', p, job.binary, deflate));
-  // As delivered (a codec may escape the payload); the ring's payloads need no escaping.
-  const delivered = templates.map((t) => t.payload);
-  const size = delivered[0].length;
+  const messages = messageSet(
+    codec,
+    'broadcast',
+    job.payloadBytes,
+    binary,
+    conns.map((c) => c.deflate),
+  );
   // Give the server a moment to put the last members into the room before anyone posts.
   await new Promise((r) => setTimeout(r, 200));
-  const ring = ringSize(job);
-  const RING_MASK = ring - 1;
-  const senders = Array.from({ length: job.senders }, () => new Sender(ring));
   const phases = new Phases(send);
-  const latency = newHistogram();
-  const fanout = newHistogram();
-  // wireBytes: server-to-client bytes of the measured deliveries (frame headers included).
-  // Fan-out counted from when each post actually left: the server's share without our lag.
-  const service = newHistogram();
-  const c = { sent: 0, deliveries: 0, duplicates: 0, self: 0, complete: 0, wireBytes: 0 };
   const latch = new FailureLatch<ClientError>();
-  const { fail, failed } = latch;
+  return runWorkload(job, phases, latch, broadcastSteps(job, conns, messages, phases, latch));
+}
 
+/** What a broadcast run counts, shared by its data handlers, its pacer and its result. */
+interface RoomTally {
+  /** Posts sent in the window, deliveries of them, and posts every other member received. */
+  sent: number;
+  deliveries: number;
+  complete: number;
+  duplicates: number;
+  /** Posts that came back to their own sender. */
+  self: number;
+  /** Server-to-client bytes of the measured deliveries (frame headers included). */
+  wireBytes: number;
+  readonly latency: Histogram;
+  readonly fanout: Histogram;
+  /** Fan-out counted from when each post actually left: the server's share without our lag. */
+  readonly service: Histogram;
+}
+
+function broadcastSteps(
+  job: BroadcastJob,
+  conns: RawConnection[],
+  messages: MessageSet,
+  phases: Phases,
+  latch: FailureLatch<ClientError>,
+): WorkloadSteps {
+  const ring = ringSize(job);
+  const senders = Array.from({ length: job.senders }, () => new Sender(ring));
+  const c: RoomTally = {
+    sent: 0,
+    deliveries: 0,
+    duplicates: 0,
+    self: 0,
+    complete: 0,
+    wireBytes: 0,
+    latency: newHistogram(),
+    fanout: newHistogram(),
+    service: newHistogram(),
+  };
+  listen(job, conns, senders, messages, phases, c, latch.fail);
+  const readBusy = (): number => conns.reduce((n, x) => n + x.busyMs, 0);
+  let pacer: Pacer;
+  let busyMs = 0;
+  let sendLag: Histogram;
+  return {
+    start: () => (pacer = startPosting(job.rate, conns, senders, messages, phases, c)),
+    onMeasure: () => {
+      pacer.markWindow();
+      busyMs = -readBusy();
+    },
+    endWindow: () => {
+      busyMs += readBusy();
+      sendLag = pacer.stop();
+      busyMs += pacer.busySendMs;
+    },
+    drain: () => waitAll(() => c.complete >= c.sent),
+    close: () => resetAll(conns),
+    result: () => broadcastResult(job, phases, c, busyMs, sendLag),
+  };
+}
+
+/** Every delivery is checked, and timed if its post left in the window; duplicates and lost counted. */
+function listen(
+  job: BroadcastJob,
+  conns: RawConnection[],
+  senders: Sender[],
+  messages: MessageSet,
+  phases: Phases,
+  c: RoomTally,
+  fail: (e: ClientError) => void,
+): void {
+  const others = job.clients - 1;
+  const RING_MASK = senders[0].sentAt.length - 1;
+  const { expected: delivered, size, ring: payloadRing } = messages;
+  const { latency, fanout, service } = c;
   conns.forEach((conn, r) => {
     const expected = new Int32Array(job.senders);
     let wireSeen = 0;
@@ -113,8 +172,20 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       }
     };
   });
+}
 
-  const pacer = new Pacer(senders.length, job.rate, {
+/** The senders post on a fixed schedule (see pacer.ts), each post stamped with its due time. */
+function startPosting(
+  rate: number,
+  conns: RawConnection[],
+  senders: Sender[],
+  messages: MessageSet,
+  phases: Phases,
+  c: RoomTally,
+): Pacer {
+  const RING_MASK = senders[0].sentAt.length - 1;
+  const { templates, ring: payloadRing } = messages;
+  return new Pacer(senders.length, rate, {
     begin: (i) => {
       senders[i].batchFrom = senders[i].next;
       conns[i].beginBatch();
@@ -136,22 +207,16 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
     },
     measured: () => phases.measuring,
   });
-  const readBusy = (): number => conns.reduce((n, x) => n + x.busyMs, 0);
-  let busyMs = 0;
-  await Promise.race([
-    phases.run(job.warmupMs, job.durationMs, () => {
-      pacer.markWindow();
-      busyMs = -readBusy();
-    }),
-    failed,
-  ]);
-  busyMs += readBusy();
-  const sendLag = pacer.stop();
-  busyMs += pacer.busySendMs;
-  await Promise.race([waitAll(() => c.complete >= c.sent), failed]);
-  latch.check();
-  resetAll(conns);
-  const expectedDeliveries = c.sent * others;
+}
+
+function broadcastResult(
+  job: BroadcastJob,
+  phases: Phases,
+  c: RoomTally,
+  busyMs: number,
+  sendLag: Histogram,
+): JobResult {
+  const expectedDeliveries = c.sent * (job.clients - 1);
   const warnings: string[] = [];
   if (c.self > 0) warnings.push(`${c.self} posts came back to their own sender`);
   return {
@@ -162,7 +227,7 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       expectedDeliveries,
       lost: expectedDeliveries - c.deliveries,
       duplicates: c.duplicates + c.self,
-      clients: n,
+      clients: job.clients,
       messages: c.deliveries,
       bytes: c.deliveries * job.payloadBytes,
       wireBytes: c.wireBytes,
@@ -171,10 +236,10 @@ export async function runBroadcast(job: BroadcastJob, codec: WireCodec, send: Se
       busyPct: busyPct(busyMs, phases.measuredMs),
     }),
     histograms: histograms({
-      latency: encodeHistogram(latency),
-      fanout: encodeHistogram(fanout),
+      latency: encodeHistogram(c.latency),
+      fanout: encodeHistogram(c.fanout),
       sendLag: encodeHistogram(sendLag),
-      service: encodeHistogram(service),
+      service: encodeHistogram(c.service),
     }),
     timeline: phases.timeline,
     warnings,

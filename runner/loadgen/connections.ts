@@ -7,7 +7,7 @@ import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, type RawConnection } from './connection.js';
 import { readSeq } from './frame.js';
 import { makeTextPayload } from './payload.js';
-import { encodeHistogram, newHistogram } from './histogram.js';
+import { encodeHistogram, newHistogram, type Histogram } from './histogram.js';
 import type { ConnectionsJob, JobResult } from './jobs.js';
 import { openConnections, resetAll } from './open.js';
 import type { Send } from './phases.js';
@@ -20,29 +20,61 @@ export async function runConnections(
   send: Send,
   nextContinue: () => Promise<void>,
 ): Promise<JobResult> {
-  const handshake = newHistogram();
-  const timeline: number[] = [];
-  let opened = 0;
-  let failures = 0;
-  let firstError: ClientError | null = null;
+  const r = await ramp(job, codec, send);
+  if (r.opened === 0) throw r.firstError ?? new ClientError('ECONNECT', 'no connection could be opened');
+  send({ type: 'phase', phase: 'ramped' });
+  await nextContinue();
+  // Hold the idle connections for the window: the runner measures the server's idle cost.
+  send({ type: 'phase', phase: 'measure' });
+  await new Promise((resolve) => setTimeout(resolve, job.durationMs));
+  send({ type: 'phase', phase: 'done' });
+  const echoed = await echoCheck(r.conns, codec);
+  resetAll(r.conns);
+  const warnings: string[] = [];
+  if (r.failures > 0)
+    warnings.push(`${r.failures} of ${job.connections} handshakes failed (first: ${r.firstError?.message})`);
+  const { opened, failures, rampMs } = r;
+  return {
+    measuredMs: rampMs,
+    counts: counts({ opened, failures, rampMs, echoed, connections: r.conns.length }),
+    histograms: histograms({ handshake: encodeHistogram(r.handshake) }),
+    timeline: r.timeline,
+    warnings,
+  };
+}
+
+interface Ramp {
+  conns: RawConnection[];
+  opened: number;
+  failures: number;
+  firstError: ClientError | null;
+  rampMs: number;
+  handshake: Histogram;
+  /** Connections opened per second of the ramp. */
+  timeline: number[];
+}
+
+/** Opens the connections, timing each handshake, with a progress tick every second. */
+async function ramp(job: ConnectionsJob, codec: WireCodec, send: Send): Promise<Ramp> {
+  const r: Omit<Ramp, 'conns' | 'rampMs'> = {
+    opened: 0,
+    failures: 0,
+    firstError: null,
+    handshake: newHistogram(),
+    timeline: [],
+  };
   let lastSecond = 0;
   // The runner samples both processes' CPU from here to 'ramped': who limited the handshakes.
   send({ type: 'phase', phase: 'ramp' });
   const t0 = performance.now();
   const ticker = setInterval(() => {
-    timeline.push(opened - lastSecond);
-    send({
-      type: 'tick',
-      phase: 'ramp',
-      elapsedMs: performance.now() - t0,
-      totalMs: 0,
-      perSecond: opened - lastSecond,
-    });
-    lastSecond = opened;
+    r.timeline.push(r.opened - lastSecond);
+    const elapsedMs = performance.now() - t0;
+    send({ type: 'tick', phase: 'ramp', elapsedMs, totalMs: 0, perSecond: r.opened - lastSecond });
+    lastSecond = r.opened;
   }, 1000);
-  let conns: RawConnection[];
   try {
-    conns = await openConnections(
+    const conns = await openConnections(
       {
         host: job.host,
         port: job.port,
@@ -51,12 +83,12 @@ export async function runConnections(
         tls: job.tls,
         compression: job.compression,
         onOpen: (ms) => {
-          handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
-          opened++;
+          r.handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
+          r.opened++;
         },
         onError: (e) => {
-          failures++;
-          firstError ??= e;
+          r.failures++;
+          r.firstError ??= e;
           return true;
         },
       },
@@ -64,31 +96,10 @@ export async function runConnections(
       'echo',
       job.connections,
     );
+    return { ...r, conns, rampMs: performance.now() - t0 };
   } finally {
     clearInterval(ticker);
   }
-  const rampMs = performance.now() - t0;
-  if (opened === 0) throw firstError ?? new ClientError('ECONNECT', 'no connection could be opened');
-  send({ type: 'phase', phase: 'ramped' });
-  await nextContinue();
-  // Hold the idle connections for the window: the runner measures the server's idle cost.
-  send({ type: 'phase', phase: 'measure' });
-  await new Promise((r) => setTimeout(r, job.durationMs));
-  send({ type: 'phase', phase: 'done' });
-  const echoed = await echoCheck(conns, codec);
-  resetAll(conns);
-  const warnings: string[] = [];
-  if (failures > 0)
-    warnings.push(
-      `${failures} of ${job.connections} handshakes failed (first: ${(firstError as ClientError | null)?.message})`,
-    );
-  return {
-    measuredMs: rampMs,
-    counts: counts({ opened, failures, rampMs, echoed, connections: conns.length }),
-    histograms: histograms({ handshake: encodeHistogram(handshake) }),
-    timeline,
-    warnings,
-  };
 }
 
 /** Every open connection sends one message; all must come back intact. */

@@ -7,16 +7,13 @@
 import type { WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
 import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
-import { payloadFor } from './payload.js';
 import { encodeHistogram, newHistogram, Recorder } from './histogram.js';
 import type { EchoJob, JobResult } from './jobs.js';
 import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
-import { MessageTemplate } from './template.js';
-import { commonDeflate } from './deflate.js';
-import { ringSize, variedPayloads } from './varied.js';
 import { busyPct, Pacer } from './pacer.js';
 import { counts, histograms, type Counts, type Histograms } from './result-names.js';
+import { messageSet, runWorkload, type MessageSet, type WorkloadSteps } from './workload.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -52,54 +49,116 @@ export async function runEcho(
   send: Send,
   go?: () => Promise<void>,
 ): Promise<JobResult> {
-  const binary = job.binary && codec.binary;
   const conns = (await openConnections(job, codec, 'echo', job.connections)).map((c, i) => new EchoConn(c, i));
   // Several load-generator processes (--loadgen-procs) start their windows together.
   if (job.barrier && go) {
     send({ type: 'phase', phase: 'ramped' });
     await go();
   }
-  // Built once the connections are open: with compression, as negotiated, and a ring of
-  // distinct payloads (message `seq` uses template seq % ring), see varied.ts.
-  const deflate = commonDeflate(conns.map((c) => c.conn.deflate));
-  const ring = deflate ? ringSize(job.payloadBytes) : 1;
-  const payloads = deflate ? variedPayloads(job.payloadBytes, ring) : [payloadFor(binary, job.payloadBytes)];
-  const templates = payloads.map((p) => new MessageTemplate(codec, 'echo', p, binary, deflate));
-  // The echoes as they come back (a codec may escape the payload, e.g. inside a JSON string);
-  // the ring's payloads need no escaping, so every echo has the same length.
-  const expected = templates.map((t) => t.payload);
-  const size = expected[0].length;
+  const binary = job.binary && codec.binary;
+  const messages = messageSet(
+    codec,
+    'echo',
+    job.payloadBytes,
+    binary,
+    conns.map((c) => c.conn.deflate),
+  );
   const phases = new Phases(send);
-  const latency = new Recorder(newHistogram());
-  // Open loop: the service time, counted from when each message actually left.
-  const service = new Recorder(newHistogram());
-  // The measured messages are those sent (or due) inside the window, whenever their echo comes:
-  // the slowest answers, which arrive after the window, count too, and a warm-up backlog does not.
-  const win = { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY };
-  let received = 0;
-  // Bytes on the wire, server to client, of the measured echoes (frame headers included; with
-  // compression, as compressed; TLS records not counted); protocol frames of the library (an
-  // Engine.IO ping, a Socket.IO attachment header) count towards the message that follows them.
-  let wireBytes = 0;
-  let answeredInWindow = 0;
-  let sending = true;
-  const warnings: string[] = [];
   const latch = new FailureLatch<ClientError>();
-  const { failed } = latch;
+  return runWorkload(job, phases, latch, echoSteps(job, conns, messages, phases, latch));
+}
+
+/** What an echo run counts, shared by its data handlers and its steps. */
+interface EchoTally {
+  /** The measured messages are those sent (or due) inside the window, whenever their echo comes. */
+  readonly win: { start: number; end: number };
+  /** Measured echoes (latency samples). */
+  received: number;
+  /** Measured echoes that came back inside the window (the rate). */
+  answered: number;
+  /**
+   * Bytes on the wire, server to client, of the measured echoes (frame headers included; with
+   * compression, as compressed; TLS records not counted); protocol frames of the library (an
+   * Engine.IO ping, a Socket.IO attachment header) count towards the message that follows them.
+   */
+  wireBytes: number;
+  /** Messages sent and not yet echoed, over all connections: the open-loop pacer stays awake while any is. */
+  inFlight: number;
+  sending: boolean;
+  readonly latency: Recorder;
+  /** Open loop: the service time, counted from when each message actually left. */
+  readonly service: Recorder;
+}
+
+function echoSteps(
+  job: EchoJob,
+  conns: EchoConn[],
+  messages: MessageSet,
+  phases: Phases,
+  latch: FailureLatch<ClientError>,
+): WorkloadSteps {
+  const t: EchoTally = {
+    // The slowest answers, which arrive after the window, count too, and a warm-up backlog does not.
+    win: { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY },
+    received: 0,
+    answered: 0,
+    wireBytes: 0,
+    inFlight: 0,
+    sending: true,
+    latency: new Recorder(newHistogram()),
+    service: new Recorder(newHistogram()),
+  };
   const fail = (e: ClientError): void => {
-    sending = false;
+    t.sending = false;
     latch.fail(e);
   };
-
-  // Messages sent and not yet echoed, over all connections: the open-loop pacer stays awake while any is.
-  let inFlight = 0;
+  const { templates, ring } = messages;
   const sendOne = (c: EchoConn, at: number): void => {
-    inFlight++;
+    t.inFlight++;
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
     c.conn.sendMessage(templates[seq % ring], seq);
   };
+  listen(job, conns, messages, phases, t, fail, sendOne);
+  let pacer: Loop;
+  let readBusy = 0;
+  let sent = 0;
+  return {
+    start: () => {
+      pacer =
+        job.rate === undefined
+          ? startClosedLoop(conns, job.inflight, sendOne)
+          : startOpenLoop(conns, job.rate, sendOne, t.win, fail, () => t.inFlight > 0);
+    },
+    onMeasure: () => {
+      t.win.start = performance.now();
+      pacer.markWindow?.();
+      readBusy = -sumBusy(conns);
+    },
+    endWindow: () => {
+      t.win.end = phases.measureEnd;
+      readBusy += sumBusy(conns);
+      t.sending = false;
+      sent = pacer.stop();
+    },
+    drain: () => drain(conns, Math.max(DRAIN_MS, job.durationMs)),
+    close: () => Promise.all(conns.map((c) => c.conn.close())),
+    result: () => echoResult(job, conns, messages, phases, t, { pacer, readBusy, sent }),
+  };
+}
 
+/** Every echo is checked, timed if it was sent in the window, and answered (closed loop). */
+function listen(
+  job: EchoJob,
+  conns: EchoConn[],
+  messages: MessageSet,
+  phases: Phases,
+  t: EchoTally,
+  fail: (e: ClientError) => void,
+  sendOne: (c: EchoConn, at: number) => void,
+): void {
+  const { expected, size, ring } = messages;
+  const { win, latency, service } = t;
   for (const c of conns) {
     c.conn.onFailure = (e) => fail(new ClientError(e.code, `connection ${c.index}: ${e.message}`));
     c.conn.onData = (buf, start, end) => {
@@ -109,75 +168,65 @@ export async function runEcho(
         return fail(echoMismatch(c, end - start, size, seq));
       }
       c.expected++;
-      inFlight--;
+      t.inFlight--;
       phases.perSecond++; // progress and the timeline (Phases resets it when measuring starts)
       const sentAt = c.times[seq & RING_MASK];
       const wire = c.conn.wireIn;
       if (sentAt >= win.start && sentAt < win.end) {
         latency.record(Math.max(1, Math.round((now - sentAt) * 1e6)));
         if (c.lags) service.record(Math.max(1, Math.round((now - sentAt - c.lags[seq & RING_MASK]) * 1e6)));
-        received++;
-        wireBytes += wire - c.wireSeen;
-        if (now < win.end) answeredInWindow++;
+        t.received++;
+        t.wireBytes += wire - c.wireSeen;
+        if (now < win.end) t.answered++;
       }
       c.wireSeen = wire;
-      if (job.rate === undefined && sending) sendOne(c, now);
+      if (job.rate === undefined && t.sending) sendOne(c, now);
     };
   }
+}
 
-  const pacer =
-    job.rate === undefined
-      ? startClosedLoop(conns, job.inflight, sendOne)
-      : startOpenLoop(conns, job.rate, sendOne, win, fail, () => inFlight > 0);
-  let readBusy = 0;
-  await Promise.race([
-    phases.run(job.warmupMs, job.durationMs, () => {
-      win.start = performance.now();
-      pacer.markWindow?.();
-      readBusy = -sumBusy(conns);
-    }),
-    failed,
-  ]);
-  win.end = phases.measureEnd;
-  readBusy += sumBusy(conns);
-  sending = false;
-  const sent = pacer.stop();
-  await Promise.race([drain(conns, Math.max(DRAIN_MS, job.durationMs)), failed]);
-  latch.check();
-  await Promise.all(conns.map((c) => c.conn.close()));
+function echoResult(
+  job: EchoJob,
+  conns: EchoConn[],
+  messages: MessageSet,
+  phases: Phases,
+  t: EchoTally,
+  loop: { pacer: Loop; readBusy: number; sent: number },
+): JobResult {
+  const warnings: string[] = [];
   const paced: { counts: Partial<Counts>; histograms: Partial<Histograms> } = { counts: {}, histograms: {} };
   if (job.rate !== undefined) {
-    const achieved = (answeredInWindow * 1000) / phases.measuredMs;
+    const achieved = (t.answered * 1000) / phases.measuredMs;
     if (achieved < job.rate * 0.95) warnings.push(`achieved ${Math.round(achieved)} msg/s of ${job.rate} offered`);
-    const busyMs = readBusy + (pacer.busySendMs ?? 0);
+    const busyMs = loop.readBusy + (loop.pacer.busySendMs ?? 0);
     paced.counts = {
       busyMs,
       idleMs: Math.max(0, phases.measuredMs - busyMs),
       busyPct: busyPct(busyMs, phases.measuredMs),
     };
-    paced.histograms = { sendLag: encodeHistogram(pacer.lag!.done()), service: encodeHistogram(service.done()) };
+    paced.histograms = { sendLag: encodeHistogram(loop.pacer.lag!.done()), service: encodeHistogram(t.service.done()) };
   }
   const uncompressed = conns.reduce((n, c) => n + c.conn.uncompressedIn, 0);
   if (job.compression && uncompressed > 0)
     warnings.push(
       `${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`,
     );
-  const wireOut = templates.reduce((n, t) => n + t.bytes.length, 0) / ring;
+  const wireOut = messages.templates.reduce((n, x) => n + x.bytes.length, 0) / messages.ring;
   return {
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
     // wireBytes: server-to-client bytes of the measured messages; wireBytesOut: client-to-server.
     counts: counts({
-      messages: answeredInWindow,
-      bytes: answeredInWindow * job.payloadBytes,
-      measured: received,
-      sent,
+      messages: t.answered,
+      bytes: t.answered * job.payloadBytes,
+      measured: t.received,
+      sent: loop.sent,
       connections: conns.length,
-      wireBytes,
-      wireBytesOut: Math.round(received * wireOut),
+      wireBytes: t.wireBytes,
+      wireBytesOut: Math.round(t.received * wireOut),
       ...paced.counts,
     }),
-    histograms: histograms({ latency: encodeHistogram(latency.done()), ...paced.histograms }),
+    histograms: histograms({ latency: encodeHistogram(t.latency.done()), ...paced.histograms }),
     timeline: phases.timeline,
     warnings,
   };

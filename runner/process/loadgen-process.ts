@@ -7,7 +7,7 @@ import { CodedError, passCode } from '../errors.js';
 import type { Job, JobResult, LoadgenMessage } from '../loadgen/jobs.js';
 import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
 import { stopProcess } from './server-process.js';
-import { spawnNode } from './spawn.js';
+import { spawnNode, type Spawned } from './spawn.js';
 
 const LOADGEN_MAIN = fileURLToPath(new URL('../loadgen/main.js', import.meta.url));
 
@@ -43,81 +43,108 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
   // WSBENCH_LOADGEN_PROFILE=<dir>: a V8 CPU profile of the load generator, to keep its hot path lean.
   const profile = process.env.WSBENCH_LOADGEN_PROFILE;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, LOADGEN_MAIN] : [LOADGEN_MAIN];
-  const { child, pid, tail } = spawnNode({
+  const spawned = spawnNode({
     kind: 'loadgen',
     cpu: hooks.cpu,
     nodeArgs,
     nofile: hooks.nofile,
     startError: ['ELOADGEN', 'could not start the load generator process'],
   });
-  const exited = child.then(() => undefined);
-  const pids = { server: hooks.serverPid, client: pid };
-  let start: Snapshot | null = null;
-  let end: Snapshot | null = null;
-  let rampStart: Snapshot | null = null;
-  let ramp: Record<string, number | null> | null = null;
-  let rss = { server: null as number | null, client: null as number | null };
-  let timer: NodeJS.Timeout | undefined;
+  const { pid } = spawned;
+  const exited = spawned.child.then(() => undefined);
+  const sampler = new CpuSampler({ server: hooks.serverPid, client: pid });
+  const deadline = timeout(hooks.timeoutMs);
   try {
     const result = await Promise.race([
-      new Promise<JobResult>((resolve, reject) => {
-        child.on('message', (raw: unknown) => {
-          const m = raw as LoadgenMessage;
-          if (m.type === 'phase' && m.phase === 'measure') start = snapshot(pids);
-          else if (m.type === 'phase' && m.phase === 'done') {
-            end = snapshot(pids);
-            rss = { server: rssBytes(pids.server), client: rssBytes(pids.client) };
-          } else if (m.type === 'phase' && m.phase === 'ramp') rampStart = snapshot(pids);
-          else if (m.type === 'phase' && m.phase === 'ramped') {
-            if (rampStart) ramp = cpuPercent(rampStart, snapshot(pids));
-            void (hooks.onRamped?.() ?? Promise.resolve()).then(() => child.sendMessage!({ type: 'continue' }), reject);
-          } else if (m.type === 'tick') hooks.onTick?.(m);
-          else if (m.type === 'result') resolve(m.result);
-          else if (m.type === 'error') reject(new CodedError(passCode(m.code, 'ELOADGEN'), m.message));
-        });
-        void exited.then(() =>
-          reject(
-            new CodedError(
-              'ELOADGEN',
-              `the load generator exited without a result${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`,
-            ),
-          ),
-        );
-        void child.sendMessage!({ type: 'job', job } as never);
-      }),
+      jobResult(job, spawned, exited, hooks, sampler),
       hooks.serverGone,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new CodedError(
-                'ETIMEOUT',
-                `no result within ${Math.round(hooks.timeoutMs / 1000)} s: the server stopped answering`,
-              ),
-            ),
-          hooks.timeoutMs,
-        );
-      }),
+      deadline.expired,
     ]);
-    const cpu = start && end ? cpuPercent(start, end) : { server: null, client: null };
-    const unmeasured = hooks.serverPid > 0 ? {} : { serverUnmeasured: true };
-    const r = ramp as Record<string, number | null> | null;
-    const ramped = r ? { rampServerCpu: r.server ?? null, rampClientCpu: r.client ?? null } : {};
-    return {
-      result,
-      serverCpu: cpu.server ?? null,
-      clientCpu: cpu.client ?? null,
-      serverRss: rss.server,
-      clientRss: rss.client,
-      ...unmeasured,
-      ...ramped,
-    };
+    return sampler.measured(result, hooks.serverPid > 0);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     // After a result the load generator exits by itself (its profile, if any, is written then).
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((r) => (grace = setTimeout(r, 500)))]);
     clearTimeout(grace);
     await stopProcess(pid, exited, 1000);
   }
+}
+
+/** Sends the job and follows the load generator's messages to its result (or its failure). */
+function jobResult(
+  job: Job,
+  { child, tail }: Pick<Spawned, 'child' | 'tail'>,
+  exited: Promise<void>,
+  hooks: LoadgenHooks,
+  sampler: CpuSampler,
+): Promise<JobResult> {
+  return new Promise<JobResult>((resolve, reject) => {
+    child.on('message', (raw: unknown) => {
+      const m = raw as LoadgenMessage;
+      if (m.type === 'phase') {
+        sampler.phase(m.phase);
+        if (m.phase === 'ramped')
+          void (hooks.onRamped?.() ?? Promise.resolve()).then(() => child.sendMessage!({ type: 'continue' }), reject);
+      } else if (m.type === 'tick') hooks.onTick?.(m);
+      else if (m.type === 'result') resolve(m.result);
+      else if (m.type === 'error') reject(new CodedError(passCode(m.code, 'ELOADGEN'), m.message));
+    });
+    void exited.then(() =>
+      reject(
+        new CodedError(
+          'ELOADGEN',
+          `the load generator exited without a result${tail.lastLines(3) ? `: ${tail.lastLines(3)}` : ''}`,
+        ),
+      ),
+    );
+    void child.sendMessage!({ type: 'job', job } as never);
+  });
+}
+
+/** CPU and memory of both processes at the load generator's phases: the window, and a ramp. */
+class CpuSampler {
+  private start: Snapshot | null = null;
+  private end: Snapshot | null = null;
+  private rampStart: Snapshot | null = null;
+  private ramp: Record<string, number | null> | null = null;
+  private rss = { server: null as number | null, client: null as number | null };
+
+  constructor(private readonly pids: { server: number; client: number }) {}
+
+  phase(phase: Extract<LoadgenMessage, { type: 'phase' }>['phase']): void {
+    if (phase === 'measure') this.start = snapshot(this.pids);
+    else if (phase === 'done') {
+      this.end = snapshot(this.pids);
+      this.rss = { server: rssBytes(this.pids.server), client: rssBytes(this.pids.client) };
+    } else if (phase === 'ramp') this.rampStart = snapshot(this.pids);
+    else if (phase === 'ramped' && this.rampStart) this.ramp = cpuPercent(this.rampStart, snapshot(this.pids));
+  }
+
+  measured(result: JobResult, serverMeasured: boolean): Measured {
+    const cpu = this.start && this.end ? cpuPercent(this.start, this.end) : { server: null, client: null };
+    const r = this.ramp;
+    return {
+      result,
+      serverCpu: cpu.server ?? null,
+      clientCpu: cpu.client ?? null,
+      serverRss: this.rss.server,
+      clientRss: this.rss.client,
+      ...(serverMeasured ? {} : { serverUnmeasured: true }),
+      ...(r ? { rampServerCpu: r.server ?? null, rampClientCpu: r.client ?? null } : {}),
+    };
+  }
+}
+
+/** Rejects after `ms` (ETIMEOUT): the server stopped answering. */
+function timeout(ms: number): { expired: Promise<never>; clear: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new CodedError('ETIMEOUT', `no result within ${Math.round(ms / 1000)} s: the server stopped answering`)),
+      ms,
+    );
+  });
+  return { expired, clear: () => clearTimeout(timer) };
 }
