@@ -149,7 +149,7 @@ export const BENCH_OPTIONS = {
   protocol: {
     arg: '<name>',
     help: 'with --target: its wire protocol, raw, socket.io or sockjs',
-    defaultNote: 'raw',
+    default: 'raw',
   },
   serverPid: { arg: '<pid>', help: "with --target: the server's process id, for its CPU and memory columns" },
   targetBroadcast: {

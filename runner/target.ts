@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { Settings, WireCodec } from '../adapters/types.js';
 import { CodedError, passCode, UsageError } from './errors.js';
+import { optionValue } from './options.js';
 import { makePayload } from './loadgen/frame.js';
 import type { TlsJobOptions } from './loadgen/jobs.js';
 import { RawConnection } from './loadgen/connection.js';
@@ -69,7 +70,7 @@ export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
   const url = parseUrl(raw.target);
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw new UsageError(`--target ${raw.target}: the scheme must be ws:// (or wss://), got ${url.protocol}//`);
-  const protocol = raw.protocol ?? 'raw';
+  const protocol = optionValue(raw, 'protocol');
   if (!Object.hasOwn(PROTOCOLS, protocol))
     throw new UsageError(`unknown --protocol '${protocol}': choose from ${Object.keys(PROTOCOLS).join(', ')}`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
