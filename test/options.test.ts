@@ -1,0 +1,61 @@
+/**
+ * The options table (runner/options.ts): one entry gives the flag, its --help wording and
+ * default, its parsed value and its validation; --micro's meaning is decided in the plan.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { addOptions, BENCH_OPTIONS, collectOptions, optionValue, type OptionDef } from '../runner/options.js';
+import { makePlan } from '../runner/plan.js';
+import { UsageError } from '../runner/errors.js';
+import { tempDir } from './helpers/tmp.js';
+
+test('an entry is a flag with its wording and default in --help, hidden ones left out', () => {
+  const table = {
+    serverProcs: { arg: '<n>', help: 'server processes', default: 1, quick: 2 },
+    dryRun: { help: 'plan only' },
+    secret: { arg: '<s>', help: 'not shown', hidden: true },
+  } as const satisfies Record<string, OptionDef>;
+  const help = addOptions(new Command('x'), table).helpInformation();
+  assert.match(help, /--server-procs <n>\s+server processes \(default 1, quick 2\)/);
+  assert.match(help, /--dry-run\s+plan only/);
+  assert.doesNotMatch(help, /--secret/);
+  const bench = addOptions(new Command('bench'), BENCH_OPTIONS).helpInformation();
+  assert.match(bench, /--runs <n>\s+repetitions of every measurement, libraries\s+interleaved \(default 3, quick 2\)/);
+});
+
+test('parsed: switches are booleans, transport flags nest, values are checked and defaulted', () => {
+  const cmd = addOptions(new Command('bench'), BENCH_OPTIONS).exitOverride();
+  cmd.parse(['--tls', '--frames', 'binary', '--runs', '4', '--export', 'a=1', '--export', 'b=2'], { from: 'user' });
+  const raw = collectOptions(cmd.opts(), BENCH_OPTIONS);
+  assert.equal(raw.quick, false);
+  assert.equal(raw.runs, '4');
+  assert.deepEqual(raw.export, ['a=1', 'b=2']);
+  assert.deepEqual(raw.transport, {
+    frames: 'binary',
+    tls: true,
+    compression: undefined,
+    tlsCert: undefined,
+    tlsKey: undefined,
+    tlsResume: false,
+  });
+  assert.equal(optionValue({ runs: '4' }, 'runs'), 4);
+  assert.equal(optionValue({}, 'runs'), 3);
+  assert.equal(optionValue({}, 'runs', true), 2);
+  assert.equal(optionValue({}, 'out'), 'results');
+  assert.throws(
+    () => optionValue({ duration: '0' }, 'duration'),
+    (e: Error) => e instanceof UsageError && e.message === "--duration must be greater than 0, got '0'",
+  );
+});
+
+test('--micro without --scenario plans no scenario; with one, that one', () => {
+  const out = tempDir('wsbench-options-');
+  assert.deepEqual(makePlan({ lib: 'ws', micro: true, out, params: {} }).scenarios, []);
+  const one = makePlan({ lib: 'ws', micro: true, scenario: 'latency', out, params: {} });
+  assert.deepEqual(
+    one.scenarios.map((s) => s.scenario.name),
+    ['latency'],
+  );
+  assert.ok(makePlan({ lib: 'ws', out, params: {} }).scenarios.length > 1);
+});
