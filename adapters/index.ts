@@ -4,6 +4,7 @@
  * are reachable only by name from tests; they never appear in default runs, --help or reports.
  */
 import type { AdapterInfo, AdapterRuntime } from './types.js';
+import { CLUSTER_RELAY, noTopology, SOCKET_IO_CLUSTER, SOCKET_IO_UWS_TOPOLOGY, UWS_TOPOLOGY } from './topologies.js';
 
 function entry(name: string, packageName: string, folder = name): AdapterInfo {
   return { name, packageName, serverModule: `${folder}/server.js`, codecModule: `${folder}/codec.js` };
@@ -15,16 +16,16 @@ function runtimeEntry(name: AdapterRuntime['name'], ready: AdapterRuntime['ready
 }
 
 export const ADAPTERS = {
-  ws: entry('ws', 'ws'),
-  'socket.io': entry('socket.io', 'socket.io'),
-  sockjs: entry('sockjs', 'sockjs'),
-  websocket: entry('websocket', 'websocket'),
-  uwebsockets: entry('uwebsockets', 'uWebSockets.js'),
-  bun: runtimeEntry('bun', 'ipc'),
-  deno: runtimeEntry('deno', 'stdout'),
-  'socket.io-uws': entry('socket.io-uws', 'socket.io'),
-  'fastify-websocket': entry('fastify-websocket', '@fastify/websocket'),
-  'faye-websocket': entry('faye-websocket', 'faye-websocket'),
+  ws: { ...entry('ws', 'ws'), topology: CLUSTER_RELAY },
+  'socket.io': { ...entry('socket.io', 'socket.io'), topology: SOCKET_IO_CLUSTER },
+  sockjs: { ...entry('sockjs', 'sockjs'), topology: CLUSTER_RELAY },
+  websocket: { ...entry('websocket', 'websocket'), topology: CLUSTER_RELAY },
+  uwebsockets: { ...entry('uwebsockets', 'uWebSockets.js'), topology: UWS_TOPOLOGY },
+  bun: { ...runtimeEntry('bun', 'ipc'), topology: noTopology('Bun') },
+  deno: { ...runtimeEntry('deno', 'stdout'), topology: noTopology('Deno') },
+  'socket.io-uws': { ...entry('socket.io-uws', 'socket.io'), topology: SOCKET_IO_UWS_TOPOLOGY },
+  'fastify-websocket': { ...entry('fastify-websocket', '@fastify/websocket'), topology: CLUSTER_RELAY },
+  'faye-websocket': { ...entry('faye-websocket', 'faye-websocket'), topology: CLUSTER_RELAY },
 } as const satisfies Record<string, AdapterInfo>;
 
 export type LibraryName = keyof typeof ADAPTERS;

@@ -5,6 +5,8 @@
  *   our raw RFC 6455 client into a client of the library's own protocol.
  */
 
+import type { RoomBus } from './_shared/room-bus.js';
+
 /** Settings shown in the report, so a reader can check that every library ran alike. */
 export type Settings = Record<string, string | number | boolean>;
 
@@ -31,7 +33,12 @@ export interface RunningServer {
 export interface ServerAdapter {
   /** Settings as applied, for the report. */
   settings: Settings;
-  start(opts: { host: string; port: number }): Promise<RunningServer>;
+  /**
+   * `bus`: present when the server runs as one of several processes (--server-procs): the
+   * adapter counts its connections on it and, unless its library has a bus of its own (socket.io's
+   * Redis adapter), relays room posts through it (adapters/_shared/room-bus.ts).
+   */
+  start(opts: { host: string; port: number; bus?: RoomBus }): Promise<RunningServer>;
 }
 
 /** The two channels every server offers. */
@@ -107,7 +114,22 @@ export interface AdapterInfo {
    * is then unused.
    */
   runtime?: AdapterRuntime;
+  /**
+   * How the library uses several cores (--server-procs), or why it does not here. Absent: no
+   * topology (a skipped row says so).
+   */
+  topology?: AdapterTopology;
 }
+
+/** See AdapterInfo.topology; runner/topology/ runs it. */
+export type AdapterTopology =
+  | {
+      /** node:cluster: the primary accepts and hands connections to its workers round-robin. */
+      idiom: 'node-cluster';
+      /** How a room spans the workers. */
+      bus: 'redis-relay' | 'socket.io-redis-adapter';
+    }
+  | { idiom: 'none'; reason: string };
 
 /** See AdapterInfo.runtime. */
 export interface AdapterRuntime {

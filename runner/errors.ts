@@ -32,6 +32,12 @@ export const ERROR_CODES = [
   'ESERVER_TIMEOUT',
   'ESERVER_EXIT',
   'ESERVER_HANG',
+  // --server-procs (runner/topology): a worker, the cluster, Redis
+  'EWORKER_EXIT',
+  'ETOPOLOGY',
+  'EREDIS_MISSING',
+  'EREDIS_START',
+  'EREDIS_EXIT',
   'ERUNTIME',
   'ENATIVE',
   'ENOFILE',

@@ -168,6 +168,11 @@ export const BENCH_OPTIONS = {
     help: 'CPUs for the load-generator processes, one each, round robin',
     defaultNote: '1',
   },
+  serverProcs: {
+    arg: '<n>',
+    help: "each server as n processes in its library's idiom, rooms through a Redis the runner starts (docs/TOPOLOGY.md)",
+    defaultNote: 'one process, no Redis',
+  },
   host: {
     arg: '<addr>',
     help: 'address servers bind and the load generator targets',

@@ -24,6 +24,9 @@ import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
 import { transportEnv, transportSkip, withJobTransport } from './transport-run.js';
 import { transportOptions } from './transport.js';
 import type { TlsInfo } from './loadgen/jobs.js';
+import type { Measured } from './process/loadgen-process.js';
+import { topologySkip } from './topology/index.js';
+import { startTopology, type TopologyRun } from './topology/run.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -125,17 +128,22 @@ async function runOne(
   const skip =
     transportSkip(ps.scenario.name, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ??
     ps.scenario.supports?.(lib.name, c) ??
-    (lib.target ? targetSkip(lib.target, ps.scenario.name) : null);
+    (lib.target ? targetSkip(lib.target, ps.scenario.name) : null) ??
+    (plan.topology ? topologySkip(lib) : null);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = placement(plan);
   const nofile = ps.scenario.nofile?.(c);
   let server: ServerHandle | undefined;
+  let topo: TopologyRun | undefined;
   try {
     const mode = ps.scenario.serverMode;
+    // --server-procs: a Redis of the run's own, started before the server's workers connect to it.
+    if (plan.topology) topo = await startTopology(lib, plan.topology.procs, pin.serverCpu);
     const env = {
       ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}),
       ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}),
       ...transportEnv(lib.name, c, tls),
+      ...topo?.env,
     };
     const startOpts = {
       adapter: lib,
@@ -150,15 +158,19 @@ async function runOne(
       : await startServer(startOpts);
     facts.record(lib.name, server, mode);
     const goneOf = (h: ServerHandle): Promise<never> => {
-      const gone = h.exited.then(() => {
+      const exited = h.exited.then(() => {
         throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(h.exit, h.stderrTail())}`);
       });
+      // With --server-procs, Redis dying mid-run ends the run too, and the row names it.
+      const gone = topo ? Promise.race([exited, topo.gone]) : exited;
       gone.catch(() => {});
+      exited.catch(() => {});
       return gone;
     };
     let s = server;
     let serverGone = goneOf(s);
     let negotiated: TlsInfo | undefined;
+    let measured: Measured | undefined;
     const ctx: RunContext = {
       library: lib.name,
       server: s,
@@ -184,10 +196,12 @@ async function runOne(
             nofile: hooks.nofile ?? nofile,
             onRamped: hooks.onRamped,
             onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+            ...(topo ? { topology: { redisPid: topo.redisPid } } : {}),
           },
           pin.clientCpus,
         ).then((x) => {
           negotiated ??= x.result.tls;
+          measured = x;
           return x;
         }),
     };
@@ -207,6 +221,12 @@ async function runOne(
     const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
     const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
     const warnings = [...outcome.warnings, ...(lib.target ? targetWarnings(lib.target) : [])];
+    if (topo) {
+      const perSec = stats.metrics.deliveriesPerSec ?? stats.metrics.msgsPerSec;
+      const t = await topo.finish(s, measured, perSec);
+      Object.assign(stats.metrics, t.metrics);
+      warnings.push(t.note);
+    }
     return { ...base, status: 'completed', stats, warnings, ...conformance };
   } catch (err) {
     const e = err as { code?: string; message?: string };
@@ -220,6 +240,7 @@ async function runOne(
     return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
   } finally {
     await server?.stop();
+    await topo?.stop();
   }
 }
 

@@ -17,6 +17,7 @@ import { planTarget, type TargetInfo } from './target.js';
 import { planLoadgen, type LoadgenPlacement } from './process/loadgen-placement.js';
 import { runtimeMissing } from './process/runtimes.js';
 import { optionValue, parseNumber, type RawOptions } from './options.js';
+import { planTopology, type TopologyPlan } from './topology/index.js';
 
 export { parseNumber, type RawOptions };
 
@@ -63,6 +64,8 @@ export interface RunPlan {
   transport: TransportPlan;
   /** Load-generator processes and CPU placement (--loadgen-procs, --server-cpus, --loadgen-cpus); absent: as before. */
   loadgen?: LoadgenPlacement;
+  /** --server-procs: each server as several processes in its library's idiom; absent: one process. */
+  topology?: TopologyPlan;
 }
 
 /** Every scenario parameter, by name (shared names like --connections appear once). */
@@ -251,6 +254,7 @@ export function makePlan(raw: RawOptions): RunPlan {
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(given)) params[k] = Array.isArray(v) ? v.join(',') : v;
   const loadgen = planLoadgen(raw);
+  const topology = planTopology(raw.serverProcs, target !== undefined);
   return {
     libraries,
     scenarios: planned,
@@ -267,5 +271,6 @@ export function makePlan(raw: RawOptions): RunPlan {
     params,
     transport,
     ...(loadgen ? { loadgen } : {}),
+    ...(topology ? { topology } : {}),
   };
 }

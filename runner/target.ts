@@ -226,6 +226,7 @@ export async function connectTarget(t: TargetInfo, codecModule: string, timeoutM
     exited: new Promise<void>(() => {}),
     stderrTail: () => '',
     memory: () => Promise.reject(new CodedError('ETARGET', 'a running target cannot report its memory')),
+    spread: () => Promise.resolve([]),
     stop: async () => {},
   };
 }

@@ -34,7 +34,7 @@ export const adapter: ServerAdapter = {
     httpEcho: 'POST /http-echo as a fastify route (raw buffer body)',
     fairness: "fastify's default bodyLimit is 1 MiB; wsbench sets the shared 16 MiB for POST /http-echo",
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const fastify = loadLibrary<FastifyFactory | { default: FastifyFactory }>('fastify');
     const make = typeof fastify === 'function' ? fastify : fastify.default;
     const plugin = loadLibrary<{ default?: unknown }>('@fastify/websocket');
@@ -49,6 +49,7 @@ export const adapter: ServerAdapter = {
         '/echo',
         { websocket: true } as never,
         ((socket: WebSocket) => {
+          bus?.connected(false);
           socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
           socket.on('error', () => socket.terminate());
         }) as never,
@@ -58,13 +59,19 @@ export const adapter: ServerAdapter = {
         { websocket: true } as never,
         ((socket: WebSocket) => {
           room.add(socket);
+          bus?.connected(true);
           socket.on('close', () => room.delete(socket));
           socket.on('error', () => socket.terminate());
           socket.on('message', (data, isBinary) => {
             for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
+            // Several processes (--server-procs): the other processes' members get it through Redis.
+            bus?.publish(data as Buffer, isBinary);
           });
         }) as never,
       );
+    });
+    bus?.onRemote((data, binary) => {
+      for (const peer of room) peer.send(data, { binary });
     });
     // Every body as raw bytes, whatever its content type (none of fastify's JSON or text parsing).
     app.removeAllContentTypeParsers();

@@ -35,7 +35,7 @@ export const adapter: ServerAdapter = {
     httpEcho: 'POST /http-echo on the node:http server faye-websocket is attached to',
     fairness: "faye-websocket's default maxLength is 2^26 - 1 B (64 MiB); wsbench sets the shared 16 MiB",
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const WebSocket = loadLibrary<Faye>('faye-websocket');
     const server = createHttpServer(httpEchoListener);
     guardSockets(server);
@@ -47,15 +47,22 @@ export const adapter: ServerAdapter = {
       const ws = new WebSocket(req, socket, body, [], options);
       ws.on('error', () => socket.destroy());
       // Text arrives as a string and binary as a Buffer; send() keeps that distinction.
+      bus?.connected(req.url === '/broadcast');
       if (req.url === '/broadcast') {
         room.add(ws);
         ws.on('close', () => room.delete(ws));
         ws.on('message', (e) => {
           for (const peer of room) if (peer !== ws) peer.send(e.data);
+          // Several processes (--server-procs): the other processes' members get it through Redis.
+          bus?.publish(e.data, typeof e.data !== 'string');
         });
       } else {
         ws.on('message', (e) => void ws.send(e.data));
       }
+    });
+    bus?.onRemote((data, binary) => {
+      const message = binary ? data : data.toString();
+      for (const peer of room) peer.send(message);
     });
     const bound = await listen(server, host, port);
     return {

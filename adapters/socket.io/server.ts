@@ -11,6 +11,7 @@ import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { listen } from '../_shared/listen.js';
 import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
+import { redisAdapter } from './redis-adapter.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
@@ -32,7 +33,7 @@ export const adapter: ServerAdapter = {
     broadcast: 'socket.to(room).emit',
     httpEcho: 'POST /http-echo on the node:http server socket.io is attached to',
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const server = createHttpServer(httpEchoListener);
     guardSockets(server);
     const { Server } = loadLibrary<{ Server: typeof IoServer }>('socket.io');
@@ -40,9 +41,12 @@ export const adapter: ServerAdapter = {
     // Engine.IO reports refused handshakes and bad requests here (socket.io docs: listen for
     // 'connection_error'); transport errors close that one connection.
     io.engine.on('connection_error', ignoreClientError);
+    // Several processes (--server-procs): rooms span them through Socket.IO's own Redis adapter.
+    const redis = bus ? await redisAdapter(io) : undefined;
     io.on('connection', (socket) => {
       socket.on('error', ignoreClientError);
       socket.on('echo', (message: unknown) => socket.emit('echo', message));
+      bus?.connected(socket.handshake.query.channel === 'broadcast');
       if (socket.handshake.query.channel === 'broadcast') {
         void socket.join('room');
         socket.on('broadcast', (message: unknown) => socket.to('room').emit('broadcast', message));
@@ -51,8 +55,8 @@ export const adapter: ServerAdapter = {
     const bound = await listen(server, host, port);
     return {
       port: bound,
-      facts: { version: loadedVersion('socket.io') },
-      close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+      facts: { version: loadedVersion('socket.io'), ...redis?.facts },
+      close: () => new Promise<void>((resolve) => io.close(() => resolve())).finally(() => redis?.close()),
     };
   },
 };

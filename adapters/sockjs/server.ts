@@ -27,7 +27,7 @@ export const adapter: ServerAdapter = {
     transports: 'all (sockjs default)',
     httpEcho: 'POST /http-echo on the node:http server sockjs is installed on',
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const lib = loadLibrary<typeof sockjs>('sockjs');
     const server = createHttpServer(httpEchoListener);
     guardSockets(server);
@@ -35,6 +35,7 @@ export const adapter: ServerAdapter = {
     echo.on('connection', (conn) => {
       if (!conn) return; // sockjs may emit a null connection for a failed handshake
       conn.on('error', ignoreClientError);
+      bus?.connected(false);
       conn.on('data', (message: string) => conn.write(message));
     });
     const room = new Set<sockjs.Connection>();
@@ -43,10 +44,17 @@ export const adapter: ServerAdapter = {
       if (!conn) return;
       conn.on('error', ignoreClientError);
       room.add(conn);
+      bus?.connected(true);
       conn.on('close', () => room.delete(conn));
       conn.on('data', (message: string) => {
         for (const peer of room) if (peer !== conn) peer.write(message);
+        // Several processes (--server-procs): the other processes' members get it through Redis.
+        bus?.publish(message, false);
       });
+    });
+    bus?.onRemote((data) => {
+      const message = data.toString();
+      for (const peer of room) peer.write(message);
     });
     echo.installHandlers(server);
     broadcast.installHandlers(server);

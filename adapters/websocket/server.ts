@@ -24,7 +24,7 @@ export const adapter: ServerAdapter = {
     broadcast: 'loop over a Set of room members',
     httpEcho: 'POST /http-echo on the node:http server websocket is attached to',
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const server = createHttpServer(httpEchoListener);
     guardSockets(server);
     const lib = loadLibrary<typeof websocket>('websocket');
@@ -43,6 +43,7 @@ export const adapter: ServerAdapter = {
       // websocket-node emits socket errors on the connection (its docs: listen for 'error').
       conn.on('error', ignoreClientError);
       const broadcast = request.resource === '/broadcast';
+      bus?.connected(broadcast);
       if (broadcast) {
         room.add(conn);
         conn.on('close', () => room.delete(conn));
@@ -54,7 +55,15 @@ export const adapter: ServerAdapter = {
       conn.on('message', (m) => {
         if (!broadcast) return send(conn, m);
         for (const c of room) if (c !== conn) send(c, m);
+        // Several processes (--server-procs): the other processes' members get it through Redis.
+        bus?.publish(m.type === 'utf8' ? m.utf8Data : m.binaryData, m.type !== 'utf8');
       });
+    });
+    bus?.onRemote((data, binary) => {
+      for (const c of room) {
+        if (binary) c.sendBytes(data);
+        else c.sendUTF(data.toString());
+      }
     });
     const bound = await listen(server, host, port);
     return {

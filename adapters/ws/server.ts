@@ -20,7 +20,7 @@ export const adapter: ServerAdapter = {
     broadcast: 'loop over a Set of room members',
     httpEcho: 'POST /http-echo on the node:http server ws is attached to',
   },
-  async start({ host, port }) {
+  async start({ host, port, bus }) {
     const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
     const room = new Set<WebSocket>();
     const server = createHttpServer(httpEchoListener);
@@ -36,15 +36,21 @@ export const adapter: ServerAdapter = {
       // after it has closed the connection with the right code: without a listener, Node would
       // throw it and end the process (ws docs: listen for 'error' on every WebSocket).
       socket.on('error', ignoreClientError);
+      bus?.connected(req.url === '/broadcast');
       if (req.url === '/broadcast') {
         room.add(socket);
         socket.on('close', () => room.delete(socket));
         socket.on('message', (data, isBinary) => {
           for (const peer of room) if (peer !== socket) peer.send(data, { binary: isBinary });
+          // Several processes (--server-procs): the other processes' members get it through Redis.
+          bus?.publish(data as Buffer, isBinary);
         });
       } else {
         socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
       }
+    });
+    bus?.onRemote((data, binary) => {
+      for (const peer of room) peer.send(data, { binary });
     });
     let failStart: (err: Error) => void = () => {};
     await new Promise<void>((resolve, reject) => {

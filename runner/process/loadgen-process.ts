@@ -8,6 +8,7 @@ import type { Job, JobResult, LoadgenMessage } from '../loadgen/jobs.js';
 import { cpuPercent, rssBytes, snapshot, type Snapshot } from './procstat.js';
 import { stopProcess } from './server-process.js';
 import { spawnNode, type Spawned } from './spawn.js';
+import { sumOrNull, TopologySampler, type TopologyMeasured } from '../topology/sampling.js';
 
 const LOADGEN_MAIN = fileURLToPath(new URL('../loadgen/main.js', import.meta.url));
 
@@ -25,6 +26,8 @@ export interface Measured {
   serverUnmeasured?: boolean;
   /** With --loadgen-procs N > 1: what each load-generator process measured (runner/process/loadgen-multi.ts). */
   perProcess?: Array<{ cpu: number | null; msgsPerSec: number; latencyCount: number }>;
+  /** With --server-procs: each server process and Redis (runner/topology/sampling.ts). */
+  topology?: TopologyMeasured;
 }
 
 export interface LoadgenHooks {
@@ -37,6 +40,8 @@ export interface LoadgenHooks {
   onTick?: (m: Extract<LoadgenMessage, { type: 'tick' }>) => void;
   /** Called when the connections job has ramped; the job goes on when it resolves. */
   onRamped?: () => Promise<void>;
+  /** A multi-process server (--server-procs): sample its whole process tree, and its Redis. */
+  topology?: { redisPid?: number };
 }
 
 export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measured> {
@@ -52,7 +57,9 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
   });
   const { pid } = spawned;
   const exited = spawned.child.then(() => undefined);
-  const sampler = new CpuSampler({ server: hooks.serverPid, client: pid });
+  const topo =
+    hooks.topology && hooks.serverPid > 0 ? new TopologySampler(hooks.serverPid, hooks.topology.redisPid) : undefined;
+  const sampler = new CpuSampler({ server: hooks.serverPid, client: pid }, topo);
   const deadline = timeout(hooks.timeoutMs);
   try {
     const result = await Promise.race([
@@ -110,21 +117,37 @@ class CpuSampler {
   private ramp: Record<string, number | null> | null = null;
   private rss = { server: null as number | null, client: null as number | null };
 
-  constructor(private readonly pids: { server: number; client: number }) {}
+  constructor(
+    private readonly pids: { server: number; client: number },
+    /** With --server-procs: every process of the server's tree, and Redis. */
+    private readonly topo?: TopologySampler,
+  ) {}
+
+  private all(): Record<string, number> {
+    return { ...this.pids, ...this.topo?.pids() };
+  }
 
   phase(phase: Extract<LoadgenMessage, { type: 'phase' }>['phase']): void {
-    if (phase === 'measure') this.start = snapshot(this.pids);
+    if (phase === 'measure') this.start = snapshot(this.all());
     else if (phase === 'done') {
-      this.end = snapshot(this.pids);
+      this.end = snapshot(this.all());
       this.rss = { server: rssBytes(this.pids.server), client: rssBytes(this.pids.client) };
-    } else if (phase === 'ramp') this.rampStart = snapshot(this.pids);
-    else if (phase === 'ramped' && this.rampStart) this.ramp = cpuPercent(this.rampStart, snapshot(this.pids));
+    } else if (phase === 'ramp') this.rampStart = snapshot(this.all());
+    else if (phase === 'ramped' && this.rampStart) this.ramp = cpuPercent(this.rampStart, snapshot(this.all()));
   }
 
   measured(result: JobResult, serverMeasured: boolean): Measured {
-    const cpu = this.start && this.end ? cpuPercent(this.start, this.end) : { server: null, client: null };
+    const cpu: Record<string, number | null> =
+      this.start && this.end ? cpuPercent(this.start, this.end) : { server: null, client: null };
+    const topology = this.topo?.measured(cpu);
+    // The server is all of its processes: their sum is its CPU and RSS.
+    if (topology) {
+      cpu.server = sumOrNull(topology.procs.map((p) => p.cpuPct));
+      this.rss.server = sumOrNull(topology.procs.map((p) => p.rssBytes));
+    }
     const r = this.ramp;
     return {
+      ...(topology ? { topology } : {}),
       result,
       serverCpu: cpu.server ?? null,
       clientCpu: cpu.client ?? null,

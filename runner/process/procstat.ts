@@ -1,5 +1,5 @@
 /** CPU time and memory of a process, read from /proc (Linux); null where /proc is absent. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second for /proc/<pid>/stat times; 100 on every Linux we target. */
 const CLK_TCK = 100;
@@ -48,5 +48,29 @@ export function cpuPercent(a: Snapshot, b: Snapshot): Record<string, number | nu
     const y = b.cpu[name];
     out[name] = x === null || y === null || seconds <= 0 ? null : (100 * (y - x)) / seconds;
   }
+  return out;
+}
+
+/** `root` and all its descendants (children of every thread), from /proc; [root] where unreadable. */
+export function treePids(root: number): number[] {
+  const out: number[] = [];
+  const visit = (pid: number): void => {
+    out.push(pid);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      try {
+        const kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1').trim();
+        for (const k of kids ? kids.split(' ') : []) visit(Number(k));
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  };
+  visit(root);
   return out;
 }

@@ -36,6 +36,8 @@ export interface ServerHandle {
   exited: Promise<void>;
   stderrTail(): string;
   memory(timeoutMs?: number): Promise<ServerMemory>;
+  /** With --server-procs: each process's connections, as its workers count them. */
+  spread(timeoutMs?: number): Promise<Array<{ pid: number; origin?: string; connections?: number; members?: number }>>;
   stop(): Promise<void>;
 }
 
@@ -101,7 +103,9 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
 
   const ready = await waitReady(channel, handle, opts);
   Object.assign(handle, { port: ready.port, settings: ready.settings, facts: ready.facts ?? {} });
-  handle.memory = (timeoutMs = 30_000) => requestMemory(channel, timeoutMs);
+  handle.memory = (timeoutMs = 30_000) => request<ServerMemory>(channel, 'mem', timeoutMs);
+  handle.spread = (timeoutMs = 10_000) =>
+    request<{ procs: Awaited<ReturnType<ServerHandle['spread']>> }>(channel, 'spread', timeoutMs).then((m) => m.procs);
   handle.stop = () => stopProcess(pid, handle.exited);
   return handle;
 }
@@ -145,21 +149,23 @@ async function waitReady(child: ServerChannel, handle: ServerHandle, opts: Start
   }
 }
 
-function requestMemory(child: ServerChannel, timeoutMs: number): Promise<ServerMemory> {
+/** Sends `{type}` to the server and resolves with its answer of the same type. */
+function request<T>(child: ServerChannel, type: 'mem' | 'spread', timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
+    const what = type === 'mem' ? 'memory' : 'connection-spread';
     const timer = setTimeout(() => {
       child.off(onMessage);
-      reject(new CodedError('ESERVER_HANG', `the server did not answer a memory request within ${timeoutMs} ms`));
+      reject(new CodedError('ESERVER_HANG', `the server did not answer a ${what} request within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (m: unknown): void => {
-      const msg = m as { type: string } & ServerMemory;
-      if (msg.type !== 'mem') return;
+      const msg = m as { type: string } & T;
+      if (msg.type !== type) return;
       clearTimeout(timer);
       child.off(onMessage);
       resolve(msg);
     };
     child.on(onMessage);
-    child.send({ type: 'mem' }).catch((e: Error) => {
+    child.send({ type }).catch((e: Error) => {
       clearTimeout(timer);
       child.off(onMessage);
       reject(new CodedError('ESERVER_EXIT', `the server is gone: ${e.message}`));

@@ -17,7 +17,7 @@ export interface Spawned {
 
 export interface SpawnOptions {
   /** WSBENCH_CHILD: what the process is, for leftover checks. */
-  kind: 'server' | 'loadgen' | 'micro';
+  kind: 'server' | 'loadgen' | 'micro' | 'redis';
   cpu: string;
   nodeArgs: string[];
   nofile?: number;

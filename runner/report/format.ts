@@ -255,7 +255,14 @@ export function scenarioTable(report: Report, scenarioName: string): ScenarioTab
 }
 
 /** Primary metrics that are left out of a table when no case of it has them. */
-const OPTIONAL_COLUMNS = new Set(['wireBytesPerMsg', 'wireRatio']);
+const OPTIONAL_COLUMNS = new Set([
+  'wireBytesPerMsg',
+  'wireRatio',
+  // --server-procs runs only (runner/topology).
+  'serverProcs',
+  'redisCpuPct',
+  'redisCpuSecPer1kDeliveries',
+]);
 
 /** Tables of every scenario of the report, in report order. */
 export function reportTables(report: Report): ScenarioTable[] {
