@@ -175,3 +175,40 @@ test('--server-procs rejects a bad count', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--server-procs must be a whole number from 1 to 64, got '0'/);
 });
+
+test(
+  'the runner killed by SIGKILL mid-run leaves no worker and no Redis behind',
+  { skip, timeout: 60_000 },
+  async () => {
+    const run = startBench(
+      [
+        'bench',
+        '--lib',
+        'ws',
+        ...ROOM,
+        '--duration',
+        '5',
+        '--warmup',
+        '0.5',
+        '--runs',
+        '1',
+        '--server-procs',
+        '2',
+        '--out',
+        tempDir(),
+      ],
+      { timeoutMs: 50_000 },
+    );
+    let seen: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      seen = markedChildren(run.mark).map((p) => p.role);
+      if (seen.includes('loadgen')) break;
+    }
+    // Redis, the cluster primary and its 2 workers, and the load generator were all running.
+    assert.deepEqual(seen.sort(), ['loadgen', 'redis', 'server', 'server', 'server']);
+    run.child.kill('SIGKILL');
+    await run.done;
+    await assertNoneLeft(run.mark);
+  },
+);

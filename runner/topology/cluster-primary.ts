@@ -13,7 +13,10 @@ type WorkerMessage =
   | { type: 'ready'; port: number; settings: object; facts: object }
   | { type: 'error'; code: string; message: string }
   | { type: 'spread'; procs: object[] }
-  | { type: 'mem' };
+  | ({ type: 'mem'; gc: boolean } & Record<MemKey, number>);
+
+const MEM_KEYS = ['rss', 'heapUsed', 'heapTotal', 'external'] as const;
+type MemKey = (typeof MEM_KEYS)[number];
 
 function send(message: object): void {
   process.send?.(message);
@@ -35,23 +38,34 @@ function describeDeath(worker: Worker, index: number, code: number | null, signa
   return `server worker w${index} (pid ${worker.process.pid}) ${how}`;
 }
 
-function askAll(workers: Worker[], type: 'spread'): Promise<object[]> {
+/** Asks every worker; each answer of that type, or null for a worker silent for 5 s. */
+function askAll<T extends WorkerMessage>(workers: Worker[], type: T['type']): Promise<Array<T | null>> {
   return Promise.all(
     workers.map(
       (w) =>
-        new Promise<object[]>((resolve) => {
-          const timer = setTimeout(() => resolve([{ pid: w.process.pid, origin: 'unanswered' }]), 5000);
+        new Promise<T | null>((resolve) => {
+          const timer = setTimeout(() => resolve(null), 5000);
           const on = (m: WorkerMessage): void => {
             if (m.type !== type) return;
             clearTimeout(timer);
             w.off('message', on);
-            resolve(m.procs);
+            resolve(m as T);
           };
           w.on('message', on);
           w.send({ type });
         }),
     ),
-  ).then((lists) => lists.flat());
+  );
+}
+
+/** The server's memory: the primary's and every worker's, summed (each worker collects first). */
+async function memory(workers: Worker[]): Promise<object> {
+  const answers = await askAll<Extract<WorkerMessage, { type: 'mem' }>>(workers, 'mem');
+  const own = process.memoryUsage();
+  const out: Record<string, unknown> = { type: 'mem', gc: answers.every((a) => a?.gc === true) };
+  for (const k of MEM_KEYS) out[k] = answers.reduce((n, a) => n + (a?.[k] ?? NaN), own[k]);
+  out.note = `summed over the cluster primary and its ${workers.length} workers`;
+  return out;
 }
 
 export async function runPrimary(modulePath: string): Promise<void> {
@@ -94,8 +108,11 @@ export async function runPrimary(modulePath: string): Promise<void> {
     return;
   }
   process.on('message', (m: { type: string }) => {
-    if (m.type === 'spread') void askAll(workers, 'spread').then((list) => send({ type: 'spread', procs: list }));
-    else if (m.type === 'mem') send({ type: 'mem', gc: false, ...process.memoryUsage() });
+    if (m.type === 'spread')
+      void askAll<Extract<WorkerMessage, { type: 'spread' }>>(workers, 'spread').then((list) =>
+        send({ type: 'spread', procs: list.flatMap((x, i) => x?.procs ?? [{ origin: `w${i + 1} (no answer)` }]) }),
+      );
+    else if (m.type === 'mem') void memory(workers).then(send);
   });
   send({ ...ready[0], facts: { ...ready[0].facts, serverProcs: procs, topology: 'node:cluster, round-robin' } });
 }

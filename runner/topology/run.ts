@@ -24,7 +24,8 @@ export interface TopologyRun {
 }
 
 export async function startTopology(lib: PlannedLibrary, procs: number, serverCpu: string): Promise<TopologyRun> {
-  const redis: RedisHandle = await startRedis(serverCpu);
+  // Redis shares the server's CPUs unless WSBENCH_REDIS_CPU gives it its own (a bigger machine).
+  const redis: RedisHandle = await startRedis(process.env.WSBENCH_REDIS_CPU ?? serverCpu);
   let stopping = false;
   const gone = redis.exited.then(() => {
     if (!stopping) throw redisGoneError(redis);
