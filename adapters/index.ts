@@ -4,7 +4,16 @@
  * are reachable only by name from tests; they never appear in default runs, --help or reports.
  */
 import type { AdapterInfo, AdapterRuntime } from './types.js';
-import { CLUSTER_RELAY, noTopology, SOCKET_IO_CLUSTER, SOCKET_IO_UWS_TOPOLOGY, UWS_TOPOLOGY } from './topologies.js';
+import { topology as bunTopology } from './bun/topology.js';
+import { topology as denoTopology } from './deno/topology.js';
+import { topology as fastifyTopology } from './fastify-websocket/topology.js';
+import { topology as fayeTopology } from './faye-websocket/topology.js';
+import { topology as ioTopology } from './socket.io/topology.js';
+import { topology as ioUwsTopology } from './socket.io-uws/topology.js';
+import { topology as sockjsTopology } from './sockjs/topology.js';
+import { topology as uwsTopology } from './uwebsockets/topology.js';
+import { topology as websocketTopology } from './websocket/topology.js';
+import { topology as wsTopology } from './ws/topology.js';
 
 function entry(name: string, packageName: string, folder = name): AdapterInfo {
   return { name, packageName, serverModule: `${folder}/server.js`, codecModule: `${folder}/codec.js` };
@@ -16,16 +25,16 @@ function runtimeEntry(name: AdapterRuntime['name'], ready: AdapterRuntime['ready
 }
 
 export const ADAPTERS = {
-  ws: { ...entry('ws', 'ws'), topology: CLUSTER_RELAY },
-  'socket.io': { ...entry('socket.io', 'socket.io'), topology: SOCKET_IO_CLUSTER },
-  sockjs: { ...entry('sockjs', 'sockjs'), topology: CLUSTER_RELAY },
-  websocket: { ...entry('websocket', 'websocket'), topology: CLUSTER_RELAY },
-  uwebsockets: { ...entry('uwebsockets', 'uWebSockets.js'), topology: UWS_TOPOLOGY },
-  bun: { ...runtimeEntry('bun', 'ipc'), topology: noTopology('Bun') },
-  deno: { ...runtimeEntry('deno', 'stdout'), topology: noTopology('Deno') },
-  'socket.io-uws': { ...entry('socket.io-uws', 'socket.io'), topology: SOCKET_IO_UWS_TOPOLOGY },
-  'fastify-websocket': { ...entry('fastify-websocket', '@fastify/websocket'), topology: CLUSTER_RELAY },
-  'faye-websocket': { ...entry('faye-websocket', 'faye-websocket'), topology: CLUSTER_RELAY },
+  ws: { ...entry('ws', 'ws'), topology: wsTopology },
+  'socket.io': { ...entry('socket.io', 'socket.io'), topology: ioTopology },
+  sockjs: { ...entry('sockjs', 'sockjs'), topology: sockjsTopology },
+  websocket: { ...entry('websocket', 'websocket'), topology: websocketTopology },
+  uwebsockets: { ...entry('uwebsockets', 'uWebSockets.js'), topology: uwsTopology },
+  bun: { ...runtimeEntry('bun', 'ipc'), topology: bunTopology },
+  deno: { ...runtimeEntry('deno', 'stdout'), topology: denoTopology },
+  'socket.io-uws': { ...entry('socket.io-uws', 'socket.io'), topology: ioUwsTopology },
+  'fastify-websocket': { ...entry('fastify-websocket', '@fastify/websocket'), topology: fastifyTopology },
+  'faye-websocket': { ...entry('faye-websocket', 'faye-websocket'), topology: fayeTopology },
 } as const satisfies Record<string, AdapterInfo>;
 
 export type LibraryName = keyof typeof ADAPTERS;

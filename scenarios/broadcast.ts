@@ -37,10 +37,10 @@ export const broadcast: Scenario = {
     ...latencyDefs('', ['p99']),
     m('serverCpuPct', 'server CPU', '%', 'none', true),
     // With --server-procs (runner/topology): the server's processes, summed above, and its Redis.
-    m('serverProcs', 'server procs', 'procs', 'none', true),
+    m('serverProcs', 'server processes', 'count', 'none', true),
     m('redisCpuPct', 'Redis CPU', '%', 'none', true),
     m('redisRssMiB', 'Redis RSS', 'MiB', 'none'),
-    m('redisCpuSecPer1kDeliveries', 'Redis CPU-s per 1k deliveries', 'cpu-s', 'lower', true),
+    m('redisCpuMsPer1kDeliveries', 'Redis CPU-ms per 1k deliveries', 'cpu-ms', 'lower', true),
     m('clientCpuPct', 'loadgen CPU (spins)', '%', 'none'),
     ...PACED_DEFS,
     m('deliveriesPerServerCpuSec', 'deliveries per server CPU-s', '1/cpu-s', 'higher'),

@@ -261,7 +261,7 @@ const OPTIONAL_COLUMNS = new Set([
   // --server-procs runs only (runner/topology).
   'serverProcs',
   'redisCpuPct',
-  'redisCpuSecPer1kDeliveries',
+  'redisCpuMsPer1kDeliveries',
 ]);
 
 /** Tables of every scenario of the report, in report order. */

@@ -98,7 +98,8 @@ export function topologyResult(
   if (t?.redisCpuPct != null) metrics.redisCpuPct = t.redisCpuPct;
   if (t?.redisRssBytes != null) metrics.redisRssMiB = t.redisRssBytes / 2 ** 20;
   if (t?.redisCpuPct != null && deliveriesPerSec)
-    metrics.redisCpuSecPer1kDeliveries = (t.redisCpuPct / 100 / deliveriesPerSec) * 1000;
+    // CPU-milliseconds of Redis per thousand deliveries (CPU-seconds per thousand read 0.00).
+    metrics.redisCpuMsPer1kDeliveries = (t.redisCpuPct / 100 / deliveriesPerSec) * 1000 * 1000;
   const conns = spread.map((s) => `${s.origin ?? '?'} ${s.connections ?? 0}`).join(', ');
   const rooms = spread.map((s) => s.members ?? 0);
   const perProc = (t?.procs ?? [])

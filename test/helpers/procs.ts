@@ -8,7 +8,7 @@ import fs from 'node:fs';
 export interface ChildProc {
   pid: number;
   ppid: number;
-  /** `server` or `loadgen`. */
+  /** `server`, `loadgen`, `micro` or `redis`. */
   role: string;
   /** The runner that started it (WSBENCH_PARENT), if it said. */
   parent: number | null;
