@@ -102,25 +102,19 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
   };
 }
 
-/** For rate sweeps: the highest offered rate whose merged p99 stayed within the bound. */
-function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): NonNullable<Report['highlights']> {
-  const byLib = new Map<string, CaseSummary[]>();
-  for (const s of summaries) if (s.scenario === 'rate') byLib.set(s.library, [...(byLib.get(s.library) ?? []), s]);
-  return [...byLib].map(([library, rows]) => {
-    const ok = rows.filter((r) => r.status === 'completed' && (r.latency.latency?.p99 ?? Infinity) <= p99MaxMs * 1000);
-    const best = ok.length ? Math.max(...ok.map((r) => Number(r.case.params.rate))) : null;
-    return {
-      scenario: 'rate',
-      library,
-      label: `highest offered rate with p99 ≤ ${p99MaxMs} ms`,
-      value: best,
-      unit: 'msg/s',
-    };
-  });
+/** Each scenario's findings over its sweep (Scenario.highlights), from the parameters the user gave. */
+function highlightsOf(scenarios: Scenario[], summaries: CaseSummary[], given: ReportMeta['options']['params']) {
+  return scenarios.flatMap(
+    (s) =>
+      s.highlights?.(
+        summaries.filter((x) => x.scenario === s.name),
+        given,
+      ) ?? [],
+  );
 }
 
 /** The Report of a bench: one summary per (scenario, case, library) group of runs, plus sweep highlights. */
-export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: RunResult[], p99MaxMs = 10): Report {
+export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: RunResult[]): Report {
   // Non-finite metrics are left out of each run, with a warning, before anything is aggregated.
   const runs = rawRuns.map(finiteRun);
   const groups = new Map<string, RunResult[]>();
@@ -133,7 +127,7 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
     const s = byName.get(g[0].scenario);
     return s ? [summarize(s, g)] : [];
   });
-  const highlights = rateHighlights(summaries, p99MaxMs);
+  const highlights = highlightsOf(scenarios, summaries, meta.options.params);
   const conformance = conformanceSection(runs, meta.options.libraries);
   return finiteReport({
     schema: REPORT_SCHEMA_ID,

@@ -126,9 +126,9 @@ async function runOne(
   // A case that does not apply to this library says why; no server is started for it.
   // A running target (--target) also skips what it does not declare.
   const skip =
-    transportSkip(ps.scenario.name, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ??
+    transportSkip(ps.scenario, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ??
     ps.scenario.supports?.(lib.name, c) ??
-    (lib.target ? targetSkip(lib.target, ps.scenario.name) : null) ??
+    (lib.target ? targetSkip(lib.target, ps.scenario) : null) ??
     (plan.topology ? topologySkip(lib) : null);
   if (skip) return { ...base, status: 'skipped', reason: skip };
   const pin = placement(plan);
@@ -314,7 +314,6 @@ export async function runBench(
   const facts = new LibraryFacts();
   const runs: RunResult[] = [];
   const scenarios: Scenario[] = plan.scenarios.map((p) => p.scenario);
-  const p99Max = Number(plan.scenarios.find((p) => p.scenario.name === 'rate')?.options.params['p99-max'] ?? 10);
   let micro: Report['micro'];
   const microNotes: NonNullable<Report['microNotes']> = [];
   const report = (): Report => {
@@ -339,7 +338,7 @@ export async function runBench(
       ...(micro ? { micro } : {}),
       ...(microNotes.length ? { microNotes } : {}),
     };
-    return buildReport(meta, scenarios, runs, p99Max);
+    return buildReport(meta, scenarios, runs);
   };
   const total =
     plan.libraries.length *

@@ -230,9 +230,7 @@ export function makePlan(raw: RawOptions): RunPlan {
   const transport = parseTransport(raw.transport ?? {});
   const given = parseParams(raw.params);
   // The production cases belong to the default suite: a sweep the user sized is run as given.
-  const sized = ['payload', 'connections', 'inflight', 'rates', 'clients', 'senders'].some(
-    (k) => given[k] !== undefined,
-  );
+  const sized = Object.keys(given).some((k) => defs.get(k)?.some((d) => d.sizes));
   const planned = scenarios.map((scenario) => {
     const params: Record<string, ParamValue> = {};
     for (const p of scenario.params)

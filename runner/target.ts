@@ -15,6 +15,7 @@ import { loadCodec } from './loadgen/paths.js';
 import { isLoopback } from './loopback.js';
 import type { PlannedLibrary, RawOptions } from './plan.js';
 import type { ServerHandle } from './process/server-process.js';
+import type { Scenario } from '../scenarios/types.js';
 
 /** Wire protocols a target may speak, and the codec module of each. */
 export const PROTOCOLS: Record<string, string> = {
@@ -122,17 +123,9 @@ export function targetTls(t: TargetInfo, resume: boolean): TlsJobOptions {
   return { resume, ...(net.isIP(t.host) ? {} : { servername: t.host }) };
 }
 
-/** Why a scenario cannot run against a target, or null when it can. */
-export function targetSkip(t: TargetInfo, scenario: string): string | null {
-  if (scenario === 'broadcast' && !t.paths?.broadcast)
-    return 'the target declares no broadcast endpoint (--target-broadcast <path>)';
-  if (scenario === 'connections')
-    return 'needs a forced GC in the server for memory per connection, which a running target does not offer';
-  if (scenario === 'http-vs-ws')
-    return "needs the server's POST /http-echo route, which a running target does not declare";
-  if (scenario === 'fallback')
-    return "needs the server's long-polling mode, which wsbench cannot switch on in a running target";
-  return null;
+/** Why a scenario cannot run against a target (its declared `target` check), or null when it can. */
+export function targetSkip(t: TargetInfo, scenario: Scenario): string | null {
+  return scenario.target?.(t.paths?.broadcast ? { broadcastPath: t.paths.broadcast } : {}) ?? null;
 }
 
 /** What the report records about a target. */

@@ -7,12 +7,10 @@ import { binaryUnsupported, compressionUnsupported } from '../adapters/capabilit
 import type { Job } from './loadgen/jobs.js';
 import type { CaseRef } from './report/schema.js';
 import type { TlsMaterial } from './tls-cert.js';
-
-/** Scenarios that drive a library's own client, which wsbench does not point at https:// yet. */
-const NO_TLS = new Set(['fallback']);
+import type { Scenario } from '../scenarios/types.js';
 
 /** Why `library` cannot run case `c` of `scenario` over its transport, or null if it can. */
-export function transportSkip(scenario: string, library: string, c: CaseRef, custom = false): string | null {
+export function transportSkip(scenario: Scenario, library: string, c: CaseRef, custom = false): string | null {
   // Your own adapter serves TLS or compression only if it reads WSBENCH_TLS_CERT/KEY or
   // WSBENCH_COMPRESSION: asked for by --tls / --compression, never by the default production cases.
   if (custom && c.params.production === true)
@@ -27,8 +25,7 @@ export function transportSkip(scenario: string, library: string, c: CaseRef, cus
     const why = compressionUnsupported(library);
     if (why) return why;
   }
-  if (c.params.tls === true && NO_TLS.has(scenario))
-    return `${scenario} drives the libraries' own clients, which are not run over TLS yet`;
+  if (c.params.tls === true && scenario.transports?.noTls) return scenario.transports.noTls;
   return null;
 }
 

@@ -29,11 +29,6 @@ export interface TransportPlan {
   defaults: boolean;
 }
 
-/** Scenarios whose messages have a frame type (the others only open connections or speak HTTP). */
-const FRAMED = new Set(['latency', 'throughput', 'rate', 'broadcast']);
-/** Scenarios where permessage-deflate changes what is measured. */
-const COMPRESSED = new Set(['latency', 'throughput', 'rate', 'broadcast', 'connections']);
-
 function items(value: string, flag: string): string[] {
   const list = [
     ...new Set(
@@ -138,14 +133,14 @@ export function parseTransport(raw: RawTransport): TransportPlan {
 
 /** The case `c` over one transport: params and a label and id that name it. */
 function withTransport(
-  scenario: string,
+  scenario: Scenario,
   c: CaseRef,
   frames: Frames,
   tlsOn: boolean,
   compression: boolean,
   production = false,
 ): CaseRef {
-  const framed = FRAMED.has(scenario);
+  const framed = scenario.transports?.frames === true;
   const label = [
     c.label,
     framed ? frames : '',
@@ -165,9 +160,9 @@ function withTransport(
 }
 
 /**
- * The cases of a scenario crossed with every transport value that applies to it, and, for the
- * default suite, its "production" case (throughput: 1 KiB over TLS with compression where the
- * library supports it; connections: the handshake rate over TLS).
+ * The cases of a scenario crossed with every transport value that applies to it (its declared
+ * `transports`), and, for the default suite, its declared production cases (over TLS, compressed
+ * where it says so and the library supports it).
  */
 export function expandCases(
   scenario: Scenario,
@@ -175,22 +170,15 @@ export function expandCases(
   base: CaseRef[],
   t: TransportPlan,
 ): CaseRef[] {
-  const name = scenario.name;
-  const frames = FRAMED.has(name) ? t.frames : (['text'] as Frames[]);
-  const compression = COMPRESSED.has(name) ? t.compression : [false];
+  const frames = scenario.transports?.frames ? t.frames : (['text'] as Frames[]);
+  const compression = scenario.transports?.compression ? t.compression : [false];
   const out: CaseRef[] = [];
   for (const c of base)
     for (const f of frames)
-      for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z));
+      for (const on of t.tls) for (const z of compression) out.push(withTransport(scenario, c, f, on, z));
   if (!t.defaults) return out;
-  if (name === 'throughput') {
-    const [c] = scenario.cases({ ...options, params: { ...options.params, payload: [1024] } });
-    if (c) out.push(withTransport(name, c, 'text', true, true, true));
-  } else if (name === 'connections' && !options.quick) {
-    // Not in --quick: one more connections case would take it past its 3 minutes.
-    const [c] = scenario.cases(options);
-    if (c) out.push(withTransport(name, c, 'text', true, false, true));
-  }
+  for (const p of scenario.production?.(options) ?? [])
+    out.push(withTransport(scenario, p.case, 'text', true, p.compression, true));
   return out;
 }
 

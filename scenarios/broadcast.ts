@@ -2,6 +2,9 @@
  * broadcast: a chat room. N clients in one room, some of them post at a fixed total rate, the
  * server relays each post to every other member; fan-out latency is the time to the last one.
  */
+import type { CaseSummary } from '../runner/report/schema.js';
+import { scenarioCases } from '../runner/report/format.js';
+import { groupedBars } from '../runner/report/chart-kit.js';
 import type { Scenario } from './types.js';
 import {
   cpuMetrics,
@@ -16,15 +19,26 @@ import {
   perServerCpuSecond,
 } from './common.js';
 
-export const broadcast: Scenario = {
+type BroadcastParams = { clients: number; senders: number; 'post-rate': number; payload: number[] };
+type BroadcastCase = { clients: number; senders: number; rate: number; payload: number };
+
+export const broadcast: Scenario<BroadcastParams, BroadcastCase> = {
   name: 'broadcast',
   description:
     'A chat room: N clients, S senders posting at a fixed total rate; every post relayed to all other members.',
   pacing:
     'open loop: posts leave at their due time (a spin that still reads sockets, so deliveries are read as they arrive); latency counts from the due time, service (fan-out) from the actual send',
   params: [
-    { name: 'clients', description: 'members of the room (broadcast)', kind: 'int', default: 100, quick: 50, min: 2 },
-    { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1 },
+    {
+      name: 'clients',
+      description: 'members of the room (broadcast)',
+      kind: 'int',
+      default: 100,
+      quick: 50,
+      min: 2,
+      sizes: true,
+    },
+    { name: 'senders', description: 'members who post (broadcast)', kind: 'int', default: 10, min: 1, sizes: true },
     { name: 'post-rate', description: 'posts per second in total (broadcast)', kind: 'number', default: 200, min: 1 },
     payloadParam([32]),
   ],
@@ -46,27 +60,29 @@ export const broadcast: Scenario = {
     m('deliveriesPerServerCpuSec', 'deliveries per server CPU-s', '1/cpu-s', 'higher'),
   ],
   headline: 'fanoutP99Us',
+  transports: { frames: true, compression: true },
+  target: (t) => (t.broadcastPath ? null : 'the target declares no broadcast endpoint (--target-broadcast <path>)'),
   cases(o) {
-    const clients = o.params.clients as number;
-    const senders = Math.min(o.params.senders as number, clients);
-    const rate = o.params['post-rate'] as number;
-    return (o.params.payload as number[]).map((payload) => ({
+    const clients = o.params.clients;
+    const senders = Math.min(o.params.senders, clients);
+    const rate = o.params['post-rate'];
+    return o.params.payload.map((payload) => ({
       id: `n${clients}-s${senders}-r${rate}-p${payload}`,
       label: `${clients} clients, ${senders} senders, ${rate} posts/s, ${formatBytes(payload)}`,
       params: { clients, senders, rate, payload },
     }));
   },
-  nofile: (c) => nofileFor(c.params.clients as number),
+  nofile: (c) => nofileFor(c.params.clients),
   async run(ctx, c, o) {
     const x = await ctx.measure({
       kind: 'broadcast',
       ...ctx.target,
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,
-      clients: c.params.clients as number,
-      senders: c.params.senders as number,
-      rate: c.params.rate as number,
-      payloadBytes: c.params.payload as number,
+      clients: c.params.clients,
+      senders: c.params.senders,
+      rate: c.params.rate,
+      payloadBytes: c.params.payload,
       binary: c.params.frames === 'binary',
     });
     const r = x.result;
@@ -103,4 +119,23 @@ export const broadcast: Scenario = {
     };
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 1500,
+  charts: (report, scenario) =>
+    scenarioCases(report, scenario).map((c) => ({
+      name: `fanout:${scenario}:${c.id}`,
+      section: scenario,
+      title: `Fan-out latency — ${c.label}`,
+      kind: 'bar' as const,
+      labels: ['p50', 'p99', 'max'],
+      xTitle: 'percentile',
+      yTitle: 'µs',
+      datasets: groupedBars(
+        report,
+        scenario,
+        (['p50', 'p99', 'max'] as const).map((p) => ({
+          label: p,
+          caseId: c.id,
+          pick: (s: CaseSummary) => s.latency.fanout?.[p],
+        })),
+      ),
+    })),
 };

@@ -7,10 +7,41 @@
  */
 import type { Measured } from '../runner/process/loadgen-process.js';
 import type { Probe } from '../runner/report/schema.js';
-import type { CaseRef } from '../runner/report/schema.js';
+import { capacityCharts } from './capacity-charts.js';
 import { echoJob, formatBytes, latencyMetrics, m, nofileFor, pacedMetrics } from './common.js';
 import { searchCapacity, type ProbeOutcome, type SearchResult } from './capacity-search.js';
-import type { RunContext, Scenario, ScenarioOptions, ScenarioOutcome } from './types.js';
+import type { Case, RunContext, Scenario, ScenarioOptions, ScenarioOutcome } from './types.js';
+
+type CapacityParams = {
+  connections: number;
+  payload: number[];
+  'p99-max': number;
+  'fanout-p99-max': number;
+  'post-interval': number;
+  probe: number;
+  'start-rate': number;
+  'start-room': number;
+  'room-max': number;
+  'capacity-room': boolean;
+};
+type RateSearchCase = {
+  search: 'rate';
+  bound: number;
+  connections: number;
+  payload: number;
+  probe: number;
+  start: number;
+};
+type RoomSearchCase = {
+  search: 'room';
+  bound: number;
+  every: number;
+  payload: number;
+  probe: number;
+  start: number;
+  max: number;
+};
+type CapacityCase = RateSearchCase | RoomSearchCase;
 
 /** Probes stop bisecting at this relative width of the bracket. */
 const TOLERANCE = 0.05;
@@ -21,7 +52,7 @@ const PROBE_WARMUP_MS = 250;
 /** A probe passes only if this share of the offered rate (or of the deliveries) was achieved. */
 const ACHIEVED_MIN = 0.99;
 
-export const capacity: Scenario = {
+export const capacity: Scenario<CapacityParams, CapacityCase> = {
   name: 'capacity',
   description:
     'Capacity search: the highest echo rate with p99 ≤ --p99-max (≥ 99 % achieved), and the largest chat room (each member posting every --post-interval s) with fan-out p99 ≤ --fanout-p99-max.',
@@ -107,18 +138,18 @@ export const capacity: Scenario = {
   // A search is many measured windows already; repeating it --runs times would take the default
   // (five libraries, rate and room) from about 5 to about 14 minutes.
   runsOnce: true,
-  cases(o): CaseRef[] {
-    const connections = o.params.connections as number;
-    const payload = (o.params.payload as number[])[0];
-    const bound = o.params['p99-max'] as number;
-    const fanoutBound = o.params['fanout-p99-max'] as number;
-    const every = o.params['post-interval'] as number;
-    const probe = o.params.probe as number;
-    const cases: CaseRef[] = [
+  cases(o) {
+    const connections = o.params.connections;
+    const payload = o.params.payload[0];
+    const bound = o.params['p99-max'];
+    const fanoutBound = o.params['fanout-p99-max'];
+    const every = o.params['post-interval'];
+    const probe = o.params.probe;
+    const cases: Case<CapacityCase>[] = [
       {
         id: `rate-p99-${bound}ms`,
         label: `echo rate with p99 ≤ ${bound} ms, ${connections} conn, ${formatBytes(payload)}`,
-        params: { search: 'rate', bound, connections, payload, probe, start: o.params['start-rate'] as number },
+        params: { search: 'rate', bound, connections, payload, probe, start: o.params['start-rate'] },
       },
       {
         id: `room-p99-${fanoutBound}ms`,
@@ -129,20 +160,22 @@ export const capacity: Scenario = {
           every,
           payload,
           probe,
-          start: o.params['start-room'] as number,
-          max: o.params['room-max'] as number,
+          start: o.params['start-room'],
+          max: o.params['room-max'],
         },
       },
     ];
     return o.params['capacity-room'] === false ? cases.slice(0, 1) : cases;
   },
-  nofile: (c) => (c.params.search === 'room' ? nofileFor(c.params.max as number) : undefined),
+  nofile: (c) => (c.params.search === 'room' ? nofileFor(c.params.max) : undefined),
   async run(ctx, c, o) {
     const t0 = performance.now();
-    const result = c.params.search === 'room' ? await roomSearch(ctx, c) : await rateSearch(ctx, c, o);
+    const p = c.params;
+    const result = p.search === 'room' ? await roomSearch(ctx, p) : await rateSearch(ctx, { ...c, params: p }, o);
     return outcome(result, c, (performance.now() - t0) / 1000);
   },
-  estimateMs: (c) => 10 * ((c.params.probe as number) * 1000 + (c.params.search === 'room' ? 2500 : 1200)),
+  estimateMs: (c) => 10 * (c.params.probe * 1000 + (c.params.search === 'room' ? 2500 : 1200)),
+  charts: capacityCharts,
 };
 
 /** A failed measurement is a failed probe (an overloaded server may stop answering). */
@@ -175,9 +208,13 @@ function bounds(x: Measured, paced: ReturnType<typeof pacedMetrics>): Record<str
   return out;
 }
 
-function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<SearchResult> {
-  const bound = (c.params.bound as number) * 1000;
-  const probeMs = (c.params.probe as number) * 1000;
+function rateSearch(
+  ctx: RunContext,
+  c: Case<RateSearchCase>,
+  o: Pick<ScenarioOptions, 'warmupMs' | 'durationMs'>,
+): Promise<SearchResult> {
+  const bound = c.params.bound * 1000;
+  const probeMs = c.params.probe * 1000;
   return searchCapacity(
     async (offered): Promise<ProbeOutcome> => {
       const job = {
@@ -207,7 +244,7 @@ function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<Se
       return { offered, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
     {
-      start: c.params.start as number,
+      start: c.params.start,
       factor: 2,
       tolerance: TOLERANCE,
       max: 5_000_000,
@@ -217,10 +254,10 @@ function rateSearch(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<Se
   );
 }
 
-function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
-  const bound = (c.params.bound as number) * 1000;
-  const probeMs = (c.params.probe as number) * 1000;
-  const every = c.params.every as number;
+function roomSearch(ctx: RunContext, c: RoomSearchCase): Promise<SearchResult> {
+  const bound = c.bound * 1000;
+  const probeMs = c.probe * 1000;
+  const every = c.every;
   return searchCapacity(
     async (clients): Promise<ProbeOutcome> => {
       const job = {
@@ -231,7 +268,7 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
         clients,
         senders: clients,
         rate: clients / every,
-        payloadBytes: c.params.payload as number,
+        payloadBytes: c.payload,
         // The run's transport sets the frame type (withJobTransport): text, capacity has no --frames.
         binary: false,
       };
@@ -259,17 +296,17 @@ function roomSearch(ctx: RunContext, c: CaseRef): Promise<SearchResult> {
       return { offered: clients, pass: why === undefined, figures, ...(why ? { why } : {}) };
     },
     {
-      start: c.params.start as number,
+      start: c.start,
       factor: 2,
       tolerance: TOLERANCE,
-      max: c.params.max as number,
+      max: c.max,
       round: Math.round,
       maxProbes: MAX_PROBES,
     },
   );
 }
 
-function outcome(s: SearchResult, c: CaseRef, searchSec: number): ScenarioOutcome {
+function outcome(s: SearchResult, c: Case<CapacityCase>, searchSec: number): ScenarioOutcome {
   const at = s.probes.find((p) => p.offered === s.found && p.pass);
   const metrics: Record<string, number> = { probeCount: s.probes.length, searchSec };
   if (s.found !== null) metrics[c.params.search === 'room' ? 'maxClients' : 'maxRate'] = s.found;

@@ -12,8 +12,7 @@ import {
   summarizeHistogram,
   type Percentile,
 } from '../runner/stats.js';
-import type { ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
-import type { CaseRef } from '../runner/report/schema.js';
+import type { Case, ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
 
 export const m = (
@@ -173,8 +172,8 @@ export function echoOutcome(x: Measured, extra: Record<string, number> = {}): Sc
 /** The echo job of a case: its connections and payload, the run's timing, its frame type (text unless binary). */
 export function echoJob(
   ctx: RunContext,
-  c: CaseRef,
-  o: ScenarioOptions,
+  c: Case<{ connections: number; payload: number }>,
+  o: Pick<ScenarioOptions, 'warmupMs' | 'durationMs'>,
   extra: { inflight: number; rate?: number },
 ): EchoJob {
   return {
@@ -182,8 +181,8 @@ export function echoJob(
     ...ctx.target,
     warmupMs: o.warmupMs,
     durationMs: o.durationMs,
-    connections: c.params.connections as number,
-    payloadBytes: c.params.payload as number,
+    connections: c.params.connections,
+    payloadBytes: c.params.payload,
     binary: c.params.frames === 'binary',
     ...extra,
   };
@@ -198,6 +197,7 @@ export function payloadParam(sizes: number[], quick?: number[]): ParamDef {
     default: sizes,
     ...(quick ? { quick } : {}),
     min: 8,
+    sizes: true,
   };
 }
 

@@ -3,6 +3,9 @@
  * times and rate, failures, and what each connection costs the server in memory after a forced
  * garbage collection; then every connection must still echo.
  */
+import type { CaseSummary } from '../runner/report/schema.js';
+import { metricMedian, scenarioCases } from '../runner/report/format.js';
+import { groupedBars, metricAcrossCases } from '../runner/report/chart-kit.js';
 import type { Scenario } from './types.js';
 import { cpuMetrics, latencyDefs, latencyMetrics, m, nofileFor } from './common.js';
 import { isClientBound } from '../runner/stats.js';
@@ -10,14 +13,25 @@ import { isClientBound } from '../runner/stats.js';
 /** Default connections per source address: below the ~28k ephemeral ports of one address. */
 const PER_ADDRESS = 20_000;
 
-export const connections: Scenario = {
+type ConnectionsParams = { connections: number; concurrency: number; 'per-address': number };
+type ConnectionsCase = { connections: number; concurrency: number; perAddress: number };
+
+export const connections: Scenario<ConnectionsParams, ConnectionsCase> = {
   name: 'connections',
   description:
     'Ramp to N idle connections; handshake rate and latency, server memory per connection after GC, echo at that count.',
   pacing:
     'handshakes as fast as possible, a bounded number in flight; past --per-address connections, the next 127.0.0.x source address',
   params: [
-    { name: 'connections', description: 'connections to open', kind: 'int', default: 10_000, quick: 1000, min: 1 },
+    {
+      name: 'connections',
+      description: 'connections to open',
+      kind: 'int',
+      default: 10_000,
+      quick: 1000,
+      min: 1,
+      sizes: true,
+    },
     {
       name: 'concurrency',
       description: 'handshakes in flight at once (connections scenario)',
@@ -48,21 +62,25 @@ export const connections: Scenario = {
     m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
   ],
   headline: 'kibPerConnRss',
+  transports: { compression: true },
+  // Memory per connection needs a forced GC in the server.
+  target: () => 'needs a forced GC in the server for memory per connection, which a running target does not offer',
+  costMetric: 'handshakesPerSec',
   cases(o) {
-    const n = o.params.connections as number;
-    const perAddress = o.params['per-address'] as number;
+    const n = o.params.connections;
+    const perAddress = o.params['per-address'];
     return [
       {
         id: `n${n}`,
         label: `${n} connections`,
-        params: { connections: n, concurrency: o.params.concurrency as number, perAddress },
+        params: { connections: n, concurrency: o.params.concurrency, perAddress },
       },
     ];
   },
-  nofile: (c) => nofileFor(c.params.connections as number),
+  nofile: (c) => nofileFor(c.params.connections),
   async run(ctx, c, o) {
-    const n = c.params.connections as number;
-    const perAddress = c.params.perAddress as number;
+    const n = c.params.connections;
+    const perAddress = c.params.perAddress;
     const before = await ctx.server.memory();
     let after = before;
     const x = await ctx.measure(
@@ -72,7 +90,7 @@ export const connections: Scenario = {
         warmupMs: 0,
         durationMs: o.durationMs,
         connections: n,
-        concurrency: c.params.concurrency as number,
+        concurrency: c.params.concurrency,
         // On loopback the client always binds its source address and an explicit port (see
         // runner/loadgen/source-ports.ts): one address or several, the same cheap path.
         perAddress: n > perAddress || ctx.target.host.startsWith('127.') ? perAddress : 0,
@@ -111,5 +129,34 @@ export const connections: Scenario = {
       warnings,
     };
   },
-  estimateMs: (c, o) => (c.params.connections as number) / 3 + o.durationMs + 2000,
+  estimateMs: (c, o) => c.params.connections / 3 + o.durationMs + 2000,
+  /** Production: the handshake rate over TLS. Not in --quick: it would take that past its 3 minutes. */
+  production(o) {
+    return o.quick
+      ? []
+      : this.cases(o)
+          .slice(0, 1)
+          .map((c) => ({ case: c, compression: false }));
+  },
+  charts: (report, scenario) => [
+    ...scenarioCases(report, scenario).map((c) => ({
+      name: `memory:${scenario}:${c.id}`,
+      section: scenario,
+      title: `Memory per connection — ${c.label}`,
+      kind: 'bar' as const,
+      labels: ['RSS', 'JS heap'],
+      xTitle: 'memory',
+      yTitle: 'KiB per connection',
+      datasets: groupedBars(
+        report,
+        scenario,
+        ['kibPerConnRss', 'kibPerConnHeap'].map((k, i) => ({
+          label: i ? 'JS heap' : 'RSS',
+          caseId: c.id,
+          pick: (s: CaseSummary) => metricMedian(s, k),
+        })),
+      ),
+    })),
+    metricAcrossCases(report, scenario, 'handshakesPerSec', 'case'),
+  ],
 };

@@ -4,11 +4,12 @@
  * through the library's own client (socket.io-client, sockjs-client) in the load generator
  * process, so only the transport differs. Libraries without a fallback are skipped.
  */
-import type { CaseRef } from '../runner/report/schema.js';
-import type { Scenario } from './types.js';
+import type { Case, Scenario } from './types.js';
 import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
 type Transport = 'polling' | 'streaming' | 'websocket';
+type FallbackParams = { connections: number; payload: number[] };
+type FallbackCase = { transport: Transport; connections: number; payload: number };
 
 /** Each library's own name for each transport; absent = the library has no such transport. */
 const TRANSPORTS: Record<'socket.io' | 'sockjs', Partial<Record<Transport, string>>> = {
@@ -35,7 +36,7 @@ function clientOf(library: string): keyof typeof TRANSPORTS | null {
 }
 
 /** The fallback scenario (not in the default suite: run it with --scenario fallback). */
-export const fallback: Scenario = {
+export const fallback: Scenario<FallbackParams, FallbackCase> = {
   name: 'fallback',
   description:
     "HTTP fallback transports (Socket.IO long-polling, SockJS xhr-polling/xhr-streaming) vs the same library's websocket transport, through its own client.",
@@ -43,7 +44,14 @@ export const fallback: Scenario = {
     "closed loop: N clients of the library's own client (socket.io-client, sockjs-client), one text message in flight each; " +
     'note: sockjs-client waits 25 ms after each completed HTTP send before the next (its BufferedSender), so on SockJS HTTP transports an echo takes at least that',
   params: [
-    { name: 'connections', description: 'clients (fallback: per transport)', kind: 'int', default: 10, min: 1 },
+    {
+      name: 'connections',
+      description: 'clients (fallback: per transport)',
+      kind: 'int',
+      default: 10,
+      min: 1,
+      sizes: true,
+    },
     payloadParam([32]),
   ],
   metrics: [
@@ -56,10 +64,12 @@ export const fallback: Scenario = {
   headline: 'p50Us',
   // socket.io runs websocket-only elsewhere (fair settings); here it must allow polling too.
   serverMode: 'fallback',
+  transports: { noTls: "fallback drives the libraries' own clients, which are not run over TLS yet" },
+  target: () => "needs the server's long-polling mode, which wsbench cannot switch on in a running target",
   cases(o) {
-    const connections = o.params.connections as number;
-    return (o.params.payload as number[]).flatMap((payload) =>
-      (['polling', 'streaming', 'websocket'] as const).map((transport): CaseRef => ({
+    const connections = o.params.connections;
+    return o.params.payload.flatMap((payload) =>
+      (['polling', 'streaming', 'websocket'] as const).map((transport): Case<FallbackCase> => ({
         id: `${transport}-p${payload}`,
         label: `${LABELS[transport]}, ${formatBytes(payload)}, ${connections} clients`,
         params: { transport, connections, payload },
@@ -69,12 +79,12 @@ export const fallback: Scenario = {
   supports(library, c) {
     const client = clientOf(library);
     if (!client) return `${library} has no HTTP fallback transport (WebSocket only)`;
-    const transport = c.params.transport as Transport;
+    const transport = c.params.transport;
     return TRANSPORTS[client][transport] ? null : `${client} has no ${transport} transport`;
   },
   async run(ctx, c, o) {
     const client = clientOf(ctx.library);
-    const transport = client && TRANSPORTS[client][c.params.transport as Transport];
+    const transport = client && TRANSPORTS[client][c.params.transport];
     if (!client || !transport)
       throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
     const x = await ctx.measure({
@@ -84,13 +94,13 @@ export const fallback: Scenario = {
       durationMs: o.durationMs,
       client,
       transport,
-      connections: c.params.connections as number,
-      payloadBytes: c.params.payload as number,
+      connections: c.params.connections,
+      payloadBytes: c.params.payload,
     });
     const out = echoOutcome(x);
     if (client === 'sockjs' && transport !== 'websocket') out.warnings.push(SOCKJS_SEND_WAIT);
     return out;
   },
   // Clients connect one at a time, each a few HTTP requests on the polling transports.
-  estimateMs: (c, o) => o.warmupMs + o.durationMs + 1500 + 50 * (c.params.connections as number),
+  estimateMs: (c, o) => o.warmupMs + o.durationMs + 1500 + 50 * c.params.connections,
 };

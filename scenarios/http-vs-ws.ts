@@ -6,8 +6,7 @@
  * raw client, both in the load generator process.
  */
 import type { Job } from '../runner/loadgen/jobs.js';
-import type { CaseRef } from '../runner/report/schema.js';
-import type { Scenario, ScenarioOutcome } from './types.js';
+import type { Case, Scenario, ScenarioOutcome } from './types.js';
 import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, latencyMetrics, m, payloadParam } from './common.js';
 
 /** The ways to exchange one message, one case each. */
@@ -18,11 +17,13 @@ const MODES = {
   handshake: 'WebSocket open vs HTTP POST on a new connection, one at a time',
 } as const;
 type Mode = keyof typeof MODES;
+type HttpVsWsParams = { connections: number; payload: number[] };
+type HttpVsWsCase = { mode: Mode; connections: number; payload: number };
 
 function job(
   mode: Exclude<Mode, 'handshake'>,
   target: { host: string; port: number; codecModule: string },
-  c: CaseRef,
+  c: Case<HttpVsWsCase>,
   warmupMs: number,
   durationMs: number,
 ): Job {
@@ -30,8 +31,8 @@ function job(
     ...target,
     warmupMs,
     durationMs,
-    connections: c.params.connections as number,
-    payloadBytes: c.params.payload as number,
+    connections: c.params.connections,
+    payloadBytes: c.params.payload,
   };
   if (mode === 'websocket') return { kind: 'echo', ...common, inflight: 1, binary: true };
   return { kind: 'http', ...common, keepAlive: mode === 'keepalive' };
@@ -59,7 +60,7 @@ function handshakeOutcome(result: {
 }
 
 /** The http-vs-ws scenario (not in the default suite: run it with --scenario http-vs-ws). */
-export const httpVsWs: Scenario = {
+export const httpVsWs: Scenario<HttpVsWsParams, HttpVsWsCase> = {
   name: 'http-vs-ws',
   description:
     'The same payload echoed by HTTP POST (keep-alive; new connection per request) and over WebSocket, same server process; and one WebSocket open vs one HTTP request on a new connection.',
@@ -73,6 +74,7 @@ export const httpVsWs: Scenario = {
       kind: 'int',
       default: 10,
       min: 1,
+      sizes: true,
     },
     payloadParam([32]),
   ],
@@ -87,10 +89,11 @@ export const httpVsWs: Scenario = {
     m('handshakes', 'handshakes timed', 'count', 'none'),
   ],
   headline: 'p50Us',
+  target: () => "needs the server's POST /http-echo route, which a running target does not declare",
   cases(o) {
-    const connections = o.params.connections as number;
-    const payloads = o.params.payload as number[];
-    const cases: CaseRef[] = [];
+    const connections = o.params.connections;
+    const payloads = o.params.payload;
+    const cases: Case<HttpVsWsCase>[] = [];
     for (const payload of payloads) {
       for (const mode of ['keepalive', 'no-keepalive', 'websocket'] as const) {
         cases.push({
@@ -109,14 +112,14 @@ export const httpVsWs: Scenario = {
     return cases;
   },
   async run(ctx, c, o) {
-    const mode = c.params.mode as Mode;
+    const mode = c.params.mode;
     if (mode === 'handshake') {
       const x = await ctx.measure({
         kind: 'handshake',
         ...ctx.target,
         warmupMs: o.warmupMs,
         durationMs: o.durationMs,
-        payloadBytes: c.params.payload as number,
+        payloadBytes: c.params.payload,
       });
       return handshakeOutcome(x.result);
     }

@@ -1,4 +1,9 @@
-/** The scenario registry: name -> scenario. A new scenario is one file and one line here. */
+/**
+ * The scenario registry: name -> scenario. A new scenario is one file (or folder) and one line
+ * here; the runner and the reporters read everything else from the scenario's declaration.
+ * Scenarios of tests are registered at run time (registerScenario, see runner/register.ts) and
+ * never appear in this table.
+ */
 import type { Scenario } from './types.js';
 import { latency } from './latency.js';
 import { throughput } from './throughput.js';
@@ -27,3 +32,24 @@ export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 /** What `npm run bench` runs when no --scenario is given. */
 export const DEFAULT_SCENARIOS: ScenarioName[] = ['latency', 'throughput', 'rate', 'connections', 'broadcast'];
+
+/** Scenarios registered at run time (tests): never in the default suite. */
+const registered = new Map<string, Scenario>();
+
+/** Adds a scenario (from a WSBENCH_REGISTER module): it runs when named with --scenario. */
+export function registerScenario(s: Scenario): void {
+  if (Object.hasOwn(SCENARIOS, s.name) || registered.has(s.name))
+    throw new Error(`registerScenario: a scenario named '${s.name}' exists already`);
+  registered.set(s.name, s);
+}
+
+/** A scenario by name: a built-in one, else a registered one. */
+export function findScenario(name: string): Scenario | undefined {
+  if (Object.hasOwn(SCENARIOS, name)) return SCENARIOS[name as ScenarioName];
+  return registered.get(name);
+}
+
+/** Every scenario: the built-in ones, then the registered ones. */
+export function allScenarios(): Scenario[] {
+  return [...SCENARIO_NAMES.map((n) => findScenario(n)!), ...registered.values()];
+}

@@ -2,12 +2,22 @@
 import type { Scenario } from './types.js';
 import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
-export const latency: Scenario = {
+type LatencyParams = { connections: number; payload: number[] };
+type LatencyCase = { connections: number; payload: number };
+
+export const latency: Scenario<LatencyParams, LatencyCase> = {
   name: 'latency',
   description: 'Ping-pong: each connection sends one message and waits for its echo (closed loop).',
   pacing: 'closed loop: the next message leaves in the same write that follows the echo',
   params: [
-    { name: 'connections', description: 'connections doing ping-pong', kind: 'int', default: 1, min: 1 },
+    {
+      name: 'connections',
+      description: 'connections doing ping-pong',
+      kind: 'int',
+      default: 1,
+      min: 1,
+      sizes: true,
+    },
     payloadParam([32]),
   ],
   metrics: [
@@ -18,9 +28,10 @@ export const latency: Scenario = {
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher'),
   ],
   headline: 'p50Us',
+  transports: { frames: true, compression: true },
   cases(o) {
-    const connections = o.params.connections as number;
-    return (o.params.payload as number[]).map((payload) => ({
+    const connections = o.params.connections;
+    return o.params.payload.map((payload) => ({
       id: `c${connections}-p${payload}`,
       label: `${connections} conn, ${formatBytes(payload)}`,
       params: { connections, payload },

@@ -4,10 +4,19 @@
  * is a sweep: a latency-versus-load curve.
  */
 import type { Measured } from '../runner/process/loadgen-process.js';
-import type { Scenario, ScenarioOutcome } from './types.js';
+import type { CaseSummary, Report } from '../runner/report/schema.js';
+import { findSummary, metricMedian, scenarioCases } from '../runner/report/format.js';
+import { xyLines, type ChartDraft, type Point } from '../runner/report/chart-kit.js';
+import type { Highlight, Scenario, ScenarioOutcome } from './types.js';
 import { echoJob, echoOutcome, latencyDefs, m, PACED_CPU_DEFS, PACED_DEFS, pacedMetrics, WIRE_DEFS } from './common.js';
 
-export const rate: Scenario = {
+type RateParams = { rates: number[]; connections: number; payload: number[]; 'p99-max': number };
+type RateCase = { rate: number; connections: number; payload: number };
+
+/** The p99 bound (ms) of the highlight "highest offered rate with p99 ≤ bound", unless --p99-max. */
+const P99_MAX_MS = 10;
+
+export const rate: Scenario<RateParams, RateCase> = {
   name: 'rate',
   description: "Open loop: a fixed total rate spread over N connections; latency measured from each send's due time.",
   pacing:
@@ -21,20 +30,29 @@ export const rate: Scenario = {
       default: [5000, 20000],
       quick: [5000],
       min: 1,
+      sizes: true,
     },
-    { name: 'connections', description: 'connections sharing the rate', kind: 'int', default: 10, min: 1 },
+    {
+      name: 'connections',
+      description: 'connections sharing the rate',
+      kind: 'int',
+      default: 10,
+      min: 1,
+      sizes: true,
+    },
     {
       name: 'payload',
       description: 'message size in bytes, at least 8 (the first of a list)',
       kind: 'list',
       default: [32],
       min: 8,
+      sizes: true,
     },
     {
       name: 'p99-max',
       description: 'p99 bound in ms for the highest sustainable rate',
       kind: 'number',
-      default: 10,
+      default: P99_MAX_MS,
       min: 0,
     },
   ],
@@ -47,24 +65,79 @@ export const rate: Scenario = {
     ...WIRE_DEFS,
   ],
   headline: 'p99Us',
+  transports: { frames: true, compression: true },
   cases(o) {
-    const connections = o.params.connections as number;
-    const payload = (o.params.payload as number[])[0];
-    return (o.params.rates as number[]).map((r) => ({
+    const connections = o.params.connections;
+    const payload = o.params.payload[0];
+    return o.params.rates.map((r) => ({
       id: `r${r}`,
       label: `${r} msg/s over ${connections} conn`,
       params: { rate: r, connections, payload },
     }));
   },
   async run(ctx, c, o) {
-    const offered = c.params.rate as number;
+    const offered = c.params.rate;
     const x = await ctx.measure(echoJob(ctx, c, o, { inflight: 1, rate: offered }));
     const out = echoOutcome(x, { offeredRate: offered });
     out.stats.metrics.achievedRate = out.stats.metrics.msgsPerSec;
     return withPacing(out, x);
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
+  highlights: (summaries, given) => rateHighlights(summaries, Number(given['p99-max'] ?? P99_MAX_MS)),
+  charts: rateCharts,
 };
+
+/** For rate sweeps: the highest offered rate whose merged p99 stayed within the bound. */
+function rateHighlights(summaries: CaseSummary[], p99MaxMs: number): Highlight[] {
+  const byLib = new Map<string, CaseSummary[]>();
+  for (const s of summaries) byLib.set(s.library, [...(byLib.get(s.library) ?? []), s]);
+  return [...byLib].map(([library, rows]) => {
+    const ok = rows.filter((r) => r.status === 'completed' && (r.latency.latency?.p99 ?? Infinity) <= p99MaxMs * 1000);
+    const best = ok.length ? Math.max(...ok.map((r) => Number(r.case.params.rate))) : null;
+    return {
+      scenario: rows[0].scenario,
+      library,
+      label: `highest offered rate with p99 ≤ ${p99MaxMs} ms`,
+      value: best,
+      unit: 'msg/s',
+    };
+  });
+}
+
+/** Latency versus offered load, and achieved versus offered rate, for rate sweeps. */
+function rateCharts(report: Report, scenario: string): ChartDraft[] {
+  const cases = scenarioCases(report, scenario);
+  const offered = (s: CaseSummary | undefined, c: CaseSummary['case']): number | null =>
+    metricMedian(s, 'offeredRate') ?? (typeof c.params.rate === 'number' ? c.params.rate : null);
+  const points = (lib: string, y: (s: CaseSummary) => number | null | undefined): (Point | null)[] =>
+    cases.map((c) => {
+      const s = findSummary(report, scenario, c.id, lib);
+      const x = offered(s, c);
+      const v = s?.status === 'completed' ? y(s) : null;
+      return x !== null && v !== null && v !== undefined ? { x, y: v } : null;
+    });
+  return [
+    {
+      name: `rate-latency:${scenario}`,
+      section: scenario,
+      title: 'p99 latency versus offered load',
+      kind: 'xy',
+      xTitle: 'offered rate (msgs/s)',
+      yTitle: 'p99 µs (log)',
+      yLog: true,
+      datasets: xyLines(report, (lib) => points(lib, (s) => s.latency.latency?.p99)),
+    },
+    {
+      name: `rate-achieved:${scenario}`,
+      section: scenario,
+      title: 'Achieved versus offered rate',
+      kind: 'xy',
+      xTitle: 'offered rate (msgs/s)',
+      yTitle: 'achieved msgs/s',
+      datasets: xyLines(report, (lib) => points(lib, (s) => metricMedian(s, 'achievedRate'))),
+    },
+  ];
+}
 
 /** Adds the pacer's metrics and flags to an open-loop echo outcome. */
 export function withPacing(out: ScenarioOutcome, x: Measured): ScenarioOutcome {

@@ -1,15 +1,26 @@
 /** throughput: many connections, several messages in flight each, over a sweep of sizes. */
+import { metricAcrossCases } from '../runner/report/chart-kit.js';
 import type { Scenario } from './types.js';
 import { CPU_DEFS, WIRE_DEFS, echoJob, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
-export const throughput: Scenario = {
+type ThroughputParams = { connections: number; inflight: number; payload: number[] };
+type ThroughputCase = { payload: number; connections: number; inflight: number };
+
+export const throughput: Scenario<ThroughputParams, ThroughputCase> = {
   name: 'throughput',
   description:
     'N connections x K messages in flight, echoed as fast as the server can (closed loop), per payload size.',
   pacing: 'closed loop: each echo is answered with the next message in one write per incoming chunk',
   params: [
-    { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1 },
-    { name: 'inflight', description: 'messages in flight per connection', kind: 'int', default: 16, min: 1 },
+    { name: 'connections', description: 'connections', kind: 'int', default: 50, min: 1, sizes: true },
+    {
+      name: 'inflight',
+      description: 'messages in flight per connection',
+      kind: 'int',
+      default: 16,
+      min: 1,
+      sizes: true,
+    },
     // With the production case (1 KiB over TLS, compressed) the suite stays within its time budget;
     // larger sizes: --payload 16KiB,64KiB.
     payloadParam([32, 1024], [1024]),
@@ -23,17 +34,26 @@ export const throughput: Scenario = {
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
   ],
   headline: 'msgsPerSec',
+  transports: { frames: true, compression: true },
   cases(o) {
-    const connections = o.params.connections as number;
-    const inflight = o.params.inflight as number;
-    return (o.params.payload as number[]).map((payload) => ({
+    const connections = o.params.connections;
+    const inflight = o.params.inflight;
+    return o.params.payload.map((payload) => ({
       id: `p${payload}`,
       label: `${formatBytes(payload)}, ${connections}x${inflight}`,
       params: { payload, connections, inflight },
     }));
   },
   async run(ctx, c, o) {
-    return echoOutcome(await ctx.measure(echoJob(ctx, c, o, { inflight: c.params.inflight as number })));
+    return echoOutcome(await ctx.measure(echoJob(ctx, c, o, { inflight: c.params.inflight })));
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 1000,
+  /** Production: 1 KiB over TLS, compressed where the library supports it. */
+  production(o) {
+    return this.cases({ ...o, params: { ...o.params, payload: [1024] } })
+      .slice(0, 1)
+      .map((c) => ({ case: c, compression: true }));
+  },
+  charts: (report, scenario) =>
+    ['msgsPerSec', 'mbPerSec'].map((k) => metricAcrossCases(report, scenario, k, 'payload size')),
 };

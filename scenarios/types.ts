@@ -6,14 +6,17 @@
 import type { Job } from '../runner/loadgen/jobs.js';
 import type { Measured, LoadgenHooks } from '../runner/process/loadgen-process.js';
 import type { ServerHandle } from '../runner/process/server-process.js';
-import type { CaseRef, ConformanceCaseResult, MetricDef, RunStats } from '../runner/report/schema.js';
+import type { CaseSummary, ConformanceCaseResult, MetricDef, Report, RunStats } from '../runner/report/schema.js';
+import type { ChartDraft } from '../runner/report/chart-kit.js';
 
 export type ParamValue = number | string | boolean | number[];
+/** A value of a case's parameters (what report.json keeps of each case). */
+export type CaseValue = string | number | boolean;
 
-/** A command-line parameter of a scenario. */
-export interface ParamDef {
+/** A command-line parameter of a scenario. `N`: its name, so a scenario's parameter type can be checked. */
+export interface ParamDef<N extends string = string> {
   /** Option name without dashes, e.g. `connections` for `--connections`. */
-  name: string;
+  name: N;
   description: string;
   kind: 'int' | 'number' | 'list' | 'bool';
   /** Default of the full suite, and of --quick where it differs. */
@@ -21,11 +24,16 @@ export interface ParamDef {
   quick?: ParamValue;
   /** Smallest allowed value (each item, for lists). */
   min?: number;
+  /**
+   * The parameter sizes a sweep (payload sizes, connection counts, rates...): when the user gives
+   * it, the default suite's production cases are left out (a sweep the user sized runs as given).
+   */
+  sizes?: boolean;
 }
 
 /** Options every scenario sees: the validated parameters plus the shared timing. */
-export interface ScenarioOptions {
-  params: Record<string, ParamValue>;
+export interface ScenarioOptions<P = Record<string, ParamValue>> {
+  params: P;
   warmupMs: number;
   durationMs: number;
   quick: boolean;
@@ -53,21 +61,84 @@ export interface ScenarioOutcome {
   conformance?: ConformanceCaseResult[];
 }
 
-export interface Scenario {
+/** The transport values the runner adds to every case (see runner/transport.ts). */
+export type TransportParams = {
+  frames?: CaseValue;
+  tls?: CaseValue;
+  compression?: CaseValue;
+  production?: CaseValue;
+};
+
+/** One measurement case of a scenario whose case parameters are `C`. */
+export interface Case<C = Record<string, CaseValue>> {
+  id: string;
+  label: string;
+  params: C & TransportParams;
+}
+
+/** Which transport settings change what a scenario measures (absent: none does). */
+export interface TransportUse {
+  /** Its messages have a frame type: each --frames value is a case. */
+  frames?: boolean;
+  /** permessage-deflate changes what it measures: each --compression value is a case. */
+  compression?: boolean;
+  /** Why it cannot run over TLS, when it cannot. */
+  noTls?: string;
+}
+
+/** A production case of the default suite: a case of the scenario over TLS, with or without compression. */
+export interface ProductionCase<C> {
+  case: Case<C>;
+  compression: boolean;
+}
+
+/** What a `--target` (a server wsbench did not start) declares. */
+export interface TargetDeclares {
+  /** `--target-broadcast <path>`: the target's broadcast endpoint. */
+  broadcastPath?: string;
+}
+
+/** A finding over a whole sweep, shown first in every format (report.highlights). */
+export type Highlight = NonNullable<Report['highlights']>[number];
+
+/**
+ * A scenario: `P` is the type of its validated parameters (named by `params`), `C` the type of
+ * its cases' parameters. Everything the runner and the reporters know about a scenario is here.
+ */
+export interface Scenario<P = Record<string, ParamValue>, C = Record<string, CaseValue>> {
   name: string;
   description: string;
   /** How the load generator paces here; stated in the report. */
   pacing: string;
+  /** Its parameters: each one a key of `P`, which the plan fills (given, else the default). */
   params: ParamDef[];
   metrics: MetricDef[];
   /** The metric that ranks libraries. */
   headline: string;
-  cases(o: ScenarioOptions): CaseRef[];
+  cases(o: ScenarioOptions<P>): Case<C>[];
+  /** Which transports change what it measures (frames, compression, TLS). */
+  transports?: TransportUse;
+  /**
+   * The default suite's production cases (over TLS; compressed where `compression`), added when
+   * no transport flag and no sizing parameter was given.
+   */
+  production?(o: ScenarioOptions<P>): ProductionCase<C>[];
+  /** Why a running `--target` cannot run this scenario, given what it declares; null if it can. */
+  target?(t: TargetDeclares): string | null;
+  /**
+   * Findings over the sweep, from this scenario's summaries and the parameters the user gave
+   * (report.options.params: a default is the scenario's own).
+   */
+  highlights?(summaries: CaseSummary[], given: Record<string, CaseValue>): Highlight[];
+  /** Charts of its own in the HTML report, beyond the percentile curves and timelines. */
+  charts?(report: Report, section: string): ChartDraft[];
+  /** The metric a transport cost (TLS, compression) is told in; absent: the headline. */
+  costMetric?: string;
   /**
    * Whether a case applies to a library: null if it does, else the reason it does not (the run
    * is then 'skipped' with that reason, and no server is started). Absent: every case applies.
    */
-  supports?(library: string, c: CaseRef): string | null;
+  supports?(library: string, c: Case<C>): string | null;
   /**
    * A server mode this scenario needs, passed to the server process as WSBENCH_SERVER_MODE (e.g.
    * `fallback`: socket.io also allows HTTP long-polling). Adapters that know it change settings.
@@ -76,8 +147,8 @@ export interface Scenario {
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */
-  nofile?(c: CaseRef): number | undefined;
-  run(ctx: RunContext, c: CaseRef, o: ScenarioOptions): Promise<ScenarioOutcome>;
+  nofile?(c: Case<C>): number | undefined;
+  run(ctx: RunContext, c: Case<C>, o: ScenarioOptions<P>): Promise<ScenarioOutcome>;
   /** Expected wall time of one run, for the progress display's estimate. */
-  estimateMs(c: CaseRef, o: ScenarioOptions): number;
+  estimateMs(c: Case<C>, o: ScenarioOptions<P>): number;
 }

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { makePlan, type RawOptions } from '../runner/plan.js';
+import { SCENARIOS } from '../scenarios/index.js';
 import { UsageError } from '../runner/errors.js';
 import { compressionOn, transportSkip, withJobTransport } from '../runner/transport-run.js';
 import { makeTextPayload } from '../runner/loadgen/payload.js';
@@ -87,25 +88,25 @@ test('what a library cannot carry is skipped with its reason, in the production 
     { scenario: 'throughput', params: { payload: '32' }, transport: { frames: 'binary' } },
     'throughput',
   );
-  assert.match(transportSkip('throughput', 'sockjs', bin) ?? '', /SockJS carries text messages only/i);
-  assert.equal(transportSkip('throughput', 'ws', bin), null);
+  assert.match(transportSkip(SCENARIOS.throughput, 'sockjs', bin) ?? '', /SockJS carries text messages only/i);
+  assert.equal(transportSkip(SCENARIOS.throughput, 'ws', bin), null);
   const [z] = cases(
     { scenario: 'throughput', params: { payload: '32' }, transport: { compression: 'on' } },
     'throughput',
   );
-  assert.match(transportSkip('throughput', 'websocket', z) ?? '', /no permessage-deflate/);
-  assert.equal(transportSkip('throughput', 'uwebsockets', z), null);
+  assert.match(transportSkip(SCENARIOS.throughput, 'websocket', z) ?? '', /no permessage-deflate/);
+  assert.equal(transportSkip(SCENARIOS.throughput, 'uwebsockets', z), null);
   const prod = plan({ scenario: 'throughput' }).scenarios[0].cases.find((x) => x.params.production)!;
   // Skipped, not run uncompressed: the production table ranks only libraries that did the same work.
-  assert.match(transportSkip('throughput', 'websocket', prod) ?? '', /no permessage-deflate/);
-  assert.equal(transportSkip('throughput', 'ws', prod), null);
+  assert.match(transportSkip(SCENARIOS.throughput, 'websocket', prod) ?? '', /no permessage-deflate/);
+  assert.equal(transportSkip(SCENARIOS.throughput, 'ws', prod), null);
   assert.equal(compressionOn('ws', prod), true);
   const job = { kind: 'echo', binary: true } as unknown as EchoJob;
   const tls = { certFile: 'c', keyFile: 'k', client: { resume: false }, dispose: () => {} };
   const out = withJobTransport(job, 'ws', prod, tls);
   assert.deepEqual([out.binary, out.compression, out.tls], [false, true, { resume: false }], 'text frames: binary off');
   const [fb] = cases({ scenario: 'fallback', transport: { tls: 'on' } }, 'fallback');
-  assert.match(transportSkip('fallback', 'socket.io', fb) ?? '', /not run over TLS/);
+  assert.match(transportSkip(SCENARIOS.fallback, 'socket.io', fb) ?? '', /not run over TLS/);
 });
 
 test('text payloads: exact size, valid UTF-8 with non-ASCII characters, the sequence number first', () => {

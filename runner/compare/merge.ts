@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { loadReport, writeReports } from '../outputs.js';
 import type { Report, RunResult } from '../report/schema.js';
 import { ResultsStore } from '../store.js';
-import { SCENARIOS } from '../../scenarios/index.js';
+import { findScenario } from '../../scenarios/index.js';
 
 /** The settings that must agree for repetitions to be pooled. */
 function settingsOf(r: Report): string {
@@ -45,7 +45,7 @@ export function mergeReports(reports: Report[], names: string[] = reports.map((r
   }
   const libraries = [...new Map(reports.flatMap((r) => r.libraries).map((l) => [l.name, l])).values()];
   const scenarios = first.scenarios.map((s) => {
-    const found = SCENARIOS[s.name as keyof typeof SCENARIOS];
+    const found = findScenario(s.name);
     if (!found) throw new UsageError(`merge: ${names[0]} has scenario '${s.name}', which this wsbench does not know`);
     return found;
   });
@@ -68,8 +68,7 @@ export function mergeReports(reports: Report[], names: string[] = reports.map((r
     ...(micro.length ? { micro } : {}),
     ...(microNotes.length ? { microNotes } : {}),
   };
-  const p99Max = Number(first.options.params['p99-max'] ?? 10);
-  return buildReport(meta, scenarios, runs, p99Max);
+  return buildReport(meta, scenarios, runs);
 }
 
 /** The `merge` subcommand: writes the merged report into a new results folder under --out. */

@@ -4,112 +4,13 @@
  * (html-client.ts). A chart is only specified when at least one library has data for it, and
  * every chart carries one dataset per library so each legend lists all of them.
  */
-import type { CaseRef, CaseSummary, Report } from './schema.js';
-import { findSummary, libraryOrder, metricDef, metricMedian, scenarioCases } from './format.js';
-import { capacityCharts } from './html-capacity.js';
+import type { CaseRef, Report } from './schema.js';
+import { findSummary, libraryOrder, scenarioCases } from './format.js';
+import { findScenario } from '../../scenarios/index.js';
+import { hasData, libraryColors, percentileX, xyLines, type ChartDraft as Draft, type ChartSpec } from './chart-kit.js';
 
-/** Tableau 10: distinguishable, colour-blind-friendlier than Chart.js defaults. */
-const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-];
-
-/** An x/y point, for charts whose x axis is numeric (percentile, offered rate). */
-export interface Point {
-  x: number;
-  y: number;
-}
-
-/** One library's series. */
-export interface ChartDataset {
-  label: string;
-  color: string;
-  data: (number | null)[] | Point[];
-}
-
-/**
- * How to draw a chart: `bar` and `line` use category `labels`; `percentile` is the HDR plot
- * (x = 1/(1-p) on a log axis); `xy` is a line over a numeric x axis.
- */
-export interface ChartSpec {
-  /** Canvas element id. */
-  id: string;
-  /** Stable name for tests and readers, e.g. `latency-curve:latency:c1:latency`. */
-  name: string;
-  /** Scenario name (or `micro`) whose section shows the chart. */
-  section: string;
-  title: string;
-  /** Which libraries have no data here, and why. */
-  caption: string;
-  kind: 'bar' | 'line' | 'percentile' | 'xy';
-  labels?: string[];
-  xTitle: string;
-  yTitle: string;
-  yLog?: boolean;
-  datasets: ChartDataset[];
-}
-
-type Draft = Omit<ChartSpec, 'id' | 'caption'>;
-
-/** The colour of every library, fixed by its position in the report so charts agree. */
-export function libraryColors(report: Report): Map<string, string> {
-  return new Map(libraryOrder(report).map((lib, i) => [lib, PALETTE[i % PALETTE.length]!]));
-}
-
-/** `32 B`, `1 KiB`, `64 KiB`, `1 MiB`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} B`;
-}
-
-/** x position of a percentile on the HDR plot. Accepts 0–100, or fractions when `fraction`. */
-export function percentileX(p: number, fraction: boolean): number {
-  // p100 (the max) would sit at infinity; park it at 99.999 %, the axis's last mark.
-  // Dividing by the percent complement keeps round percentiles exact (99 -> 100, not 99.99...).
-  return fraction ? 1 / Math.max(1 - p, 1e-5) : 100 / Math.max(100 - p, 1e-3);
-}
-
-function hasData(d: ChartDataset): boolean {
-  return d.data.some((v) => v !== null && (typeof v === 'number' || Number.isFinite(v.y)));
-}
-
-/** One dataset per library from a per-summary value picker over category groups. */
-function groupedBars(
-  report: Report,
-  scenario: string,
-  groups: { label: string; caseId: string; pick: (s: CaseSummary) => number | null | undefined }[],
-): ChartDataset[] {
-  const colors = libraryColors(report);
-  return libraryOrder(report).map((lib) => ({
-    label: lib,
-    color: colors.get(lib)!,
-    data: groups.map((g) => {
-      const s = findSummary(report, scenario, g.caseId, lib);
-      return s && s.status === 'completed' ? (g.pick(s) ?? null) : null;
-    }),
-  }));
-}
-
-/** One dataset per library of x/y points, sorted by x. */
-function xyLines(report: Report, point: (lib: string) => (Point | null)[]): ChartDataset[] {
-  const colors = libraryColors(report);
-  return libraryOrder(report).map((lib) => ({
-    label: lib,
-    color: colors.get(lib)!,
-    data: point(lib)
-      .filter((p): p is Point => p !== null)
-      .sort((a, b) => a.x - b.x),
-  }));
-}
+export type { ChartDataset, ChartSpec, Point } from './chart-kit.js';
+export { formatBytes, libraryColors, percentileX } from './chart-kit.js';
 
 /** Chart titles of the histograms scenarios record; any other name is shown as is. */
 const HISTOGRAM_TITLES: Record<string, string> = {
@@ -164,116 +65,9 @@ function timeline(report: Report, scenario: string, c: CaseRef): Draft[] {
   ];
 }
 
-function caseLabel(c: CaseRef): string {
-  return typeof c.params.payload === 'number' ? formatBytes(c.params.payload) : c.label;
-}
-
-/** Bars of one metric across the cases of a scenario (x = case). */
-function metricAcrossCases(report: Report, scenario: string, key: string, xTitle: string): Draft {
-  const info = report.scenarios.find((s) => s.name === scenario)!;
-  const def = metricDef(info, key);
-  const groups = scenarioCases(report, scenario).map((c) => ({
-    label: caseLabel(c),
-    caseId: c.id,
-    pick: (s: CaseSummary) => metricMedian(s, key),
-  }));
-  return {
-    name: `bars:${scenario}:${key}`,
-    section: scenario,
-    title: `${def.label} by ${xTitle}`,
-    kind: 'bar',
-    labels: groups.map((g) => g.label),
-    xTitle,
-    yTitle: def.unit,
-    datasets: groupedBars(report, scenario, groups),
-  };
-}
-
-/** Scenario-specific charts beyond curves and timelines. */
+/** Scenario-specific charts beyond curves and timelines: the scenario's own (Scenario.charts). */
 function scenarioCharts(report: Report, scenario: string): Draft[] {
-  const cases = scenarioCases(report, scenario);
-  switch (scenario) {
-    case 'throughput':
-      return ['msgsPerSec', 'mbPerSec'].map((k) => metricAcrossCases(report, scenario, k, 'payload size'));
-    case 'broadcast':
-      return cases.map((c) => ({
-        name: `fanout:${scenario}:${c.id}`,
-        section: scenario,
-        title: `Fan-out latency — ${c.label}`,
-        kind: 'bar' as const,
-        labels: ['p50', 'p99', 'max'],
-        xTitle: 'percentile',
-        yTitle: 'µs',
-        datasets: groupedBars(
-          report,
-          scenario,
-          (['p50', 'p99', 'max'] as const).map((p) => ({ label: p, caseId: c.id, pick: (s) => s.latency.fanout?.[p] })),
-        ),
-      }));
-    case 'connections':
-      return [
-        ...cases.map((c) => ({
-          name: `memory:${scenario}:${c.id}`,
-          section: scenario,
-          title: `Memory per connection — ${c.label}`,
-          kind: 'bar' as const,
-          labels: ['RSS', 'JS heap'],
-          xTitle: 'memory',
-          yTitle: 'KiB per connection',
-          datasets: groupedBars(
-            report,
-            scenario,
-            ['kibPerConnRss', 'kibPerConnHeap'].map((k, i) => ({
-              label: i ? 'JS heap' : 'RSS',
-              caseId: c.id,
-              pick: (s) => metricMedian(s, k),
-            })),
-          ),
-        })),
-        metricAcrossCases(report, scenario, 'handshakesPerSec', 'case'),
-      ];
-    case 'rate':
-      return rateCharts(report, scenario);
-    case 'capacity':
-      return capacityCharts(report, scenario);
-    default:
-      return [];
-  }
-}
-
-/** Latency versus offered load, and achieved versus offered rate, for rate sweeps. */
-function rateCharts(report: Report, scenario: string): Draft[] {
-  const cases = scenarioCases(report, scenario);
-  const offered = (s: CaseSummary | undefined, c: CaseRef): number | null =>
-    metricMedian(s, 'offeredRate') ?? (typeof c.params.rate === 'number' ? c.params.rate : null);
-  const points = (lib: string, y: (s: CaseSummary) => number | null | undefined): (Point | null)[] =>
-    cases.map((c) => {
-      const s = findSummary(report, scenario, c.id, lib);
-      const x = offered(s, c);
-      const v = s?.status === 'completed' ? y(s) : null;
-      return x !== null && v !== null && v !== undefined ? { x, y: v } : null;
-    });
-  return [
-    {
-      name: `rate-latency:${scenario}`,
-      section: scenario,
-      title: 'p99 latency versus offered load',
-      kind: 'xy',
-      xTitle: 'offered rate (msgs/s)',
-      yTitle: 'p99 µs (log)',
-      yLog: true,
-      datasets: xyLines(report, (lib) => points(lib, (s) => s.latency.latency?.p99)),
-    },
-    {
-      name: `rate-achieved:${scenario}`,
-      section: scenario,
-      title: 'Achieved versus offered rate',
-      kind: 'xy',
-      xTitle: 'offered rate (msgs/s)',
-      yTitle: 'achieved msgs/s',
-      datasets: xyLines(report, (lib) => points(lib, (s) => metricMedian(s, 'achievedRate'))),
-    },
-  ];
+  return findScenario(scenario)?.charts?.(report, scenario) ?? [];
 }
 
 /** Operations per second per micro-benchmark task and library. */

@@ -3,6 +3,7 @@
  * ws 31 % of its msgs/s". And one line naming the transport of the bench (frame type, TLS
  * version and cipher, resumption, compression). Console, Markdown and HTML all print these.
  */
+import { findScenario } from '../../scenarios/index.js';
 import { compressionUnsupported } from '../../adapters/capabilities.js';
 import { formatWithUnit } from './numbers.js';
 import type { CaseSummary, MetricDef, Report } from './schema.js';
@@ -37,11 +38,11 @@ function baseKey(s: CaseSummary): string {
   return `${s.scenario}\u0000${s.library}\u0000${JSON.stringify(rest)}`;
 }
 
-/** The metric a transport cost is told in: handshakes/s in connections, else the headline. */
+/** The metric a transport cost is told in: the scenario's declared costMetric, else its headline. */
 function costMetric(report: Report, scenario: string): MetricDef | undefined {
   const info = report.scenarios.find((x) => x.name === scenario);
   if (!info) return undefined;
-  const key = scenario === 'connections' ? 'handshakesPerSec' : info.headline;
+  const key = findScenario(scenario)?.costMetric ?? info.headline;
   return info.metrics.find((m) => m.key === key);
 }
 

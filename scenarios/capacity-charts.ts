@@ -1,11 +1,11 @@
 /**
  * Capacity charts for the HTML report: per library and search, latency against the offered load
  * of every probe (p50 and p99, log axis), the bound as a flat line, and the capacity found as a
- * vertical line. Plain chart specs, like the rest of html-charts.ts.
+ * vertical line. Plain chart specs (runner/report/chart-kit.ts), read through Scenario.charts.
  */
-import type { ChartDataset, Point } from './html-charts.js';
-import type { CaseSummary, Report } from './schema.js';
-import { libraryOrder, metricMedian, scenarioCases } from './format.js';
+import type { ChartDataset, Point } from '../runner/report/chart-kit.js';
+import type { CaseSummary, Report } from '../runner/report/schema.js';
+import { libraryOrder, metricMedian, scenarioCases } from '../runner/report/format.js';
 
 type Draft = {
   name: string;
