@@ -1,31 +1,30 @@
 /**
- * What each library cannot do, with the reason a skipped row shows. Read by the runner without
- * loading any library.
+ * What a library cannot do, with the reason a skipped row shows: read from its manifest
+ * (adapters/<name>/manifest.ts) or a custom adapter's declared one, without loading any library.
  */
+import { capabilitiesOf } from './index.js';
+import type { AdapterInfo, Capability } from './types.js';
 
-const NO_COMPRESSION: Record<string, string> = {
-  websocket: 'websocket (websocket-node) has no permessage-deflate support',
-  sockjs:
-    "sockjs's faye-websocket layer takes extensions only through faye_server_options.extensions, " +
-    'and the permessage-deflate package it needs is not installed',
-  'faye-websocket':
-    'faye-websocket takes permessage-deflate only as the permessage-deflate package, which is not installed',
-  deno: 'Deno.upgradeWebSocket offers no permessage-deflate',
-  bun: "this adapter does not turn on Bun's perMessageDeflate yet (its negotiation with the load generator is not verified)",
-  'socket.io-uws':
-    "this adapter does not turn on compression in uWS's attachApp yet (not verified with the load generator)",
-};
-
-const NO_BINARY: Record<string, string> = {
-  sockjs: 'SockJS carries text messages only',
-};
+const reason = (c: Capability | undefined): string | null => (c === undefined || c === true ? null : c.unsupported);
 
 /** Why `library` cannot run with permessage-deflate, or null when it can. */
-export function compressionUnsupported(library: string): string | null {
-  return NO_COMPRESSION[library.split('@')[0]] ?? null;
+export function compressionUnsupported(library: string | AdapterInfo): string | null {
+  return reason(capabilitiesOf(library)?.compression);
 }
 
 /** Why `library` cannot carry binary messages, or null when it can. */
-export function binaryUnsupported(library: string): string | null {
-  return NO_BINARY[library.split('@')[0]] ?? null;
+export function binaryUnsupported(library: string | AdapterInfo): string | null {
+  return reason(capabilitiesOf(library)?.binary);
+}
+
+/** Why `library` cannot serve TLS, or null when it can. */
+export function tlsUnsupported(library: string | AdapterInfo): string | null {
+  const tls = capabilitiesOf(library)?.tls;
+  return tls && 'unsupported' in tls ? tls.unsupported : null;
+}
+
+/** How `library`'s server speaks TLS, for the report. */
+export function tlsStackOf(library: string | AdapterInfo): string {
+  const tls = capabilitiesOf(library)?.tls;
+  return tls && 'stack' in tls ? tls.stack : 'https.createServer (node:tls)';
 }

@@ -1,41 +1,39 @@
 /**
- * The registry: library name -> adapter. Adding a library is one folder and one line here.
- * Test-only adapters (crashing, hanging, corrupting, stalling servers) live in test/adapters and
- * are reachable only by name from tests; they never appear in default runs, --help or reports.
+ * The registry: library name -> its manifest (adapters/<name>/manifest.ts). Adding a library is
+ * one folder and one line here; the registry's type rejects an entry that is not a complete
+ * manifest, or whose key is not its manifest's name. Libraries of tests (crashing, hanging,
+ * corrupting servers...) are registered at run time from test/ (registerLibrary, see
+ * runner/register.ts): they never appear in this table, default runs, --help or reports.
  */
-import type { AdapterInfo, AdapterRuntime } from './types.js';
-import { topology as bunTopology } from './bun/topology.js';
-import { topology as denoTopology } from './deno/topology.js';
-import { topology as fastifyTopology } from './fastify-websocket/topology.js';
-import { topology as fayeTopology } from './faye-websocket/topology.js';
-import { topology as ioTopology } from './socket.io/topology.js';
-import { topology as ioUwsTopology } from './socket.io-uws/topology.js';
-import { topology as sockjsTopology } from './sockjs/topology.js';
-import { topology as uwsTopology } from './uwebsockets/topology.js';
-import { topology as websocketTopology } from './websocket/topology.js';
-import { topology as wsTopology } from './ws/topology.js';
+import type { AdapterInfo, Capabilities, LibraryManifest } from './types.js';
+import { manifest as ws } from './ws/manifest.js';
+import { manifest as socketIo } from './socket.io/manifest.js';
+import { manifest as sockjs } from './sockjs/manifest.js';
+import { manifest as websocket } from './websocket/manifest.js';
+import { manifest as uwebsockets } from './uwebsockets/manifest.js';
+import { manifest as bun } from './bun/manifest.js';
+import { manifest as deno } from './deno/manifest.js';
+import { manifest as socketIoUws } from './socket.io-uws/manifest.js';
+import { manifest as fastifyWebsocket } from './fastify-websocket/manifest.js';
+import { manifest as fayeWebsocket } from './faye-websocket/manifest.js';
 
-function entry(name: string, packageName: string, folder = name): AdapterInfo {
-  return { name, packageName, serverModule: `${folder}/server.js`, codecModule: `${folder}/codec.js` };
+/** Checks, at compile time, that every entry is a manifest named as its key. */
+function registry<T extends { [K in keyof T]: LibraryManifest & { name: K } }>(entries: T): T {
+  return entries;
 }
 
-/** A server run by another runtime: its entry is the plain .js file in the adapter's folder. */
-function runtimeEntry(name: AdapterRuntime['name'], ready: AdapterRuntime['ready']): AdapterInfo {
-  return { ...entry(name, name), runtime: { name, ready, entry: `adapters/${name}/server.js` } };
-}
-
-export const ADAPTERS = {
-  ws: { ...entry('ws', 'ws'), topology: wsTopology },
-  'socket.io': { ...entry('socket.io', 'socket.io'), topology: ioTopology },
-  sockjs: { ...entry('sockjs', 'sockjs'), topology: sockjsTopology },
-  websocket: { ...entry('websocket', 'websocket'), topology: websocketTopology },
-  uwebsockets: { ...entry('uwebsockets', 'uWebSockets.js'), topology: uwsTopology },
-  bun: { ...runtimeEntry('bun', 'ipc'), topology: bunTopology },
-  deno: { ...runtimeEntry('deno', 'stdout'), topology: denoTopology },
-  'socket.io-uws': { ...entry('socket.io-uws', 'socket.io'), topology: ioUwsTopology },
-  'fastify-websocket': { ...entry('fastify-websocket', '@fastify/websocket'), topology: fastifyTopology },
-  'faye-websocket': { ...entry('faye-websocket', 'faye-websocket'), topology: fayeTopology },
-} as const satisfies Record<string, AdapterInfo>;
+export const ADAPTERS = registry({
+  ws,
+  'socket.io': socketIo,
+  sockjs,
+  websocket,
+  uwebsockets,
+  bun,
+  deno,
+  'socket.io-uws': socketIoUws,
+  'fastify-websocket': fastifyWebsocket,
+  'faye-websocket': fayeWebsocket,
+});
 
 export type LibraryName = keyof typeof ADAPTERS;
 /** Every library (the adapter contract test covers them all). */
@@ -50,50 +48,33 @@ export const LIBRARY_GROUPS: Record<string, LibraryName[]> = {
   all: LIBRARY_NAMES,
 };
 export const DEFAULT_LIBRARIES = LIBRARY_GROUPS.node;
+/** The library others are compared with unless --baseline-lib says otherwise. */
+export const DEFAULT_BASELINE: LibraryName = 'ws';
 
-/** Test-only servers, each a misbehaving (or, test-slow, slowed) ws server; served from dist/test/adapters. */
-export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
-  [
-    'test-crash',
-    'test-hang',
-    'test-corrupt',
-    'test-stall',
-    'test-noready',
-    'test-slow',
-    'test-delay',
-    'test-ratecap',
-    'test-fragile',
-    'test-lax',
-  ].map((name) => [
-    name,
-    {
-      name,
-      packageName: 'ws',
-      serverModule: `../test/adapters/${name}.js`,
-      codecModule: 'ws/codec.js',
-      testOnly: true,
-    },
-  ]),
-);
-// Servers run by Bun and Deno that never report ready (plain .js, run from test/adapters).
-for (const [name, ready] of [
-  ['bun', 'ipc'],
-  ['deno', 'stdout'],
-] as const) {
-  TEST_ADAPTERS[`test-noready-${name}`] = {
-    ...runtimeEntry(name, ready),
-    name: `test-noready-${name}`,
-    testOnly: true,
-    runtime: { name, ready, entry: `test/adapters/test-noready-${name}.js` },
-  };
+/** Libraries registered at run time (tests): reachable only by name. */
+const registered = new Map<string, AdapterInfo>();
+
+/** Adds a library (from a WSBENCH_REGISTER module), marked test-only: it runs only when named. */
+export function registerLibrary(info: AdapterInfo): void {
+  if (Object.hasOwn(ADAPTERS, info.name) || registered.has(info.name))
+    throw new Error(`registerLibrary: a library named '${info.name}' exists already`);
+  registered.set(info.name, { ...info, testOnly: true });
 }
 
-/** Looks a name up among real adapters, then (only when allowed) the test-only ones. */
-export function findAdapter(
-  name: string,
-  allowTest = process.env.WSBENCH_TEST_ADAPTERS === '1',
-): AdapterInfo | undefined {
+/** Looks a name up among the built-in libraries, then the registered ones. */
+export function findAdapter(name: string): AdapterInfo | undefined {
   if (Object.hasOwn(ADAPTERS, name)) return ADAPTERS[name as LibraryName];
-  if (allowTest && Object.hasOwn(TEST_ADAPTERS, name)) return TEST_ADAPTERS[name];
-  return undefined;
+  return registered.get(name);
+}
+
+/** The manifest of a built-in library (`name@folder`: the library `name`), or undefined. */
+export function manifestOf(library: string): LibraryManifest | undefined {
+  const base = library.replace(/@.*$/, '');
+  return Object.hasOwn(ADAPTERS, base) ? ADAPTERS[base as LibraryName] : undefined;
+}
+
+/** The capabilities of a library: a custom or registered entry's own, else its manifest's. */
+export function capabilitiesOf(lib: string | AdapterInfo): Capabilities | undefined {
+  if (typeof lib !== 'string' && lib.capabilities) return lib.capabilities;
+  return manifestOf(typeof lib === 'string' ? lib : lib.name)?.capabilities;
 }

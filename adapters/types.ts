@@ -4,6 +4,7 @@
  * - `codec.ts` runs only in the load generator (it imports nothing of the library), and turns
  *   our raw RFC 6455 client into a client of the library's own protocol.
  */
+import type { MicroTask } from '../runner/micro/tasks.js';
 
 import type { RoomBus } from './_shared/room-bus.js';
 
@@ -108,6 +109,11 @@ export interface AdapterInfo {
   /** Test-only adapters never appear in default runs, --help or reports unless named. */
   testOnly?: boolean;
   /**
+   * What it can do, for an entry without a manifest in the registry (a custom adapter's declared
+   * manifest, a registered test library): absent there, it is taken as plain ws can do.
+   */
+  capabilities?: Capabilities;
+  /**
    * A server not run by Node: the runtime that runs `entry` (a plain .js file, a path from the
    * project root, run as it is) instead of Node's server-main, and how it reports ready: over
    * Node's IPC (Bun has it) or by `WSBENCH_READY {json}` lines on stdout (Deno). `serverModule`
@@ -137,3 +143,61 @@ export interface AdapterRuntime {
   ready: 'ipc' | 'stdout';
   entry: string;
 }
+
+/** A capability: `true`, or the reason the library lacks it (shown on every row it skips). */
+export type Capability = true | { unsupported: string };
+
+/** One of a library's HTTP fallback transports (the fallback scenario), by the library's own name. */
+export type FallbackTransport = 'polling' | 'streaming' | 'websocket';
+
+/**
+ * A library's HTTP fallback, driven through its own client in the load generator: which client,
+ * the library's name for each transport it has, and what its client does that a reader must know.
+ */
+export interface FallbackSupport {
+  client: 'socket.io' | 'sockjs';
+  transports: Partial<Record<FallbackTransport, string>>;
+  /** A warning every run on an HTTP transport (not websocket) carries. */
+  httpNote?: string;
+}
+
+/** A setting of a library that bounds what it buffers for a slow client (room for slow consumers). */
+export interface BackpressureControl {
+  /** The library's own name for it, e.g. `maxBufferedAmount`. */
+  name: string;
+  description: string;
+}
+
+/** What a library can do, each missing capability with its reason. Read without loading the library. */
+export interface Capabilities {
+  binary: Capability;
+  compression: Capability;
+  /** The broadcast channel (a chat room relayed to every other member). */
+  broadcast: Capability;
+  /** How its server speaks TLS (the report's tlsServer), or why it cannot. */
+  tls: { stack: string } | { unsupported: string };
+  /** Its HTTP fallback transports; absent: WebSocket only. */
+  fallback?: FallbackSupport;
+  backpressure?: BackpressureControl[];
+}
+
+/** A micro-benchmark suite: tasks that time the library's own framing code, or why it has none. */
+export type MicroSuiteRef = { unreachable: string } | (() => Promise<{ tasks: MicroTask[] }>);
+
+/**
+ * Everything about a library, in its own folder (adapters/<name>/manifest.ts): how to run it
+ * (AdapterInfo), what it can do and why not, its wire protocol's name for a `--target`, the
+ * WebSocket layer the conformance cases reach, its micro-benchmark suite. A custom adapter
+ * (`--lib <path>`) exports one too (`manifest`, the adapter fields then filled by wsbench).
+ */
+export interface LibraryManifest extends AdapterInfo {
+  capabilities: Capabilities;
+  /** `--protocol <name>`: a target that speaks this library's wire protocol uses its codec. */
+  protocol?: string;
+  /** The WebSocket layer the conformance cases reach, when it is not plain RFC 6455 on /echo. */
+  conformanceLayer?: string;
+  micro: MicroSuiteRef;
+}
+
+/** What a custom adapter's `manifest` export declares (the rest is wsbench's). */
+export type CustomManifest = Pick<LibraryManifest, 'capabilities'> & { name?: string };

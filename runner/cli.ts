@@ -9,6 +9,7 @@ import { installExitCleanup, signalAll } from './process/children.js';
 import { EXIT, UsageError } from './errors.js';
 import { allParams, makePlan } from './plan.js';
 import { addOptions, BENCH_OPTIONS, collectOptions, type RawOptions } from './options.js';
+import { loadRegistrations } from './register.js';
 import { createProgress } from './progress.js';
 import { runBench, type BenchControl } from './orchestrate.js';
 import { writeReports, rebuildReports } from './outputs.js';
@@ -160,6 +161,9 @@ function installSignals(control: BenchControl): void {
 export async function main(argv: string[]): Promise<void> {
   const control: BenchControl = { interrupted: null };
   installSignals(control);
+  // Libraries and scenarios registered from outside (tests): before the options are declared.
+  await loadRegistrations().catch((err: Error) => fail(err.message, EXIT.usage));
+  if (process.exitCode) return;
   const program = new Command('wsbench')
     .description('Compare Node.js WebSocket libraries on your machine: latency, throughput, connections, broadcast.')
     .version(wsbenchVersion())

@@ -21,7 +21,7 @@
  * `collectOptions` on it.
  */
 import { Option, type Command } from 'commander';
-import { LIBRARY_GROUPS, LIBRARY_NAMES } from '../adapters/index.js';
+import { DEFAULT_BASELINE, LIBRARY_GROUPS, LIBRARY_NAMES } from '../adapters/index.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_THRESHOLD } from './compare/compare.js';
 import { EXPORTERS } from './export/index.js';
@@ -95,7 +95,7 @@ export const BENCH_OPTIONS = {
     parse: seconds({ zero: true }),
   },
   out: { arg: '<dir>', help: 'results folder', default: 'results' },
-  baselineLib: { arg: '<name>', help: 'library the relative column compares against', default: 'ws' },
+  baselineLib: { arg: '<name>', help: 'library the relative column compares against', default: DEFAULT_BASELINE },
   readyTimeout: { arg: '<s>', help: 'seconds a server may take to start', default: 10, parse: seconds() },
   frames: {
     arg: '<types>',

@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Settings } from '../adapters/types.js';
 import { CodedError } from './errors.js';
+import { tlsStackOf } from '../adapters/capabilities.js';
 import type { RunContext, Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
 import { environment, packageVersion } from './environment.js';
@@ -38,14 +39,9 @@ export interface BenchOutcome {
   store: ResultsStore;
 }
 
-/** Which TLS stack a library's server ran on. */
-function tlsServerOf(name: string): string {
-  const base = name.split('@')[0];
-  if (base === 'target') return "the target's own";
-  if (base === 'uwebsockets' || base === 'socket.io-uws') return 'uWS.SSLApp (native TLS)';
-  if (base === 'bun') return "Bun.serve's tls (Bun's own TLS)";
-  if (base === 'deno') return "Deno.serve's cert/key (Deno's own TLS)";
-  return 'https.createServer (node:tls)';
+/** Which TLS stack a library's server ran on: the target's own, else what its manifest declares. */
+function tlsServerOf(lib: PlannedLibrary): string {
+  return lib.target ? "the target's own" : tlsStackOf(lib);
 }
 
 /** What a server start told us about its library, for the report. */
@@ -57,9 +53,9 @@ class LibraryFacts {
   private readonly tls = new Map<string, { info: TlsInfo; server: string }>();
 
   /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
-  recordTls(name: string, info: TlsInfo): void {
-    if (this.tls.has(name)) return;
-    this.tls.set(name, { info, server: tlsServerOf(name) });
+  recordTls(lib: PlannedLibrary, info: TlsInfo): void {
+    if (this.tls.has(lib.name)) return;
+    this.tls.set(lib.name, { info, server: tlsServerOf(lib) });
   }
 
   private tlsFacts(name: string): Settings {
@@ -217,7 +213,7 @@ async function runOne(
         return { host: plan.host, port: s.port };
       };
     const outcome = await ps.scenario.run(ctx, c, ps.options);
-    if (negotiated) facts.recordTls(lib.name, negotiated);
+    if (negotiated) facts.recordTls(lib, negotiated);
     const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
     const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
     const warnings = [...outcome.warnings, ...(lib.target ? targetWarnings(lib.target) : [])];

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ADAPTERS, DEFAULT_LIBRARIES, findAdapter, LIBRARY_GROUPS } from '../adapters/index.js';
 import type { AdapterInfo } from '../adapters/types.js';
-import { DEFAULT_SCENARIOS, SCENARIO_NAMES, SCENARIOS } from '../scenarios/index.js';
+import { allScenarios, DEFAULT_SCENARIOS, findScenario, SCENARIO_NAMES } from '../scenarios/index.js';
 import type { CaseRef } from './report/schema.js';
 import type { ParamDef, ParamValue, Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
@@ -71,8 +71,7 @@ export interface RunPlan {
 /** Every scenario parameter, by name (shared names like --connections appear once). */
 export function allParams(): Map<string, ParamDef[]> {
   const byName = new Map<string, ParamDef[]>();
-  for (const s of Object.values(SCENARIOS))
-    for (const p of s.params) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  for (const s of allScenarios()) for (const p of s.params) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
   return byName;
 }
 
@@ -155,9 +154,9 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
 function pickScenarios(value: string | undefined): Scenario[] {
   const names = list(value, '--scenario') ?? DEFAULT_SCENARIOS;
   return [...new Set(names)].map((name) => {
-    if (!Object.hasOwn(SCENARIOS, name))
-      throw new UsageError(`unknown scenario '${name}' (--scenario): choose from ${SCENARIO_NAMES.join(', ')}`);
-    return SCENARIOS[name as keyof typeof SCENARIOS];
+    const s = findScenario(name);
+    if (!s) throw new UsageError(`unknown scenario '${name}' (--scenario): choose from ${SCENARIO_NAMES.join(', ')}`);
+    return s;
   });
 }
 
@@ -230,7 +229,11 @@ export function makePlan(raw: RawOptions): RunPlan {
   const transport = parseTransport(raw.transport ?? {});
   const given = parseParams(raw.params);
   // The production cases belong to the default suite: a sweep the user sized is run as given.
-  const sized = Object.keys(given).some((k) => defs.get(k)?.some((d) => d.sizes));
+  const sized = Object.keys(given).some((k) =>
+    allParams()
+      .get(k)
+      ?.some((d) => d.sizes),
+  );
   const planned = scenarios.map((scenario) => {
     const params: Record<string, ParamValue> = {};
     for (const p of scenario.params)

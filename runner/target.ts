@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import type { Settings, WireCodec } from '../adapters/types.js';
+import type { LibraryManifest, Settings, WireCodec } from '../adapters/types.js';
+import { ADAPTERS } from '../adapters/index.js';
 import { CodedError, passCode, UsageError } from './errors.js';
 import { optionValue } from './options.js';
 import { makePayload } from './loadgen/frame.js';
@@ -17,12 +18,10 @@ import type { PlannedLibrary, RawOptions } from './plan.js';
 import type { ServerHandle } from './process/server-process.js';
 import type { Scenario } from '../scenarios/types.js';
 
-/** Wire protocols a target may speak, and the codec module of each. */
-export const PROTOCOLS: Record<string, string> = {
-  raw: 'ws/codec.js',
-  'socket.io': 'socket.io/codec.js',
-  sockjs: 'sockjs/codec.js',
-};
+/** Wire protocols a target may speak (each library's manifest names its own), and the codec module of each. */
+export const PROTOCOLS: Record<string, string> = Object.fromEntries(
+  Object.values(ADAPTERS).flatMap((m: LibraryManifest) => (m.protocol ? [[m.protocol, m.codecModule]] : [])),
+);
 
 export interface TargetInfo {
   url: string;
@@ -84,7 +83,7 @@ export function planTarget(raw: RawOptions): PlannedLibrary | undefined {
     );
   }
   const own = `${url.pathname}${url.search}`;
-  // socket.io and sockjs have their own paths: a bare URL keeps them.
+  // A library protocol (socket.io, sockjs) has its own paths: a bare URL keeps them.
   const echo = protocol !== 'raw' && own === '/' ? undefined : own;
   if (raw.targetBroadcast !== undefined && !raw.targetBroadcast.startsWith('/')) {
     throw new UsageError(`--target-broadcast must be a request path starting with /, got '${raw.targetBroadcast}'`);

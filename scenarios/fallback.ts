@@ -4,36 +4,19 @@
  * through the library's own client (socket.io-client, sockjs-client) in the load generator
  * process, so only the transport differs. Libraries without a fallback are skipped.
  */
+import { manifestOf } from '../adapters/index.js';
+import type { FallbackTransport as Transport } from '../adapters/types.js';
 import type { Case, Scenario } from './types.js';
 import { CPU_DEFS, echoOutcome, formatBytes, latencyDefs, m, payloadParam } from './common.js';
 
-type Transport = 'polling' | 'streaming' | 'websocket';
 type FallbackParams = { connections: number; payload: number[] };
 type FallbackCase = { transport: Transport; connections: number; payload: number };
-
-/** Each library's own name for each transport; absent = the library has no such transport. */
-const TRANSPORTS: Record<'socket.io' | 'sockjs', Partial<Record<Transport, string>>> = {
-  'socket.io': { polling: 'polling', websocket: 'websocket' },
-  sockjs: { polling: 'xhr-polling', streaming: 'xhr-streaming', websocket: 'websocket' },
-};
 
 const LABELS: Record<Transport, string> = {
   polling: 'HTTP polling (socket.io long-polling, sockjs xhr-polling)',
   streaming: 'HTTP streaming (sockjs xhr-streaming)',
   websocket: 'websocket transport, same client',
 };
-
-const SOCKJS_SEND_WAIT =
-  'sockjs-client waits 25 ms after each completed xhr_send before sending again (BufferedSender#sendScheduleWait): ' +
-  "with one message in flight per client, latency is at least that; it is the client library's own pacing, part of what a SockJS client pays";
-
-/** `socket.io@folder` (another install) is still socket.io. */
-const baseName = (library: string): string => library.replace(/@.*$/, '');
-
-function clientOf(library: string): keyof typeof TRANSPORTS | null {
-  const name = baseName(library);
-  return name === 'socket.io' || name === 'sockjs' ? name : null;
-}
 
 /** The fallback scenario (not in the default suite: run it with --scenario fallback). */
 export const fallback: Scenario<FallbackParams, FallbackCase> = {
@@ -76,29 +59,29 @@ export const fallback: Scenario<FallbackParams, FallbackCase> = {
       })),
     );
   },
+  // What each library has: its manifest's capabilities.fallback.
   supports(library, c) {
-    const client = clientOf(library);
-    if (!client) return `${library} has no HTTP fallback transport (WebSocket only)`;
+    const fb = manifestOf(library)?.capabilities.fallback;
+    if (!fb) return `${library} has no HTTP fallback transport (WebSocket only)`;
     const transport = c.params.transport;
-    return TRANSPORTS[client][transport] ? null : `${client} has no ${transport} transport`;
+    return fb.transports[transport] ? null : `${fb.client} has no ${transport} transport`;
   },
   async run(ctx, c, o) {
-    const client = clientOf(ctx.library);
-    const transport = client && TRANSPORTS[client][c.params.transport];
-    if (!client || !transport)
-      throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
+    const fb = manifestOf(ctx.library)?.capabilities.fallback;
+    const transport = fb?.transports[c.params.transport];
+    if (!fb || !transport) throw new Error(`fallback: ${ctx.library} has no ${String(c.params.transport)} transport`);
     const x = await ctx.measure({
       kind: 'client-echo',
       ...ctx.target,
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,
-      client,
+      client: fb.client,
       transport,
       connections: c.params.connections,
       payloadBytes: c.params.payload,
     });
     const out = echoOutcome(x);
-    if (client === 'sockjs' && transport !== 'websocket') out.warnings.push(SOCKJS_SEND_WAIT);
+    if (fb.httpNote && c.params.transport !== 'websocket') out.warnings.push(fb.httpNote);
     return out;
   },
   // Clients connect one at a time, each a few HTTP requests on the polling transports.

@@ -16,6 +16,7 @@ import type { CaseResult, ConformanceCase } from '../runner/conformance/types.js
 import { startServer, type ServerHandle } from '../runner/process/server-process.js';
 import { runBench, runFolder, tempDir } from './helpers/bench.js';
 import { codecOf } from './lib/server.js';
+import './helpers/register.js';
 
 type Lib = { library: string; summary: string; cases: CaseResult[] };
 
@@ -82,7 +83,7 @@ test(
   'conformance: a case past its time limit and a server that stops answering are errored, and the run goes on',
   { timeout: 60_000 },
   async () => {
-    const adapter = findAdapter('test-hang', true)!;
+    const adapter = findAdapter('test-hang')!;
     const start = (): Promise<ServerHandle> =>
       startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000, env: { WSBENCH_HANG_AFTER: '3' } });
     let server = await start();

@@ -17,6 +17,7 @@ import { makePayload, readSeq, SEQ_BYTES } from '../runner/loadgen/frame.js';
 import { MessageTemplate } from '../runner/loadgen/template.js';
 import { startServer, type ServerHandle } from '../runner/process/server-process.js';
 import { checkBroadcast, codecOf } from './lib/server.js';
+import './helpers/register.js';
 
 const SIZES = [0, 125, 126, 65535, 65536, 1024 * 1024];
 const ENV = { WSBENCH_COMPRESSION: '1' };
@@ -36,7 +37,7 @@ function binary(size: number): Buffer {
 }
 
 async function start(lib: string): Promise<ServerHandle> {
-  const adapter = findAdapter(lib, true);
+  const adapter = findAdapter(lib);
   if (!adapter) throw new Error(`no adapter ${lib}`);
   return startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000, env: ENV });
 }
@@ -71,7 +72,7 @@ async function client(server: ServerHandle, codec: WireCodec, channel: Channel) 
 }
 
 const SUPPORTED = Object.keys(ADAPTERS).filter(
-  (lib) => !findAdapter(lib, true)?.testOnly && compressionUnsupported(lib) === null,
+  (lib) => !findAdapter(lib)?.testOnly && compressionUnsupported(lib) === null,
 );
 
 test('compression is supported by ws, socket.io, uWebSockets.js and fastify-websocket; the others say why not', () => {

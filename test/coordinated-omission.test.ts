@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../runner/report/schema.js';
+import { REGISTER_MODULE } from './helpers/register.js';
 
 const CLI = fileURLToPath(new URL('../runner/cli.js', import.meta.url));
 
@@ -20,7 +21,7 @@ function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: 
     execFile(
       process.execPath,
       [CLI, 'bench', ...args],
-      { env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' }, maxBuffer: 64 << 20 },
+      { env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1', WSBENCH_REGISTER: REGISTER_MODULE }, maxBuffer: 64 << 20 },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     );
   });

@@ -31,18 +31,18 @@ const EXPECTED: Record<string, string[]> = {
   websocket: [...FRAMING, 'unmask 1 KiB, JS loop'],
 };
 
-test('each library has its suite, set up and self-checked; uWebSockets.js is not reachable', () => {
+test('each library has its suite, set up and self-checked; uWebSockets.js is not reachable', async () => {
   for (const [library, names] of Object.entries(EXPECTED)) {
-    const suite = suiteFor(library);
+    const suite = await suiteFor(library);
     assert.ok('tasks' in suite, `${library} has tasks`);
     const got = suite.tasks.map((t) => t.name);
     for (const n of names) assert.ok(got.includes(n), `${library} lacks '${n}' (has ${got.join(', ')})`);
     assert.equal(new Set(got).size, got.length, `${library}: task names are unique`);
     for (const t of suite.tasks) t.fn();
   }
-  const uws = suiteFor('uwebsockets');
+  const uws = await suiteFor('uwebsockets');
   assert.ok('unreachable' in uws && /not reachable/.test(uws.unreachable));
-  assert.ok('tasks' in suiteFor('ws@other-install'), 'name@folder uses the suite of name');
+  assert.ok('tasks' in (await suiteFor('ws@other-install')), 'name@folder uses the suite of name');
 });
 
 test('utf8Text is valid UTF-8 with multi-byte characters, close to the size asked', () => {

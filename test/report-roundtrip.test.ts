@@ -19,6 +19,7 @@ import { ResultsStore, readRuns } from '../runner/store.js';
 import { SCENARIOS, SCENARIO_NAMES } from '../scenarios/index.js';
 import { CLI, ROOT } from './helpers/bench.js';
 import { tempDir } from './helpers/tmp.js';
+import { REGISTER_MODULE } from './helpers/register.js';
 
 const exec = promisify(execFile);
 async function cli(args: string[], timeout = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -27,7 +28,7 @@ async function cli(args: string[], timeout = 120_000): Promise<{ code: number; s
       cwd: ROOT,
       timeout,
       maxBuffer: 64 << 20,
-      env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1' },
+      env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1', WSBENCH_REGISTER: REGISTER_MODULE },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {

@@ -137,7 +137,7 @@ test('test-only adapters: not in --help, not in default runs, unknown unless ena
   const parent = tempDir();
   const out = path.join(parent, 'results');
   const off = await runBench(['bench', '--lib', 'test-crash', '--out', out], {
-    env: { WSBENCH_TEST_ADAPTERS: '0' },
+    env: { WSBENCH_REGISTER: '' },
     timeoutMs: 20_000,
   });
   assert.equal(off.code, 2);
@@ -145,18 +145,13 @@ test('test-only adapters: not in --help, not in default runs, unknown unless ena
   // Even when enabled, they are never offered as valid values, nor run by default.
   const on = await runBench(['bench', '--lib', 'nope', '--out', out], { timeoutMs: 20_000 });
   assert.doesNotMatch(on.stderr, /test-/);
-  const prev = process.env.WSBENCH_TEST_ADAPTERS;
-  process.env.WSBENCH_TEST_ADAPTERS = '1';
-  try {
-    const libs = makePlan({ out, params: {} }).libraries;
-    assert.deepEqual(
-      libs.map((l) => l.name),
-      [...DEFAULT_LIBRARIES],
-    );
-    assert.equal(makePlan({ lib: 'test-crash', out, params: {} }).libraries[0].testOnly, true);
-  } finally {
-    if (prev === undefined) delete process.env.WSBENCH_TEST_ADAPTERS;
-    else process.env.WSBENCH_TEST_ADAPTERS = prev;
-  }
+  // Registered from test/ (as WSBENCH_REGISTER does for the CLI): reachable by name only.
+  await import('./helpers/register.js');
+  const libs = makePlan({ out, params: {} }).libraries;
+  assert.deepEqual(
+    libs.map((l) => l.name),
+    [...DEFAULT_LIBRARIES],
+  );
+  assert.equal(makePlan({ lib: 'test-crash', out, params: {} }).libraries[0].testOnly, true);
   assert.equal(fs.existsSync(out), false);
 });

@@ -1,16 +1,11 @@
 /** The conformance matrix's words: per-library counts, a one-line summary, and the layer tested. */
 import type { ConformanceCaseResult, ConformanceLibrary, RunResult } from '../report/schema.js';
 import { VERDICTS, type Verdict } from './types.js';
+import { manifestOf } from '../../adapters/index.js';
 
-/** Where the cases ran, by library: the WebSocket layer each library exposes. */
-const LAYERS: Record<string, string> = {
-  'socket.io':
-    "Engine.IO's websocket transport (/socket.io/?EIO=4&transport=websocket), after the Engine.IO open and Socket.IO connect packets",
-  sockjs: "SockJS's raw WebSocket endpoint (/echo/websocket), served by faye-websocket",
-};
-
+/** Where the cases ran: the WebSocket layer the library exposes (its manifest's conformanceLayer). */
 export function layerOf(library: string): string {
-  return LAYERS[library.split('@')[0]] ?? 'plain RFC 6455 on /echo';
+  return manifestOf(library)?.conformanceLayer ?? 'plain RFC 6455 on /echo';
 }
 
 export function countVerdicts(cases: ConformanceCaseResult[]): Record<Verdict, number> {

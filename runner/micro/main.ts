@@ -22,7 +22,7 @@ export type MicroMessage =
 const send = (m: MicroMessage): Promise<void> => new Promise((resolve) => process.send?.(m, () => resolve()));
 
 async function run(req: MicroRequest): Promise<void> {
-  const suite = suiteFor(req.library);
+  const suite = await suiteFor(req.library);
   if ('unreachable' in suite) return send({ type: 'skip', reason: suite.unreachable });
   for (const task of suite.tasks) await send({ type: 'result', result: benchTask(req.library, task, req) });
 }

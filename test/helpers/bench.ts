@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REGISTER_MODULE } from './register.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = path.join(ROOT, 'dist/runner/cli.js');
@@ -43,7 +44,13 @@ export function startBench(
   const [file, ...rest] = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
   const child = spawn(file, rest, {
     cwd: ROOT,
-    env: { ...process.env, WSBENCH_TEST_ADAPTERS: '1', WSBENCH_TEST_MARK: mark, ...opts.env },
+    env: {
+      ...process.env,
+      WSBENCH_TEST_ADAPTERS: '1',
+      WSBENCH_REGISTER: REGISTER_MODULE,
+      WSBENCH_TEST_MARK: mark,
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -5,15 +5,16 @@ import type { Channel, WireCodec } from '../../adapters/types.js';
 import { RawConnection } from '../../runner/loadgen/connection.js';
 import type { TlsJobOptions } from '../../runner/loadgen/jobs.js';
 import { startServer, type ServerHandle } from '../../runner/process/server-process.js';
+import '../helpers/register.js';
 
 export async function start(name: string, env?: Record<string, string>): Promise<ServerHandle> {
-  const adapter = findAdapter(name, true);
+  const adapter = findAdapter(name);
   if (!adapter) throw new Error(`no adapter ${name}`);
   return startServer({ adapter, cpu: 'any', readyTimeoutMs: 15_000, ...(env ? { env } : {}) });
 }
 
 export async function codecOf(name: string): Promise<WireCodec> {
-  const info = findAdapter(name, true) ?? ADAPTERS.ws;
+  const info = findAdapter(name) ?? ADAPTERS.ws;
   const mod = (await import(new URL(`../../adapters/${info.codecModule}`, import.meta.url).href)) as {
     codec: WireCodec;
   };

@@ -3,8 +3,16 @@
  * as an emit of a text event goes out and comes in, plus the WebSocket framing of the ws copy
  * engine.io runs its websocket transport on.
  */
-import { wsTasks } from './ws-family.js';
-import { SIZES, asciiPayload, repsFor, requireFrom, sizeLabel, verify, type MicroTask } from './tasks.js';
+import { wsTasks } from '../ws/micro.js';
+import {
+  SIZES,
+  asciiPayload,
+  repsFor,
+  requireFrom,
+  sizeLabel,
+  verify,
+  type MicroTask,
+} from '../../runner/micro/tasks.js';
 
 interface SioParser {
   Encoder: new () => { encode(packet: object): Array<string | Buffer> };

@@ -4,8 +4,17 @@
  * validation included), buffer-util unmasks, validation checks UTF-8. Used for ws itself and
  * for the ws copy under engine.io (socket.io's websocket transport).
  */
-import { FAIR_SETTINGS } from '../../adapters/types.js';
-import { SIZES, asciiPayload, clientFrame, repsFor, sizeLabel, utf8Text, verify, type MicroTask } from './tasks.js';
+import { FAIR_SETTINGS } from '../types.js';
+import {
+  SIZES,
+  asciiPayload,
+  clientFrame,
+  repsFor,
+  sizeLabel,
+  utf8Text,
+  verify,
+  type MicroTask,
+} from '../../runner/micro/tasks.js';
 
 type Frame = (data: Buffer, options: object) => Buffer[];
 interface ReceiverLike {

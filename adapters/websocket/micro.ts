@@ -4,8 +4,8 @@
  * parse an incoming masked one, then utf-8-validate checks it and it becomes a string (the
  * library hands text messages to the application as strings).
  */
-import { FAIR_SETTINGS } from '../../adapters/types.js';
-import { bufferutilTasks, unmaskTasks } from './ws-family.js';
+import { FAIR_SETTINGS } from '../types.js';
+import { bufferutilTasks, unmaskTasks } from '../ws/micro.js';
 import {
   SIZES,
   asciiPayload,
@@ -16,7 +16,7 @@ import {
   utf8Text,
   verify,
   type MicroTask,
-} from './tasks.js';
+} from '../../runner/micro/tasks.js';
 
 interface FrameLike {
   fin: boolean;

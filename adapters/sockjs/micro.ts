@@ -5,8 +5,8 @@
  * as `a["..."]` (utils.quote) and reads them with JSON.parse, on its framed endpoints and its
  * HTTP fallbacks; the raw /websocket endpoint skips it.
  */
-import { FAIR_SETTINGS } from '../../adapters/types.js';
-import { unmaskTasks } from './ws-family.js';
+import { FAIR_SETTINGS } from '../types.js';
+import { unmaskTasks } from '../ws/micro.js';
 import {
   SIZES,
   asciiPayload,
@@ -17,7 +17,7 @@ import {
   utf8Text,
   verify,
   type MicroTask,
-} from './tasks.js';
+} from '../../runner/micro/tasks.js';
 
 interface HybiLike {
   readyState: number;
