@@ -155,7 +155,8 @@ export type FallbackTransport = 'polling' | 'streaming' | 'websocket';
  * the library's name for each transport it has, and what its client does that a reader must know.
  */
 export interface FallbackSupport {
-  client: 'socket.io' | 'sockjs';
+  /** The client package the load generator drives. */
+  client: 'socket.io-client' | 'sockjs-client';
   transports: Partial<Record<FallbackTransport, string>>;
   /** A warning every run on an HTTP transport (not websocket) carries. */
   httpNote?: string;

@@ -2,7 +2,10 @@
  * `--lib <path>`: an adapter from outside the project. A folder holds `server.js` (exporting
  * `adapter`) and optionally `codec.js` (exporting `codec`); a file is the server module itself,
  * and may export `codec` too. Without a codec the load generator speaks raw RFC 6455. The
- * modules are checked in a short-lived process of their own before anything is measured.
+ * server module may export `manifest` (its capabilities, as a built-in library's manifest says
+ * them): then it runs in every case it declares, the production case too. The modules, and what
+ * the manifest declares, are checked in short-lived processes of their own before anything is
+ * measured.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADAPTERS } from '../adapters/index.js';
 import { UsageError } from './errors.js';
+import type { Capabilities } from '../adapters/types.js';
+import { needsProbe } from './adapter-probe.js';
+import { generate as generateCertificate } from './tls-cert.js';
 import type { PlannedLibrary } from './plan.js';
 
 const CHECK_MAIN = fileURLToPath(new URL('./adapter-check-main.js', import.meta.url));
@@ -51,14 +57,21 @@ function modulesOf(entry: string, abs: string): { server: string; codec?: string
   return { server: abs, codec: sibling, dir: path.dirname(abs) };
 }
 
-function runCheck(entry: string, server: string, codec: string | undefined): { exportsCodec?: boolean } {
-  const r = spawnSync(process.execPath, [CHECK_MAIN, server, ...(codec ? [codec] : [])], {
+type Verdict = { ok?: boolean; problem?: string; exportsCodec?: boolean; capabilities?: Capabilities };
+
+function runCheck(
+  entry: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { exportsCodec?: boolean; capabilities?: Capabilities } {
+  const r = spawnSync(process.execPath, [CHECK_MAIN, ...args], {
     encoding: 'utf8',
     timeout: CHECK_TIMEOUT_MS,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const line = r.stdout?.trim().split('\n').pop() ?? '';
-  let verdict: { ok?: boolean; problem?: string; exportsCodec?: boolean } = {};
+  let verdict: Verdict = {};
   try {
     verdict = JSON.parse(line) as typeof verdict;
   } catch {
@@ -71,6 +84,20 @@ function runCheck(entry: string, server: string, codec: string | undefined): { e
   return verdict;
 }
 
+/** Starts the adapter as a TLS, compressed run would (as far as it declares them) and checks it serves them. */
+function probeDeclared(entry: string, files: { server: string; codec?: string }, c: Capabilities): void {
+  if (!needsProbe(c)) return;
+  const cert = 'stack' in c.tls ? generateCertificate() : undefined;
+  try {
+    runCheck(entry, ['--probe', files.server, ...(files.codec ? [files.codec] : [])], {
+      ...(c.compression === true ? { WSBENCH_COMPRESSION: '1' } : {}),
+      ...(cert ? { WSBENCH_TLS_CERT: cert.certFile, WSBENCH_TLS_KEY: cert.keyFile } : {}),
+    });
+  } finally {
+    cert?.dispose();
+  }
+}
+
 /** A --lib path -> a library entry, after checking its modules. */
 export function customLibrary(entry: string): PlannedLibrary {
   const abs = path.resolve(entry);
@@ -80,7 +107,8 @@ export function customLibrary(entry: string): PlannedLibrary {
     );
   }
   const files = modulesOf(entry, abs);
-  const verdict = runCheck(entry, files.server, files.codec);
+  const verdict = runCheck(entry, [files.server, ...(files.codec ? [files.codec] : [])]);
+  if (verdict.capabilities) probeDeclared(entry, files, verdict.capabilities);
   const pkg = readPackage(files.dir);
   const name = fs.statSync(abs).isDirectory() ? path.basename(abs) : path.basename(abs).replace(/\.[cm]?js$/, '');
   if (Object.hasOwn(ADAPTERS, name)) {
@@ -96,5 +124,7 @@ export function customLibrary(entry: string): PlannedLibrary {
     codecModule,
     libVersion: pkg.version ?? 'unknown',
     custom: { path: abs, codec: files.codec ?? (verdict.exportsCodec ? files.server : 'raw RFC 6455') },
+    // What its manifest declares (checked above); without one, only --tls / --compression ask for those.
+    ...(verdict.capabilities ? { capabilities: verdict.capabilities } : {}),
   };
 }

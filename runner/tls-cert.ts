@@ -21,7 +21,7 @@ export interface TlsMaterial {
 }
 
 /** Makes a self-signed ECDSA P-256 certificate for localhost and 127.0.0.1, valid 2 days. */
-function generate(): TlsMaterial {
+export function generate(): TlsMaterial {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-tls-'));
   const dispose = (): void => fs.rmSync(dir, { recursive: true, force: true });
   process.once('exit', dispose);

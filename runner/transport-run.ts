@@ -3,18 +3,32 @@
  * compression), the server's environment (certificate files, WSBENCH_COMPRESSION) and the
  * transport fields of the load-generator job.
  */
-import { binaryUnsupported, compressionUnsupported } from '../adapters/capabilities.js';
+import { binaryUnsupported, compressionUnsupported, tlsUnsupported } from '../adapters/capabilities.js';
+import type { AdapterInfo } from '../adapters/types.js';
 import type { Job } from './loadgen/jobs.js';
 import type { CaseRef } from './report/schema.js';
 import type { TlsMaterial } from './tls-cert.js';
 import type { Scenario } from '../scenarios/types.js';
 
-/** Why `library` cannot run case `c` of `scenario` over its transport, or null if it can. */
-export function transportSkip(scenario: Scenario, library: string, c: CaseRef, custom = false): string | null {
-  // Your own adapter serves TLS or compression only if it reads WSBENCH_TLS_CERT/KEY or
-  // WSBENCH_COMPRESSION: asked for by --tls / --compression, never by the default production cases.
-  if (custom && c.params.production === true)
-    return 'the production case (TLS, compression) runs only for built-in adapters: pass --tls or --compression if your adapter serves them';
+/**
+ * Why `library` cannot run case `c` of `scenario` over its transport, or null if it can.
+ * `undeclared`: an entry that declares no capabilities (a custom adapter without a manifest, a
+ * target), which the default production cases leave out.
+ */
+export function transportSkip(
+  scenario: Scenario,
+  library: string | AdapterInfo,
+  c: CaseRef,
+  undeclared = false,
+): string | null {
+  // An adapter without a manifest serves TLS or compression only if it reads WSBENCH_TLS_CERT/KEY
+  // or WSBENCH_COMPRESSION: asked for by --tls / --compression, never by the default production cases.
+  if (undeclared && c.params.production === true)
+    return 'the production case (TLS, compression) runs only for adapters that declare them: export a manifest from your adapter (docs/CUSTOM-ADAPTERS.md), or pass --tls or --compression if it serves them';
+  if (c.params.tls === true) {
+    const why = tlsUnsupported(library);
+    if (why) return why;
+  }
   if (c.params.frames === 'binary') {
     const why = binaryUnsupported(library);
     if (why) return why;
@@ -30,12 +44,16 @@ export function transportSkip(scenario: Scenario, library: string, c: CaseRef, c
 }
 
 /** Whether this run negotiates permessage-deflate. */
-export function compressionOn(library: string, c: CaseRef): boolean {
+export function compressionOn(library: string | AdapterInfo, c: CaseRef): boolean {
   return c.params.compression === true && compressionUnsupported(library) === null;
 }
 
 /** Server environment of a run: the certificate files over TLS, WSBENCH_COMPRESSION=1. */
-export function transportEnv(library: string, c: CaseRef, tls: TlsMaterial | undefined): Record<string, string> {
+export function transportEnv(
+  library: string | AdapterInfo,
+  c: CaseRef,
+  tls: TlsMaterial | undefined,
+): Record<string, string> {
   const env: Record<string, string> = {};
   if (c.params.tls === true && tls) {
     env.WSBENCH_TLS_CERT = tls.certFile;
@@ -46,7 +64,12 @@ export function transportEnv(library: string, c: CaseRef, tls: TlsMaterial | und
 }
 
 /** The job with the case's frame type, TLS and compression. */
-export function withJobTransport<J extends Job>(job: J, library: string, c: CaseRef, tls: TlsMaterial | undefined): J {
+export function withJobTransport<J extends Job>(
+  job: J,
+  library: string | AdapterInfo,
+  c: CaseRef,
+  tls: TlsMaterial | undefined,
+): J {
   return {
     ...job,
     // Echo and broadcast jobs carry the frame type as `binary`.

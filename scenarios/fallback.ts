@@ -61,10 +61,11 @@ export const fallback: Scenario<FallbackParams, FallbackCase> = {
   },
   // What each library has: its manifest's capabilities.fallback.
   supports(library, c) {
-    const fb = manifestOf(library)?.capabilities.fallback;
-    if (!fb) return `${library} has no HTTP fallback transport (WebSocket only)`;
+    const manifest = manifestOf(library);
+    const fb = manifest?.capabilities.fallback;
+    if (!manifest || !fb) return `${library} has no HTTP fallback transport (WebSocket only)`;
     const transport = c.params.transport;
-    return fb.transports[transport] ? null : `${fb.client} has no ${transport} transport`;
+    return fb.transports[transport] ? null : `${manifest.name} has no ${transport} transport`;
   },
   async run(ctx, c, o) {
     const fb = manifestOf(ctx.library)?.capabilities.fallback;

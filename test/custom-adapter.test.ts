@@ -42,14 +42,20 @@ test(
     const report = readReport(runFolder(out));
     const runs = report.runs.filter((x) => x.library === 'chat-adapter');
     // --quick: latency, throughput at 1 KiB, and throughput's production case (TLS, compression),
-    // which runs only for built-in adapters unless --tls / --compression asks for it.
+    // which runs because the adapter's manifest declares both (and its server was checked to serve them).
     assert.equal(runs.length, 3, JSON.stringify(report.runs));
     assert.deepEqual(
       runs.map((x) => x.status),
-      ['completed', 'completed', 'skipped'],
+      ['completed', 'completed', 'completed'],
       JSON.stringify(runs),
     );
-    assert.match(String((runs[2] as { reason?: string }).reason), /only for built-in adapters/);
+    assert.deepEqual(
+      [runs[2].case.params.production, runs[2].case.params.tls, runs[2].case.params.compression],
+      [true, true, true],
+    );
+    const prod = runs[2] as { stats?: { tls?: { protocol?: string }; metrics: Record<string, number> } };
+    assert.match(String(prod.stats?.tls?.protocol), /^TLSv1\.[23]$/, 'the production run spoke TLS');
+    assert.ok((prod.stats?.metrics.wireRatio ?? 1) < 1, 'the production run was compressed on the wire');
     const lib = (report.libraries as Lib[]).find((l) => l.name === 'chat-adapter');
     assert.ok(lib, 'the adapter is listed among the libraries');
     assert.equal(lib.version, '1.0.0', 'the version comes from its package.json');
@@ -57,6 +63,7 @@ test(
     assert.equal(lib.settings.perMessageDeflate, false);
     assert.equal(lib.facts.adapterPath, dir);
     assert.equal(lib.facts.codec, path.join(dir, 'codec.js'), 'its own codec drove the load generator');
+    assert.equal(lib.facts.tlsServer, 'https.createServer (node:tls)', 'the TLS stack its manifest declares');
     assert.match(r.stdout, /chat-adapter\s+ok/);
   },
 );
@@ -105,6 +112,36 @@ test('--lib paths that are not adapters: one line naming what is missing, exit 2
   fs.mkdirSync(folder);
   await assertOneLine(['--lib', folder], /has no server\.js/);
 });
+
+test(
+  'a manifest that declares what the server does not serve: one line naming the capability, exit 2',
+  { timeout: 120_000 },
+  async () => {
+    const variant = (from: string, to: string): string => {
+      const dir = copyExample();
+      const file = path.join(dir, 'server.js');
+      const text = fs.readFileSync(file, 'utf8');
+      assert.ok(text.includes(from), `the example has ${from}`);
+      fs.writeFileSync(file, text.replaceAll(from, to));
+      return dir;
+    };
+    // Declares compression, never negotiates it.
+    await assertOneLine(
+      ['--lib', variant('perMessageDeflate: COMPRESSION', 'perMessageDeflate: false')],
+      /declares compression \(capabilities\.compression: true\).*did not negotiate permessage-deflate/,
+    );
+    // Declares TLS, serves plain TCP whatever the certificate.
+    await assertOneLine(
+      ['--lib', variant('const server = TLS_FILES ?', 'const server = false ?')],
+      /declares TLS \(capabilities\.tls\.stack\)/,
+    );
+    // A manifest of the wrong shape.
+    await assertOneLine(
+      ['--lib', variant('compression: true,', "compression: 'yes',")],
+      /manifest\.capabilities\.compression must be true or \{ unsupported/,
+    );
+  },
+);
 
 test(
   'the package exports the contract: the example type-checks against wsbench\u2019s ServerAdapter and WireCodec',

@@ -11,7 +11,7 @@ export const manifest = {
     compression: true,
     broadcast: true,
     tls: NODE_TLS,
-    fallback: { client: 'socket.io', transports: { polling: 'polling', websocket: 'websocket' } },
+    fallback: { client: 'socket.io-client', transports: { polling: 'polling', websocket: 'websocket' } },
   },
   protocol: 'socket.io',
   conformanceLayer:

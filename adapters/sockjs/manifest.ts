@@ -20,7 +20,7 @@ export const manifest = {
     broadcast: true,
     tls: NODE_TLS,
     fallback: {
-      client: 'sockjs',
+      client: 'sockjs-client',
       transports: { polling: 'xhr-polling', streaming: 'xhr-streaming', websocket: 'websocket' },
       httpNote: SEND_WAIT,
     },

@@ -8,32 +8,55 @@
  *   GET /chat?mode=echo     : the sender gets {"type":"echo","text":"..."} back
  *   GET /chat?room=<name>   : every other member of <name> gets {"type":"message","from":...,"text":...}
  * Anything else gets {"type":"error","error":"..."}; the connection stays up, the server too.
+ *
+ * TLS and compression: wsbench sets WSBENCH_TLS_CERT / WSBENCH_TLS_KEY (PEM file paths) for a
+ * run over TLS and WSBENCH_COMPRESSION=1 for a run with permessage-deflate; `manifest` declares
+ * that this server serves both, so wsbench runs it in those cases too (the production case).
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { WebSocketServer } from 'ws';
 
 const MAX_PAYLOAD = 16 * 1024 * 1024;
 const MAX_NAME = 64;
+const COMPRESSION = process.env.WSBENCH_COMPRESSION === '1';
+const TLS_FILES =
+  process.env.WSBENCH_TLS_CERT && process.env.WSBENCH_TLS_KEY
+    ? { cert: fs.readFileSync(process.env.WSBENCH_TLS_CERT), key: fs.readFileSync(process.env.WSBENCH_TLS_KEY) }
+    : null;
+
+/** What this server can do; wsbench checks it when loading the adapter. */
+/** @type {import('wsbench').CustomManifest} */
+export const manifest = {
+  capabilities: {
+    binary: true,
+    compression: true,
+    broadcast: true,
+    tls: { stack: 'https.createServer (node:tls)' },
+  },
+};
 
 /** @type {import('wsbench').ServerAdapter} */
 export const adapter = {
   settings: {
     framework: 'ws on node:http',
     protocol: 'JSON text frames: hello, then say {text}',
-    perMessageDeflate: false,
+    perMessageDeflate: COMPRESSION,
     maxPayload: MAX_PAYLOAD,
     rooms: 'one per ?room=<name>; a message goes to every other member',
   },
   async start({ host, port }) {
     const rooms = new Map();
-    const server = http.createServer((req, res) => {
+    const listener = (req, res) => {
       res.writeHead(req.url === '/' ? 200 : 404, { 'content-type': 'text/plain' });
       res.end(req.url === '/' ? 'chat server: connect a WebSocket to /chat?room=<name>\n' : 'not found\n');
-    });
+    };
+    const server = TLS_FILES ? https.createServer(TLS_FILES, listener) : http.createServer(listener);
     const wss = new WebSocketServer({
       server,
       path: '/chat',
-      perMessageDeflate: false,
+      perMessageDeflate: COMPRESSION,
       maxPayload: MAX_PAYLOAD,
       clientTracking: false,
     });

@@ -3,6 +3,7 @@
  * crosses the IPC channel as JSON.
  */
 import type { Counts, Histograms } from './result-names.js';
+import type { ClientKind } from './native-clients.js';
 
 interface JobBase {
   host: string;
@@ -103,7 +104,7 @@ export interface HandshakeJob extends JobBase {
 /** Echo of text messages through a library's own client over `transport`, one in flight each. */
 export interface ClientEchoJob extends JobBase {
   kind: 'client-echo';
-  client: 'socket.io' | 'sockjs';
+  client: ClientKind;
   /** socket.io: polling | websocket; sockjs: xhr-polling | xhr-streaming | websocket. */
   transport: string;
   connections: number;

@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { CodedError as ClientError } from '../errors.js';
 
 /** Which client library. */
-export type ClientKind = 'socket.io' | 'sockjs';
+/** The client packages the load generator can drive (a library's manifest names its own: capabilities.fallback). */
+export type ClientKind = 'socket.io-client' | 'sockjs-client';
 
 /** One connected client of a library's own: text messages on the echo channel. */
 export interface NativeClient {
@@ -139,7 +140,10 @@ export async function openNativeClient(kind: ClientKind, o: NativeOptions): Prom
     );
   });
   try {
-    return await Promise.race([kind === 'socket.io' ? openSocketIo(o, timeoutMs) : openSockJs(o, timeoutMs), timeout]);
+    return await Promise.race([
+      kind === 'socket.io-client' ? openSocketIo(o, timeoutMs) : openSockJs(o, timeoutMs),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -63,8 +63,8 @@ export function clientFrame(payload: Buffer, opcode = 1): Buffer {
 }
 
 /**
- * A require function rooted in a package, following a dependency chain, e.g. `['socket.io',
- * 'engine.io', 'ws']` for the ws that socket.io actually runs on. The first package is found
+ * A require function rooted in a package, following a dependency chain, e.g. socket.io, then
+ * engine.io, then ws: the ws that socket.io actually runs on. The first package is found
  * where loadLibrary finds it (WSBENCH_LIB_DIR for `--lib name@folder`).
  */
 export function requireFrom(chain: string[]): NodeJS.Require {

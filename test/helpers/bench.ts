@@ -114,6 +114,7 @@ export interface RunRow {
   scenario: string;
   status: 'completed' | 'errored' | 'skipped';
   error?: { code: string; message: string };
+  case: { id: string; params: Record<string, string | number | boolean> };
 }
 
 export interface ReportDoc {
