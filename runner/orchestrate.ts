@@ -4,30 +4,20 @@
  * A library that fails becomes an errored run and the others go on. The report is rewritten
  * after every run, so an interruption loses at most the run in flight.
  */
-import { setTimeout as delay } from 'node:timers/promises';
-import type { Settings } from '../adapters/types.js';
-import { CodedError } from './errors.js';
-import { tlsStackOf } from '../adapters/capabilities.js';
-import type { RunContext, Scenario } from '../scenarios/types.js';
+import type { Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
-import { environment, packageVersion } from './environment.js';
-import { runLoadgens } from './process/loadgen-multi.js';
-import { placement, reportedPinning } from './process/loadgen-placement.js';
-import { connectTarget, targetSkip, targetTls, targetWarnings } from './target.js';
+import { environment } from './environment.js';
+import { LibraryFacts } from './library-facts.js';
+import { reportedPinning } from './process/loadgen-placement.js';
 import { runMicro, type MicroOptions } from './micro/index.js';
-import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
+import type { RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
-import type { CaseRef, LibraryInfo, Report, RunResult } from './report/schema.js';
-import { describeExit, startServer, type ServerHandle } from './process/server-process.js';
+import type { Report, RunResult } from './report/schema.js';
 import { ResultsStore } from './store.js';
 import { renderJson } from './report/json.js';
+import { runOne } from './run-one.js';
 import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
-import { transportEnv, transportSkip, withJobTransport } from './transport-run.js';
 import { transportOptions } from './transport.js';
-import type { TlsInfo } from './loadgen/jobs.js';
-import type { Measured } from './process/loadgen-process.js';
-import { topologySkip } from './topology/index.js';
-import { startTopology, type TopologyRun } from './topology/run.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -37,207 +27,6 @@ export interface BenchControl {
 export interface BenchOutcome {
   report: Report;
   store: ResultsStore;
-}
-
-/** Which TLS stack a library's server ran on: the target's own, else what its manifest declares. */
-function tlsServerOf(lib: PlannedLibrary): string {
-  return lib.target ? "the target's own" : tlsStackOf(lib);
-}
-
-/** What a server start told us about its library, for the report. */
-class LibraryFacts {
-  private readonly known = new Map<string, { settings: Settings; facts: Settings }>();
-  /** Settings of servers started in a scenario's server mode, by library, then mode. */
-  private readonly modes = new Map<string, Map<string, Settings>>();
-
-  private readonly tls = new Map<string, { info: TlsInfo; server: string }>();
-
-  /** What the first TLS run of a library negotiated, and how its server spoke TLS. */
-  recordTls(lib: PlannedLibrary, info: TlsInfo): void {
-    if (this.tls.has(lib.name)) return;
-    this.tls.set(lib.name, { info, server: tlsServerOf(lib) });
-  }
-
-  private tlsFacts(name: string): Settings {
-    const t = this.tls.get(name);
-    return t
-      ? { tlsServer: t.server, tlsProtocol: t.info.protocol, tlsCipher: t.info.cipher, tlsKeyType: t.info.keyType }
-      : {};
-  }
-
-  record(name: string, server: ServerHandle, mode?: string): void {
-    if (!mode) {
-      if (!this.known.has(name)) this.known.set(name, { settings: server.settings, facts: server.facts });
-      return;
-    }
-    const modes = this.modes.get(name) ?? new Map<string, Settings>();
-    if (!modes.has(mode)) modes.set(mode, server.settings);
-    this.modes.set(name, modes);
-    if (!this.known.has(name)) this.known.set(name, { settings: {}, facts: server.facts });
-  }
-
-  /**
-   * The default settings, plus what a server mode changed, marked with that mode; when only
-   * servers in a mode ran, their settings as they are, with the mode named.
-   */
-  private settings(name: string): Settings {
-    const modes = [...(this.modes.get(name) ?? [])];
-    const base = this.known.get(name)?.settings ?? {};
-    if (Object.keys(base).length === 0 && modes.length > 0) return { ...modes[0][1], serverMode: modes[0][0] };
-    const out: Settings = { ...base };
-    for (const [mode, settings] of modes) {
-      for (const [k, v] of Object.entries(settings)) if (base[k] !== v) out[`${k} (${mode} mode)`] = v;
-    }
-    return out;
-  }
-
-  list(adapters: PlannedLibrary[]): LibraryInfo[] {
-    return adapters.map((a) => ({
-      name: a.name,
-      packageName: a.packageName,
-      // `name@folder` libraries report the version installed in their folder.
-      version: a.libVersion ?? packageVersion(a.packageName),
-      settings: this.settings(a.name),
-      // A --lib <path> adapter: where it came from and which codec drove it.
-      facts: {
-        ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}),
-        ...(this.known.get(a.name)?.facts ?? {}),
-        ...this.tlsFacts(a.name),
-      },
-    }));
-  }
-}
-
-async function runOne(
-  plan: RunPlan,
-  lib: PlannedLibrary,
-  ps: PlannedScenario,
-  c: CaseRef,
-  rep: number,
-  progress: Progress,
-  facts: LibraryFacts,
-  tls?: TlsMaterial,
-): Promise<RunResult> {
-  const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
-  // A case that does not apply to this library says why; no server is started for it.
-  // A running target (--target) also skips what it does not declare.
-  const skip =
-    transportSkip(ps.scenario, lib.name, c, lib.custom !== undefined || lib.target !== undefined) ??
-    ps.scenario.supports?.(lib.name, c) ??
-    (lib.target ? targetSkip(lib.target, ps.scenario) : null) ??
-    (plan.topology ? topologySkip(lib) : null);
-  if (skip) return { ...base, status: 'skipped', reason: skip };
-  const pin = placement(plan);
-  const nofile = ps.scenario.nofile?.(c);
-  let server: ServerHandle | undefined;
-  let topo: TopologyRun | undefined;
-  try {
-    const mode = ps.scenario.serverMode;
-    // --server-procs: a Redis of the run's own, started before the server's workers connect to it.
-    if (plan.topology) topo = await startTopology(lib, plan.topology.procs, pin.serverCpu);
-    const env = {
-      ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}),
-      ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}),
-      ...transportEnv(lib.name, c, tls),
-      ...topo?.env,
-    };
-    const startOpts = {
-      adapter: lib,
-      cpu: pin.serverCpu,
-      readyTimeoutMs: plan.readyTimeoutMs,
-      nofile,
-      host: plan.host,
-      env,
-    };
-    server = lib.target
-      ? await connectTarget(lib.target, lib.codecModule, plan.readyTimeoutMs)
-      : await startServer(startOpts);
-    facts.record(lib.name, server, mode);
-    const goneOf = (h: ServerHandle): Promise<never> => {
-      const exited = h.exited.then(() => {
-        throw new CodedError('ESERVER_EXIT', `the ${lib.name} server ${describeExit(h.exit, h.stderrTail())}`);
-      });
-      // With --server-procs, Redis dying mid-run ends the run too, and the row names it.
-      const gone = topo ? Promise.race([exited, topo.gone]) : exited;
-      gone.catch(() => {});
-      exited.catch(() => {});
-      return gone;
-    };
-    let s = server;
-    let serverGone = goneOf(s);
-    let negotiated: TlsInfo | undefined;
-    let measured: Measured | undefined;
-    const ctx: RunContext = {
-      library: lib.name,
-      server: s,
-      target: {
-        host: lib.target?.host ?? plan.host,
-        port: s.port,
-        codecModule: lib.codecModule,
-        ...(lib.target?.paths ? { paths: lib.target.paths } : {}),
-      },
-      measure: (job, hooks = {}) =>
-        // The load generator refuses a non-loopback target unless the job says it was allowed.
-        runLoadgens(
-          {
-            ...withJobTransport(job, lib.name, c, tls),
-            ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
-            allowRemote: plan.allowRemote,
-          },
-          {
-            cpu: pin.clientCpus[0],
-            serverPid: s.pid,
-            serverGone,
-            timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
-            nofile: hooks.nofile ?? nofile,
-            onRamped: hooks.onRamped,
-            onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
-            ...(topo ? { topology: { redisPid: topo.redisPid } } : {}),
-          },
-          pin.clientCpus,
-        ).then((x) => {
-          negotiated ??= x.result.tls;
-          measured = x;
-          return x;
-        }),
-    };
-    // A fresh server of the same library, for scenarios that go on after a crash (conformance).
-    if (!lib.target)
-      ctx.restartServer = async () => {
-        await s.stop();
-        server = undefined;
-        s = server = await startServer(startOpts);
-        serverGone = goneOf(s);
-        ctx.server = s;
-        ctx.target = { ...ctx.target, port: s.port };
-        return { host: plan.host, port: s.port };
-      };
-    const outcome = await ps.scenario.run(ctx, c, ps.options);
-    if (negotiated) facts.recordTls(lib, negotiated);
-    const stats = negotiated ? { ...outcome.stats, tls: negotiated } : outcome.stats;
-    const conformance = outcome.conformance ? { conformance: outcome.conformance } : {};
-    const warnings = [...outcome.warnings, ...(lib.target ? targetWarnings(lib.target) : [])];
-    if (topo) {
-      // Redis carries room posts only: its cost per delivery is a broadcast figure.
-      const t = await topo.finish(s, measured, stats.metrics.deliveriesPerSec);
-      Object.assign(stats.metrics, t.metrics);
-      warnings.push(t.note);
-    }
-    return { ...base, status: 'completed', stats, warnings, ...conformance };
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    let message = e.message ?? String(err);
-    // The load generator can report its connections dropping before this process has seen the
-    // server exit: give the exit a moment to arrive, so the row names the root cause.
-    if (server && !server.exit && e.code !== 'ESERVER_EXIT') await Promise.race([server.exited, delay(250)]);
-    // A connection error is usually the server's fault: say how the server ended, if it did.
-    if (server?.exit && e.code !== 'ESERVER_EXIT')
-      message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
-    return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
-  } finally {
-    await server?.stop();
-    await topo?.stop();
-  }
 }
 
 function totalEstimate(plan: RunPlan): number {
@@ -277,7 +66,7 @@ async function runAll(
             runs: ps.scenario.runsOnce ? 1 : plan.runs,
           };
           progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-          const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
+          const result = await runOne({ plan, progress, facts, tls }, lib, ps, c, rep);
           // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
           if (control.interrupted) break outer;
           runs.push(result);
@@ -294,6 +83,28 @@ async function runAll(
 export interface BenchExtras {
   /** Run the micro-benchmarks (runner/micro) after the scenarios, into report.micro. */
   micro?: Omit<MicroOptions, 'libDirs'>;
+}
+
+/** The micro-benchmarks after the scenarios; their skip notes go to `notes`. */
+async function microStep(
+  plan: RunPlan,
+  options: NonNullable<BenchExtras['micro']>,
+  control: BenchControl,
+  notes: NonNullable<Report['microNotes']>,
+): Promise<Report['micro']> {
+  const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
+  // Ctrl-C kills the micro process too: then there is simply no micro section.
+  const onSkip = (library: string, reason: string): void => {
+    notes.push({ library, reason });
+    options.onSkip?.(library, reason);
+  };
+  return runMicro(
+    plan.libraries.map((l) => l.name),
+    { ...options, onSkip, libDirs },
+  ).catch((err: unknown) => {
+    if (control.interrupted) return undefined;
+    throw err;
+  });
 }
 
 export async function runBench(
@@ -347,21 +158,7 @@ export async function runBench(
   } finally {
     tls?.dispose();
   }
-  if (extras.micro && !control.interrupted) {
-    const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
-    // Ctrl-C kills the micro process too: then there is simply no micro section.
-    const onSkip = (library: string, reason: string): void => {
-      microNotes.push({ library, reason });
-      extras.micro?.onSkip?.(library, reason);
-    };
-    micro = await runMicro(
-      plan.libraries.map((l) => l.name),
-      { ...extras.micro, onSkip, libDirs },
-    ).catch((err: unknown) => {
-      if (control.interrupted) return undefined;
-      throw err;
-    });
-  }
+  if (extras.micro && !control.interrupted) micro = await microStep(plan, extras.micro, control, microNotes);
   const final = report();
   store.write('report.json', renderJson(final));
   return { report: final, store };
