@@ -3,6 +3,9 @@
  * (geometric midpoints) of the bracket [last pass, first fail] until its ends are within a
  * tolerance. A pure function of its probe: the scenario's probes measure a server.
  */
+import type { Measured } from '../runner/process/loadgen-process.js';
+import type { pacedMetrics } from './common.js';
+import type { RunContext } from './types.js';
 
 export interface ProbeOutcome {
   /** The load offered (msg/s, or clients in a room). */
@@ -76,4 +79,34 @@ export async function searchCapacity(
     else high = mid;
   }
   return { found: low, low, high, probes };
+}
+
+/** A failed measurement is a failed probe (an overloaded server may stop answering). */
+export async function measured(
+  ctx: RunContext,
+  run: () => Promise<Measured>,
+): Promise<Measured | { error: string; code: string }> {
+  try {
+    return await run();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    // A dead server fails every later probe too: the whole search is then an errored run.
+    if (e.code === 'ESERVER_EXIT') throw err;
+    return { error: e.message ?? String(err), code: e.code ?? 'ERUN' };
+  }
+}
+
+/**
+ * A probe's limits of our own: late sends (pacing-bound), and a load generator busy to the full
+ * while the server was not (client-bound, from the generator's own busy account and the server's
+ * CPU), with the two CPU figures they were judged on.
+ */
+export function bounds(x: Measured, paced: ReturnType<typeof pacedMetrics>): Record<string, number> {
+  const out: Record<string, number> = {
+    pacingBound: paced.pacingBound ? 1 : 0,
+    clientBound: paced.clientBound ? 1 : 0,
+  };
+  if (paced.metrics.clientBusyPct !== undefined) out.clientBusyPct = paced.metrics.clientBusyPct;
+  if (x.serverCpu !== null) out.serverCpuPct = x.serverCpu;
+  return out;
 }

@@ -5,11 +5,10 @@
  * 99 % of it is achieved, and the largest chat room (every member posting once per
  * --post-interval seconds) whose fan-out p99 stays at or under --fanout-p99-max.
  */
-import type { Measured } from '../runner/process/loadgen-process.js';
 import type { Probe } from '../runner/report/schema.js';
 import { capacityCharts } from './capacity-charts.js';
 import { echoJob, formatBytes, latencyMetrics, m, nofileFor, pacedMetrics } from './common.js';
-import { searchCapacity, type ProbeOutcome, type SearchResult } from './capacity-search.js';
+import { bounds, measured, searchCapacity, type ProbeOutcome, type SearchResult } from './capacity-search.js';
 import type { Case, RunContext, Scenario, ScenarioOptions, ScenarioOutcome } from './types.js';
 
 type CapacityParams = {
@@ -177,36 +176,6 @@ export const capacity: Scenario<CapacityParams, CapacityCase> = {
   estimateMs: (c) => 10 * (c.params.probe * 1000 + (c.params.search === 'room' ? 2500 : 1200)),
   charts: capacityCharts,
 };
-
-/** A failed measurement is a failed probe (an overloaded server may stop answering). */
-async function measured(
-  ctx: RunContext,
-  run: () => Promise<Measured>,
-): Promise<Measured | { error: string; code: string }> {
-  try {
-    return await run();
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    // A dead server fails every later probe too: the whole search is then an errored run.
-    if (e.code === 'ESERVER_EXIT') throw err;
-    return { error: e.message ?? String(err), code: e.code ?? 'ERUN' };
-  }
-}
-
-/**
- * A probe's limits of our own: late sends (pacing-bound), and a load generator busy to the full
- * while the server was not (client-bound, from the generator's own busy account and the server's
- * CPU), with the two CPU figures they were judged on.
- */
-function bounds(x: Measured, paced: ReturnType<typeof pacedMetrics>): Record<string, number> {
-  const out: Record<string, number> = {
-    pacingBound: paced.pacingBound ? 1 : 0,
-    clientBound: paced.clientBound ? 1 : 0,
-  };
-  if (paced.metrics.clientBusyPct !== undefined) out.clientBusyPct = paced.metrics.clientBusyPct;
-  if (x.serverCpu !== null) out.serverCpuPct = x.serverCpu;
-  return out;
-}
 
 function rateSearch(
   ctx: RunContext,
