@@ -125,7 +125,6 @@ class RunServer {
             ...withJobTransport(job, lib, c, tls),
             ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
             allowRemote: plan.allowRemote,
-            ...(this.topo ? { topology: { redisPid: this.topo.redisPid } } : {}),
           },
           {
             cpu: this.pin.clientCpus[0],
@@ -135,6 +134,7 @@ class RunServer {
             nofile: hooks.nofile ?? this.nofile,
             onRamped: hooks.onRamped,
             onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+            ...(this.topo ? { topology: { redisPid: this.topo.redisPid } } : {}),
           },
           this.pin.clientCpus,
         );
