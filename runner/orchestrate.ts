@@ -62,6 +62,13 @@ class LibraryFacts {
     this.tls.set(name, { info, server: tlsServerOf(name) });
   }
 
+  private readonly deflate = new Map<string, { offered: string; answered: string }>();
+
+  /** What the first compressed run of a library offered, and what its server answered. */
+  recordDeflate(name: string, d: { offered: string; answered: string }): void {
+    if (!this.deflate.has(name)) this.deflate.set(name, d);
+  }
+
   private tlsFacts(name: string): Settings {
     const t = this.tls.get(name);
     return t
@@ -107,6 +114,12 @@ class LibraryFacts {
         ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}),
         ...(this.known.get(a.name)?.facts ?? {}),
         ...this.tlsFacts(a.name),
+        ...(this.deflate.has(a.name)
+          ? {
+              deflateOffered: this.deflate.get(a.name)!.offered,
+              deflateNegotiated: this.deflate.get(a.name)!.answered,
+            }
+          : {}),
       },
     }));
   }
@@ -184,7 +197,7 @@ async function runOne(
         // The load generator refuses a non-loopback target unless the job says it was allowed.
         runLoadgens(
           {
-            ...withJobTransport(job, lib.name, c, tls),
+            ...withJobTransport(job, lib.name, c, tls, plan.transport),
             ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
             allowRemote: plan.allowRemote,
           },
@@ -202,6 +215,7 @@ async function runOne(
         ).then((x) => {
           negotiated ??= x.result.tls;
           measured = x;
+          if (x.result.deflate) facts.recordDeflate(lib.name, x.result.deflate);
           return x;
         }),
     };

@@ -7,6 +7,7 @@ import { binaryUnsupported, compressionUnsupported } from '../adapters/capabilit
 import type { Job } from './loadgen/jobs.js';
 import type { CaseRef } from './report/schema.js';
 import type { TlsMaterial } from './tls-cert.js';
+import type { TransportPlan } from './transport.js';
 
 /** Scenarios that drive a library's own client, which wsbench does not point at https:// yet. */
 const NO_TLS = new Set(['fallback']);
@@ -48,10 +49,19 @@ export function transportEnv(library: string, c: CaseRef, tls: TlsMaterial | und
   return env;
 }
 
-/** The job with the case's frame type, TLS and compression. */
-export function withJobTransport<J extends Job>(job: J, library: string, c: CaseRef, tls: TlsMaterial | undefined): J {
+/** The job with the case's frame type, TLS, compression (and its offer) and messages. */
+export function withJobTransport<J extends Job>(
+  job: J,
+  library: string,
+  c: CaseRef,
+  tls: TlsMaterial | undefined,
+  t?: Pick<TransportPlan, 'deflateOffer' | 'messages'>,
+): J {
+  const messages = typeof c.params.messages === 'string' && job.kind === 'echo' ? c.params.messages : undefined;
   return {
     ...job,
+    ...(compressionOn(library, c) && t ? { deflateOffer: t.deflateOffer.offer } : {}),
+    ...(messages ? { messages: { source: messages, order: t?.messages?.order ?? 'order' } } : {}),
     // Echo and broadcast jobs carry the frame type as `binary`.
     ...('binary' in job ? { binary: c.params.frames === 'binary' } : {}),
     ...(c.params.tls === true && tls ? { tls: tls.client } : {}),

@@ -11,10 +11,14 @@ import type { CaseRef } from './report/schema.js';
 import type { Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
 import type { RawTransport } from './options.js';
+import { formatBytes } from '../scenarios/common.js';
+import { NAMED_OFFERS, parseOffer } from './loadgen/deflate-offer.js';
+import { DEFAULT_OFFER, offerHeader, type DeflateOffer } from './loadgen/deflate.js';
+import { messagesStatement, parseMessages, type MessagesPlan } from './messages.js';
 
 export type Frames = 'text' | 'binary';
 
-/** --frames, --tls, --compression and the TLS files, as typed (declared in options.ts). */
+/** --frames, --tls, --compression, --deflate-offer, --messages and the TLS files, as typed (declared in options.ts). */
 export type { RawTransport };
 
 export interface TransportPlan {
@@ -27,10 +31,16 @@ export interface TransportPlan {
   resume: boolean;
   /** No transport flag was given: the default suite adds its "production" cases. */
   defaults: boolean;
+  /** What the load generator offers with compression, and the name it was given by. */
+  deflateOffer: { offer: DeflateOffer; name: string };
+  /** `--messages`: the sets (each a case) and their order; absent: built-in payloads. */
+  messages?: MessagesPlan;
 }
 
 /** Scenarios whose messages have a frame type (the others only open connections or speak HTTP). */
 const FRAMED = new Set(['latency', 'throughput', 'rate', 'broadcast']);
+/** Scenarios that send `--messages` (the echo scenarios; broadcast keeps built-in payloads). */
+const MESSAGES = new Set(['latency', 'throughput', 'rate']);
 /** Scenarios where permessage-deflate changes what is measured. */
 const COMPRESSED = new Set(['latency', 'throughput', 'rate', 'broadcast', 'connections']);
 
@@ -109,6 +119,17 @@ export function checkCertificate(certFile: string, keyFile: string): void {
   }
 }
 
+function deflateOfferOf(value: string | undefined): { offer: DeflateOffer; name: string } {
+  if (value === undefined) return { offer: DEFAULT_OFFER, name: 'browser' };
+  try {
+    const offer = parseOffer(value);
+    const name = Object.keys(NAMED_OFFERS).find((k) => NAMED_OFFERS[k] === offer) ?? 'as given';
+    return { offer, name };
+  } catch (err) {
+    throw new UsageError(`--deflate-offer: ${(err as Error).message}`);
+  }
+}
+
 export function parseTransport(raw: RawTransport): TransportPlan {
   const frames = parseFrames(raw.frames);
   const tlsValues = onOff(raw.tls, '--tls');
@@ -125,8 +146,15 @@ export function parseTransport(raw: RawTransport): TransportPlan {
     );
   }
   if (raw.tlsCert !== undefined) checkCertificate(raw.tlsCert, raw.tlsKey!);
-  const defaults = raw.frames === undefined && raw.tls === undefined && raw.compression === undefined;
+  if (raw.deflateOffer !== undefined && !compression.includes(true))
+    throw new UsageError('--deflate-offer applies only with compression: add --compression (or --compression off,on)');
+  if (raw.messagesOrder !== undefined && raw.messages === undefined)
+    throw new UsageError('--messages-order applies only to --messages: add --messages <file>');
+  const defaults =
+    raw.frames === undefined && raw.tls === undefined && raw.compression === undefined && raw.messages === undefined;
   return {
+    deflateOffer: deflateOfferOf(raw.deflateOffer),
+    ...(raw.messages !== undefined ? { messages: parseMessages(raw.messages, raw.messagesOrder) } : {}),
     frames,
     tls: tlsValues,
     compression,
@@ -144,24 +172,65 @@ function withTransport(
   tlsOn: boolean,
   compression: boolean,
   production = false,
+  messages?: string,
 ): CaseRef {
   const framed = FRAMED.has(scenario);
   const label = [
-    c.label,
-    framed ? frames : '',
+    messages && c.params.payload !== undefined ? withoutSize(c.label, Number(c.params.payload)) : c.label,
+    messages ? `messages ${messageLabel(messages)}` : '',
+    framed && !messages ? frames : '',
     tlsOn ? 'TLS' : '',
     compression ? (production ? 'deflate where supported' : 'deflate') : '',
   ]
     .filter(Boolean)
     .join(', ');
-  const id = [c.id, framed ? frames : '', tlsOn ? 'tls' : '', compression ? 'deflate' : '', production ? 'prod' : '']
+  const id = [
+    c.id,
+    messages ? `msgs-${messageLabel(messages).replace(/[^A-Za-z0-9]+/g, '_')}` : '',
+    framed && !messages ? frames : '',
+    tlsOn ? 'tls' : '',
+    compression ? 'deflate' : '',
+    production ? 'prod' : '',
+  ]
     .filter(Boolean)
     .join('-');
   return {
     id,
     label: production ? `${label} (production)` : label,
-    params: { ...c.params, frames, tls: tlsOn, compression, ...(production ? { production: true } : {}) },
+    params: {
+      ...c.params,
+      frames,
+      tls: tlsOn,
+      compression,
+      ...(production ? { production: true } : {}),
+      ...(messages ? { messages } : {}),
+    },
   };
+}
+
+/** A case label without its payload size (the messages' sizes are their own). */
+function withoutSize(label: string, payload: number): string {
+  return label
+    .replace(formatBytes(payload), '')
+    .replace(/^[ ,]+|[ ,]+$/g, '')
+    .replace(/ ,/g, ',');
+}
+
+/** One case per combination of the other parameters: with --messages the payload size is not one. */
+function onePerPayload(base: CaseRef[]): CaseRef[] {
+  const seen = new Set<string>();
+  return base.filter((c) => {
+    const { payload: _payload, ...rest } = c.params;
+    const key = JSON.stringify(rest);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A message set as a case names it: a built-in's name, a file's base name. */
+function messageLabel(source: string): string {
+  return source.split('/').pop() ?? source;
 }
 
 /**
@@ -179,9 +248,13 @@ export function expandCases(
   const frames = FRAMED.has(name) ? t.frames : (['text'] as Frames[]);
   const compression = COMPRESSED.has(name) ? t.compression : [false];
   const out: CaseRef[] = [];
-  for (const c of base)
-    for (const f of frames)
-      for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z));
+  const sets: Array<string | undefined> = t.messages && MESSAGES.has(name) ? t.messages.sets : [undefined];
+  // The messages' sizes are their own: a payload sweep would repeat the same case, so one size is kept.
+  const cases = t.messages && MESSAGES.has(name) ? onePerPayload(base) : base;
+  for (const c of cases)
+    for (const m of sets)
+      for (const f of m ? (['text'] as Frames[]) : frames)
+        for (const on of t.tls) for (const z of compression) out.push(withTransport(name, c, f, on, z, false, m));
   if (!t.defaults) return out;
   if (name === 'throughput') {
     const [c] = scenario.cases({ ...options, params: { ...options.params, payload: [1024] } });
@@ -197,6 +270,10 @@ export function expandCases(
 /** The transport settings of a bench, for report.json's options. */
 export function transportOptions(t: TransportPlan): Record<string, string | boolean> {
   return {
+    ...(t.compression.includes(true)
+      ? { deflateOffer: `${offerHeader(t.deflateOffer.offer)} (${t.deflateOffer.name})` }
+      : {}),
+    messages: messagesStatement(t.messages, t.compression.includes(true)),
     frames: t.frames.join(','),
     tls: t.tls.map((v) => (v ? 'on' : 'off')).join(','),
     compression: t.compression.map((v) => (v ? 'on' : 'off')).join(','),

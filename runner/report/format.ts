@@ -258,6 +258,7 @@ export function scenarioTable(report: Report, scenarioName: string): ScenarioTab
 const OPTIONAL_COLUMNS = new Set([
   'wireBytesPerMsg',
   'wireRatio',
+  'clientDeflateUs',
   // --server-procs runs only (runner/topology).
   'serverProcs',
   'redisCpuPct',

@@ -116,5 +116,13 @@ export function transportText(report: Report): string | null {
       `${tls ? `: ${String(tls.tlsProtocol)} ${String(tls.tlsCipher)}, ${String(tls.tlsKeyType)} certificate` : ''}` +
       `; session resumption ${t.tlsResume === true ? 'on (handshakes after the first may resume)' : 'off: every handshake is a full one'}; ${String(t.tlsCertificate)}`
     : 'TLS off';
-  return `Transport: ${String(t.frames)} frames · ${tlsText} · compression (permessage-deflate) ${String(t.compression)}`;
+  const answers = report.libraries
+    .filter((l) => l.facts.deflateNegotiated !== undefined)
+    .map((l) => `${l.name} "${String(l.facts.deflateNegotiated)}"`);
+  const deflate =
+    t.deflateOffer !== undefined
+      ? ` (offered "${String(t.deflateOffer)}"${answers.length ? `; servers answered ${answers.join(', ')}` : ''})`
+      : '';
+  const messages = t.messages !== undefined ? ` · Messages: ${String(t.messages)}` : '';
+  return `Transport: ${String(t.frames)} frames · ${tlsText} · compression (permessage-deflate) ${String(t.compression)}${deflate}${messages}`;
 }
