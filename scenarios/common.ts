@@ -63,7 +63,9 @@ export function wireMetrics(counts: Record<string, number>): Record<string, numb
   const payload = counts.messages ? counts.bytes / counts.messages : 0;
   // The client's own compression cost (context kept: a zlib call per send), per message sent.
   const deflate: Record<string, number> =
-    counts.clientDeflateMs !== undefined && counts.sent ? { clientDeflateUs: (counts.clientDeflateMs * 1000) / counts.sent } : {};
+    counts.clientDeflateMs !== undefined && counts.sent
+      ? { clientDeflateUs: (counts.clientDeflateMs * 1000) / counts.sent }
+      : {};
   return payload > 0
     ? { wireBytesPerMsg: perMsg, wireRatio: perMsg / payload, ...deflate }
     : { wireBytesPerMsg: perMsg, ...deflate };

@@ -4,7 +4,20 @@
  * such events have. Deterministic (a fixed seed), so every run and every library sees the same.
  */
 
-const NAMES = ['Alice', 'Bob', 'Carmen', 'Dmitri', 'Elif', 'Farah', 'Guo Wei', 'Hannah', 'Ines', 'Jonas', 'Kofi', 'Lena'];
+const NAMES = [
+  'Alice',
+  'Bob',
+  'Carmen',
+  'Dmitri',
+  'Elif',
+  'Farah',
+  'Guo Wei',
+  'Hannah',
+  'Ines',
+  'Jonas',
+  'Kofi',
+  'Lena',
+];
 const ROOMS = ['general', 'random', 'dev-backend', 'design', 'support', 'release-planning'];
 const EMOJI = ['👍', '🎉', '😂', '❤️', '👀', '🚀'];
 /** Everyday words, most frequent first: text is drawn from them with Zipf-like odds. */
@@ -39,7 +52,7 @@ export function chatMessages(count = 512): Buffer[] {
     return { id: `u_${(1000 + i * 37).toString(36)}`, name: NAMES[i] };
   };
   // Zipf-like: the square of a uniform draw favours the first (most frequent) words.
-  const word = (): string => WORDS[Math.floor(((rnd(1 << 16) / (1 << 16)) ** 2.2) * WORDS.length)];
+  const word = (): string => WORDS[Math.floor((rnd(1 << 16) / (1 << 16)) ** 2.2 * WORDS.length)];
   const sentence = (): string => {
     const words = Array.from({ length: 3 + rnd(12) }, word);
     if (rnd(6) === 0) words.push(String(rnd(rnd(2) ? 100 : 100000)));
@@ -69,7 +82,14 @@ export function chatMessages(count = 512): Buffer[] {
       };
     } else if (kind < 16) event = { type: 'typing', room, user: user().id, ts };
     else if (kind < 18)
-      event = { type: 'reaction', room, messageId: `m_${(id - 1 - rnd(30)).toString(36)}`, emoji: pick(EMOJI), user: user().id, ts };
+      event = {
+        type: 'reaction',
+        room,
+        messageId: `m_${(id - 1 - rnd(30)).toString(36)}`,
+        emoji: pick(EMOJI),
+        user: user().id,
+        ts,
+      };
     else if (kind < 19) event = { type: 'presence', user: user().id, status: pick(['online', 'away', 'offline']), ts };
     else event = { type: 'edit', room, id: `m_${(id - 1 - rnd(10)).toString(36)}`, text: text(), editedAt: ts };
     out.push(Buffer.from(JSON.stringify(event)));

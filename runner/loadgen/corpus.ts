@@ -117,6 +117,7 @@ export function corpusStats(messages: Buffer[], limit = 4096): CorpusStats {
 
 /** One line for the report: what was sent and how well it compresses. */
 export function describeCorpus(name: string, s: CorpusStats): string {
-  const size = s.minBytes === s.maxBytes ? `${s.minBytes} B each` : `${s.minBytes}-${s.maxBytes} B (mean ${s.meanBytes} B)`;
+  const size =
+    s.minBytes === s.maxBytes ? `${s.minBytes} B each` : `${s.minBytes}-${s.maxBytes} B (mean ${s.meanBytes} B)`;
   return `${name}: ${s.count} message${s.count === 1 ? '' : 's'}, ${size}; deflated alone to ${s.ratioAlone.toFixed(2)} of their size, with the context kept to ${s.ratioContext.toFixed(2)}`;
 }

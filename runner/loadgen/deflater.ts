@@ -18,6 +18,8 @@ interface ZlibInternals {
   close(): void;
 }
 
+const EMPTY = Buffer.from([0x00]);
+
 export class Deflater {
   private readonly z: ZlibInternals;
   private readonly handle: ZlibHandle;
@@ -36,7 +38,10 @@ export class Deflater {
       ...(bits === 8 ? { strategy: zlib.constants.Z_HUFFMAN_ONLY } : {}),
     }) as unknown as ZlibInternals;
     if (typeof z._handle?.writeSync !== 'function' || !(z._writeState instanceof Uint32Array))
-      throw new ClientError('EDEFLATE', `permessage-deflate: this Node.js (${process.version}) has no synchronous zlib call`);
+      throw new ClientError(
+        'EDEFLATE',
+        `permessage-deflate: this Node.js (${process.version}) has no synchronous zlib call`,
+      );
     z.on('error', () => {});
     this.z = z;
     this.handle = z._handle;
@@ -45,6 +50,9 @@ export class Deflater {
 
   /** One message's compressed payload; valid until the next call (copy what outlives it). */
   deflate(data: Buffer): Buffer {
+    // zlib emits nothing for a flush with no new input: an empty message is the one byte of an
+    // empty stored block's header, the receiver appends the rest (00 00 ff ff), as RFC 7692 7.2.3.6.
+    if (data.length === 0) return EMPTY;
     const t0 = performance.now();
     // A sync flush never needs more than the input plus 5 bytes per 16 KiB stored block, plus 6.
     const need = data.length + 5 * Math.ceil(data.length / 16384 + 1) + 16;
@@ -53,8 +61,10 @@ export class Deflater {
     this.handle.writeSync(zlib.constants.Z_SYNC_FLUSH, data, 0, data.length, this.out, 0, this.out.length);
     const availOut = this.state[0];
     const availIn = this.state[1];
-    if (availIn !== 0 || availOut === 0) throw new ClientError('EDEFLATE', 'permessage-deflate: deflate output overflow');
+    if (availIn !== 0 || availOut === 0)
+      throw new ClientError('EDEFLATE', 'permessage-deflate: deflate output overflow');
     const n = this.out.length - availOut - 4;
+    if (n < 0) throw new ClientError('EDEFLATE', 'permessage-deflate: zlib returned no sync-flushed output');
     this.busyMs += performance.now() - t0;
     this.bytesIn += data.length;
     this.bytesOut += n;

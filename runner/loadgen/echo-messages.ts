@@ -38,7 +38,10 @@ export function echoMessages(job: EchoJob, codec: WireCodec, conns: RawConnectio
   if (job.messages) {
     const corpus = corpusOf(job.messages.source);
     if (!codec.binary && corpus.binary.some(Boolean))
-      throw new ClientError('EMESSAGES', `--messages ${job.messages.source} has binary messages; this protocol carries text only`);
+      throw new ClientError(
+        'EMESSAGES',
+        `--messages ${job.messages.source} has binary messages; this protocol carries text only`,
+      );
     const templates = corpus.messages.map(
       (m, i) => new MessageTemplate(codec, 'echo', m, corpus.binary[i], deflate, false),
     );
