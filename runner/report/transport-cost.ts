@@ -67,6 +67,7 @@ export function transportCosts(report: Report): CostLine[] {
     if (p === undefined || v === undefined || p === 0) continue;
     const pct = (metric.better === 'lower' ? v / p - 1 : 1 - v / p) * 100;
     const skipped = s.case.params.compression === true ? compressionUnsupported(s.library) : null;
+    const note = skipped ? 'TLS only: no compression' : f === 'TLS' && pct < 0 ? tlsGainNote(report, s.library) : null;
     const id = `${s.scenario}\u0000${base.case.id}\u0000${s.case.id}`;
     const line = lines.get(id) ?? {
       scenario: s.scenario,
@@ -80,11 +81,22 @@ export function transportCosts(report: Report): CostLine[] {
       pct,
       plain: p,
       variant: v,
-      ...(skipped ? { note: 'TLS only: no compression' } : {}),
+      ...(note ? { note } : {}),
     });
     lines.set(id, line);
   }
   return [...lines.values()];
+}
+
+/**
+ * Why TLS can be faster: measured for ws (docs/ARCHITECTURE.md, "Why TLS is faster than plain
+ * TCP"): a Node server that writes each message makes a write system call per message on a
+ * plain socket, while Node's TLS layer writes one event-loop turn's messages together.
+ */
+function tlsGainNote(report: Report, library: string): string | null {
+  const server = report.libraries.find((l) => l.name === library)?.facts.tlsServer;
+  if (typeof server !== 'string' || !server.includes('node:tls')) return null;
+  return "real, not our setup: on plain TCP each message is its own write system call (ws: 0.97 per message), Node's TLS layer writes a turn's messages together (0.16), see ARCHITECTURE.md";
 }
 
 function entryText(e: CostEntry, m: MetricDef, first: boolean): string {
