@@ -27,6 +27,7 @@ import type { TlsInfo } from './loadgen/jobs.js';
 import type { Measured } from './process/loadgen-process.js';
 import { topologySkip } from './topology/index.js';
 import { startTopology, type TopologyRun } from './topology/run.js';
+import { runCaseSideBySide, WarmServers, type WindowPlan } from './sidebyside/windows.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -134,6 +135,7 @@ async function runOne(
   progress: Progress,
   facts: LibraryFacts,
   tls?: TlsMaterial,
+  warm?: WarmServers,
 ): Promise<RunResult> {
   const base = { library: lib.name, scenario: ps.scenario.name, case: c, rep, startedAt: new Date().toISOString() };
   // A case that does not apply to this library says why; no server is started for it.
@@ -166,9 +168,12 @@ async function runOne(
       host: plan.host,
       env,
     };
+    // Side by side (sidebyside/windows.ts): the library's server stays up across the case's windows.
     server = lib.target
       ? await connectTarget(lib.target, lib.codecModule, plan.readyTimeoutMs)
-      : await startServer(startOpts);
+      : warm
+        ? await warm.get(lib, () => startServer(startOpts))
+        : await startServer(startOpts);
     facts.record(lib.name, server, mode);
     const goneOf = (h: ServerHandle): Promise<never> => {
       const exited = h.exited.then(() => {
@@ -220,7 +225,7 @@ async function runOne(
         }),
     };
     // A fresh server of the same library, for scenarios that go on after a crash (conformance).
-    if (!lib.target)
+    if (!lib.target && !warm)
       ctx.restartServer = async () => {
         await s.stop();
         server = undefined;
@@ -253,57 +258,112 @@ async function runOne(
       message += `; the server ${describeExit(server.exit, server.stderrTail())}`;
     return { ...base, status: 'errored', error: { code: e.code ?? 'ERUN', message } };
   } finally {
-    await server?.stop();
+    if (!warm || lib.target) await server?.stop();
     await topo?.stop();
   }
 }
 
+/**
+ * Whether a scenario runs side by side (sidebyside/windows.ts). Not with --server-procs: its
+ * Redis and workers are started per run, so a server cannot stay warm across windows.
+ */
+const alternatesIn =
+  (plan: RunPlan) =>
+  (ps: PlannedScenario): boolean =>
+    ps.scenario.alternates === true && !plan.topology;
+
 function totalEstimate(plan: RunPlan): number {
   let ms = 0;
+  const wp = windowsOf(plan);
   for (const ps of plan.scenarios)
-    for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
+    for (const c of ps.cases)
+      ms += alternatesIn(plan)(ps)
+        ? (wp.blocks + 1) * (wp.settleMs + wp.windowMs + 700)
+        : ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
   return ms * plan.libraries.length;
 }
 
-/** Every run of the plan: repetitions, then scenarios and cases, then libraries in turn. */
-async function runAll(
-  plan: RunPlan,
-  progress: Progress,
-  control: BenchControl,
-  facts: LibraryFacts,
-  runs: RunResult[],
-  store: ResultsStore,
-  report: () => Report,
-  total: number,
-  tls?: TlsMaterial,
-): Promise<void> {
-  progress.start(total, totalEstimate(plan));
-  let index = 0;
-  outer: for (let rep = 0; rep < plan.runs; rep++) {
-    for (const ps of plan.scenarios) {
-      if (rep > 0 && ps.scenario.runsOnce) continue;
-      for (const c of ps.cases) {
-        for (const lib of plan.libraries) {
-          if (control.interrupted) break outer;
-          const info: RunInfo = {
-            index: ++index,
-            total,
-            library: lib.name,
-            scenario: ps.scenario.name,
-            caseLabel: c.label,
-            rep,
-            runs: ps.scenario.runsOnce ? 1 : plan.runs,
-          };
-          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-          const result = await runOne(plan, lib, ps, c, rep, progress, facts, tls);
-          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
-          if (control.interrupted) break outer;
-          runs.push(result);
-          store.appendRun(result);
-          store.write('report.json', renderJson(report()));
-          progress.runEnd(info, result);
-        }
+/** Blocks and windows of the scenarios that alternate; a plan built without them: its runs and duration. */
+function windowsOf(plan: RunPlan): WindowPlan {
+  return plan.windows ?? { blocks: plan.runs, windowMs: plan.durationMs, settleMs: Math.min(plan.warmupMs, 500) };
+}
+
+/** Runs, each recorded as it ends: what runAll does with one result; false once interrupted. */
+interface Sink {
+  plan: RunPlan;
+  progress: Progress;
+  control: BenchControl;
+  facts: LibraryFacts;
+  runs: RunResult[];
+  store: ResultsStore;
+  report: () => Report;
+  total: number;
+  index: number;
+  tls?: TlsMaterial;
+}
+
+/** Runs one run (or window) with its progress lines and records it; false when the bench was interrupted. */
+async function runRecorded(
+  k: Sink,
+  lib: PlannedLibrary,
+  ps: PlannedScenario,
+  c: CaseRef,
+  rep: number,
+  runs: number,
+  warm?: WarmServers,
+  notes: string[] = [],
+): Promise<RunResult | null> {
+  if (k.control.interrupted) return null;
+  const info: RunInfo = {
+    index: ++k.index,
+    total: k.total,
+    library: lib.name,
+    scenario: ps.scenario.name,
+    caseLabel: c.label,
+    rep,
+    runs,
+  };
+  k.progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
+  const run = await runOne(k.plan, lib, ps, c, rep, k.progress, k.facts, k.tls, warm);
+  const result = notes.length && run.status === 'completed' ? { ...run, warnings: [...run.warnings, ...notes] } : run;
+  // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
+  if (k.control.interrupted) return null;
+  k.runs.push(result);
+  k.store.appendRun(result);
+  k.store.write('report.json', renderJson(k.report()));
+  k.progress.runEnd(info, result);
+  return result;
+}
+
+/**
+ * Every run of the plan. Scenarios that alternate: per case, every library's server kept warm
+ * and windows in alternating blocks (sidebyside/windows.ts). The others: repetitions, then
+ * scenarios and cases, then libraries in turn, a fresh server per run.
+ */
+async function runAll(k: Sink): Promise<void> {
+  const { plan } = k;
+  k.progress.start(k.total, totalEstimate(plan));
+  const wp = windowsOf(plan);
+  for (const ps of plan.scenarios.filter(alternatesIn(plan))) {
+    for (const c of ps.cases) {
+      const warm = new WarmServers();
+      try {
+        await runCaseSideBySide(plan.libraries, ps, wp, {
+          warmup: (lib, timed, rep) => runOne(plan, lib, timed, c, rep, k.progress, k.facts, k.tls, warm),
+          window: (lib, timed, rep, notes) => runRecorded(k, lib, timed, c, rep, wp.blocks, warm, notes),
+        });
+      } finally {
+        await warm.stopAll();
       }
+      if (k.control.interrupted) return;
+    }
+  }
+  for (let rep = 0; rep < plan.runs; rep++) {
+    for (const ps of plan.scenarios.filter((p) => !alternatesIn(plan)(p))) {
+      if (rep > 0 && ps.scenario.runsOnce) continue;
+      for (const c of ps.cases)
+        for (const lib of plan.libraries)
+          if (!(await runRecorded(k, lib, ps, c, rep, ps.scenario.runsOnce ? 1 : plan.runs))) return;
     }
   }
 }
@@ -347,6 +407,10 @@ export async function runBench(
         baselineLib: plan.baselineLib,
         params: plan.params,
         transport: transportOptions(plan.transport),
+        sideBySide: {
+          scenarios: plan.scenarios.filter(alternatesIn(plan)).map((p) => p.scenario.name),
+          ...windowsOf(plan),
+        },
       },
       environment: env,
       libraries: facts.list(plan.libraries),
@@ -355,14 +419,18 @@ export async function runBench(
     };
     return buildReport(meta, scenarios, runs, p99Max);
   };
+  const blocks = windowsOf(plan).blocks;
   const total =
     plan.libraries.length *
-    plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
+    plan.scenarios.reduce(
+      (n, p) => n + p.cases.length * (alternatesIn(plan)(p) ? blocks : p.scenario.runsOnce ? 1 : plan.runs),
+      0,
+    );
   const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true))
     ? tlsMaterial(plan.transport)
     : undefined;
   try {
-    await runAll(plan, progress, control, facts, runs, store, report, total, tls);
+    await runAll({ plan, progress, control, facts, runs, store, report, total, index: 0, tls });
   } finally {
     tls?.dispose();
   }

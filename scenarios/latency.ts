@@ -17,6 +17,7 @@ export const latency: Scenario = {
     ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher'),
   ],
+  alternates: true,
   headline: 'p50Us',
   cases(o) {
     const connections = o.params.connections as number;

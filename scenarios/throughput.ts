@@ -22,6 +22,7 @@ export const throughput: Scenario = {
     ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
   ],
+  alternates: true,
   headline: 'msgsPerSec',
   cases(o) {
     const connections = o.params.connections as number;

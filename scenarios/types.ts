@@ -73,6 +73,11 @@ export interface Scenario {
    * `fallback`: socket.io also allows HTTP long-polling). Adapters that know it change settings.
    */
   serverMode?: string;
+  /**
+   * Measured side by side in alternating windows (runner/sidebyside/windows.ts): every library's
+   * server kept warm through the case, short windows A B | B A | ... Absent: one fresh server per run.
+   */
+  alternates?: boolean;
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */

@@ -12,7 +12,8 @@ import {
   type Flag,
   type Row,
 } from './format.js';
-import { marginText } from './relative.js';
+import { directionWords, marginText } from './relative.js';
+import { compareLibraries, comparisonText, sameText, type PairedComparison } from '../sidebyside/verdict.js';
 
 /** Who leads one case on the headline metric, and by how much over the runner-up. */
 export interface Lead {
@@ -25,6 +26,30 @@ export interface Lead {
   margin: number | null;
   /** The margin in the relative column's words: `2.28x faster`, `same`; null without a runner-up. */
   marginText: string | null;
+  /** Leader against runner-up over the windows measured side by side; null without a runner-up. */
+  comparison: PairedComparison | null;
+  /**
+   * Null when the leader earned the lead: it beats the runner-up significantly and neither row is
+   * client-bound or pacing-bound. Otherwise why there is no clear leader.
+   */
+  noLeader: string | null;
+}
+
+/** Why a case has no clear leader, or null when the leader earned it. */
+function noLeaderReason(
+  leader: Row,
+  runnerUp: Row | undefined,
+  cmp: PairedComparison | null,
+  metric: MetricDef,
+): string | null {
+  if (!runnerUp || !cmp) return null;
+  const bound = [leader, runnerUp].flatMap((r) =>
+    r.flags.filter((f) => f !== 'noisy').map((f) => `${r.library} is ${f}`),
+  );
+  if (bound.length)
+    return `${bound.join(', ')}: the ${metric.label} measures ${bound.some((b) => b.endsWith('pacing-bound')) ? 'our send lag' : 'our load generator'} as much as the server`;
+  if (cmp.verdict !== 'better') return `${leader.library} and ${runnerUp.library} ${sameText(cmp)}`;
+  return null;
 }
 
 /** The "at a glance" answer: per scenario and case, the leader on the headline metric. */
@@ -43,6 +68,9 @@ export function leaders(report: Report): Lead[] {
         .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
       const [first, second] = ranked;
       if (!first) continue;
+      const cmp = second
+        ? compareLibraries(report, table.scenario.name, ct.case.id, first.row.library, second.row.library, metric)
+        : null;
       const margin = !second
         ? null
         : metric.better === 'higher'
@@ -56,6 +84,8 @@ export function leaders(report: Report): Lead[] {
         runnerUp: second ? { library: second.row.library, value: second.value } : null,
         margin: margin !== null && Number.isFinite(margin) ? margin : null,
         marginText: margin !== null && Number.isFinite(margin) ? marginText(margin, metric) : null,
+        comparison: cmp,
+        noLeader: noLeaderReason(first.row, second?.row, cmp, metric),
       });
     }
   }
@@ -96,6 +126,12 @@ export function findings(report: Report): Finding[] {
 export function leadText(lead: Lead): string {
   if (!lead.runnerUp) return 'only library with a result';
   const against = `${lead.runnerUp.library} (${formatWithUnit(lead.runnerUp.value, lead.metric.unit)})`;
-  if (lead.marginText === null) return `ahead of ${against}`;
-  return lead.marginText === 'same' ? `level with ${against}` : `${lead.marginText} than ${against}`;
+  if (lead.noLeader !== null) return `no clear leader: ${lead.noLeader}`;
+  if (!lead.comparison) return `ahead of ${against}`;
+  return `${comparisonText(lead.comparison, lead.metric, directionWords(lead.metric))} than ${against}`;
+}
+
+/** Who leads, as the first column shows it: the leader, or `no clear leader` when it was not earned. */
+export function leaderName(lead: Lead): string {
+  return lead.noLeader === null ? lead.leader.library : 'no clear leader';
 }

@@ -6,6 +6,7 @@
 import { compressionUnsupported } from '../../adapters/capabilities.js';
 import { formatWithUnit } from './numbers.js';
 import type { CaseSummary, MetricDef, Report } from './schema.js';
+import { compareCases, sameText, type PairedComparison } from '../sidebyside/verdict.js';
 
 /** One library's cost in one pair of cases. */
 export interface CostEntry {
@@ -14,6 +15,11 @@ export interface CostEntry {
   pct: number;
   plain: number;
   variant: number;
+  /** 95 % interval of `pct` (Welch, the two cases' runs), null when a side has one run. */
+  pctLo: number | null;
+  pctHi: number | null;
+  /** Variant against plain over the runs: `same` when the runs cannot tell a cost. */
+  comparison: PairedComparison;
   note?: string;
 }
 
@@ -76,11 +82,18 @@ export function transportCosts(report: Report): CostLine[] {
       metric,
       entries: [],
     };
+    const cmp = compareCases(report, s.scenario, base.case.id, s.case.id, s.library, metric);
+    // The cost's interval from the ratio variant / plain's, as pct is computed from the medians.
+    const known = Number.isFinite(cmp.lo) && Number.isFinite(cmp.hi);
+    const [lo, hi] = metric.better === 'lower' ? [cmp.lo - 1, cmp.hi - 1] : [1 - cmp.hi, 1 - cmp.lo];
     line.entries.push({
       library: s.library,
       pct,
       plain: p,
       variant: v,
+      pctLo: known ? lo * 100 : null,
+      pctHi: known ? hi * 100 : null,
+      comparison: cmp,
       ...(note ? { note } : {}),
     });
     lines.set(id, line);
@@ -100,15 +113,22 @@ function tlsGainNote(report: Report, library: string): string | null {
 }
 
 function entryText(e: CostEntry, m: MetricDef, first: boolean): string {
-  const pct = `${Math.abs(e.pct).toFixed(0)} %`;
+  const iv = e.pctLo !== null && e.pctHi !== null ? ` [${e.pctLo.toFixed(0)}–${e.pctHi.toFixed(0)} %]` : '';
+  const pct = `${Math.abs(e.pct).toFixed(0)} %${iv}`;
   const note = e.note ? ` (${e.note})` : '';
+  if (e.comparison.verdict === 'same')
+    return `${e.library} ${sameText(e.comparison)}${first ? ` on its ${m.label}` : ''}${note}`;
   if (m.better === 'lower')
     return `${e.library} ${e.pct >= 0 ? '+' : '−'}${pct}${first ? ` on its ${m.label}` : ''}${note}`;
   if (e.pct < 0) return `${e.library} −${pct}${first ? ` of its ${m.label}` : ''}, a gain${note}`;
   return `${e.library} ${pct}${first ? ` of its ${m.label}` : ''}${note}`;
 }
 
-/** `TLS costs ws 31 % of its msgs/s (69.7k → 48.1k msg/s), uwebsockets 12 % (...)`. */
+/**
+ * `TLS costs ws 31 % [27–35 %] of its msgs/s (69.7k → 48.1k msg/s), uwebsockets 12 % [...] (...)`:
+ * the interval is Welch's on the two cases' runs (taken minutes apart, not side by side), and
+ * `~ same (...)` where they cannot tell a cost.
+ */
 export function costText(line: CostLine): string {
   const parts = line.entries.map(
     (e, i) =>
