@@ -16,6 +16,7 @@ import { leaders, leadText } from '../runner/report/glance.js';
 import { renderConsole } from '../runner/report/console.js';
 import { renderMarkdown } from '../runner/report/markdown.js';
 import { renderHtml } from '../runner/report/html.js';
+import { decide } from '../runner/compare/rules.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -131,4 +132,30 @@ test('At a glance crowns no leader on a pacing-bound or client-bound row, nor wi
     assert.match(renderMarkdown(report), /\| no clear leader \|/, name);
     assert.match(renderHtml(report), /<td>no clear leader<\/td>/, name);
   }
+});
+
+test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 % A/A offset is not', () => {
+  const blocks = (f: number): Array<[number, number]> =>
+    Array.from({ length: 10 }, (_, i) => [1000 * (1 + i / 5), 1000 * (1 + i / 5) * f * (1 + ((i % 3) - 1) / 100)]);
+  const evidence = (rounds: Array<[number, number]>, aa: number | null = null) => ({
+    base: 1,
+    head: 1,
+    better: 'higher' as const,
+    baseRuns: [],
+    headRuns: [],
+    rounds,
+    summary: { base: { min: 1, max: 1, runs: 10 }, head: { min: 1, max: 1, runs: 10 } },
+    floor: null,
+    effect: { value: 0.05, why: 'the 5 % threshold' },
+    windows: { aa },
+  });
+  const slow = decide({ ...evidence(blocks(0.9)), head: 0.9 });
+  assert.deepEqual([slow.verdict, slow.rule], ['worse', 'windows']);
+  assert.match(slow.why, /^-10\.\d % \(95 % -1\d\.\d % to -\d\.\d %\), signed-rank p = 0\.002 over 10 blocks/);
+  const offset = decide({ ...evidence(blocks(1.025)), head: 1.025 });
+  assert.deepEqual([offset.verdict, offset.rule], ['same', 'windows']);
+  // A second copy of the base moved 6 % in the same bench: a 10 % change must pass 5 % + 6 %.
+  const noisy = decide({ ...evidence(blocks(0.9), -0.06), head: 0.9 });
+  assert.equal(noisy.verdict, 'same');
+  assert.match(noisy.why, /plus the 6\.0 % A\/A change/);
 });

@@ -33,6 +33,8 @@ export interface ChartDataset {
   label: string;
   color: string;
   data: (number | null)[] | Point[];
+  /** Bars: the whisker of each bar, [min, max] over the runs (windows) behind its median; null: none. */
+  whiskers?: ([number, number] | null)[];
 }
 
 /**
@@ -86,17 +88,31 @@ function hasData(d: ChartDataset): boolean {
 function groupedBars(
   report: Report,
   scenario: string,
-  groups: { label: string; caseId: string; pick: (s: CaseSummary) => number | null | undefined }[],
+  groups: {
+    label: string;
+    caseId: string;
+    pick: (s: CaseSummary) => number | null | undefined;
+    /** The metric whose runs' range is drawn as the bar's whisker. */
+    key?: string;
+  }[],
 ): ChartDataset[] {
   const colors = libraryColors(report);
-  return libraryOrder(report).map((lib) => ({
-    label: lib,
-    color: colors.get(lib)!,
-    data: groups.map((g) => {
+  return libraryOrder(report).map((lib) => {
+    const done = groups.map((g) => {
       const s = findSummary(report, scenario, g.caseId, lib);
-      return s && s.status === 'completed' ? (g.pick(s) ?? null) : null;
-    }),
-  }));
+      return s && s.status === 'completed' ? s : undefined;
+    });
+    const whiskers = groups.map((g, i): [number, number] | null => {
+      const agg = g.key ? done[i]?.metrics[g.key] : undefined;
+      return agg && (done[i]?.runsCompleted ?? 0) > 1 ? [agg.min, agg.max] : null;
+    });
+    return {
+      label: lib,
+      color: colors.get(lib)!,
+      data: groups.map((g, i) => (done[i] ? (g.pick(done[i]) ?? null) : null)),
+      ...(whiskers.some((w) => w !== null) ? { whiskers } : {}),
+    };
+  });
 }
 
 /** One dataset per library of x/y points, sorted by x. */
@@ -176,6 +192,7 @@ function metricAcrossCases(report: Report, scenario: string, key: string, xTitle
     label: caseLabel(c),
     caseId: c.id,
     pick: (s: CaseSummary) => metricMedian(s, key),
+    key,
   }));
   return {
     name: `bars:${scenario}:${key}`,
@@ -227,6 +244,7 @@ function scenarioCharts(report: Report, scenario: string): Draft[] {
               label: i ? 'JS heap' : 'RSS',
               caseId: c.id,
               pick: (s) => metricMedian(s, k),
+              key: k,
             })),
           ),
         })),
@@ -314,7 +332,10 @@ function caption(report: Report, d: Draft): string {
       );
       return statuses.size ? `${ds.label} (${[...statuses].join(', ')})` : ds.label;
     });
-  return missing.length ? `No data: ${missing.join(', ')}.` : '';
+  const whiskers = d.datasets.some((ds) => ds.whiskers)
+    ? 'Whiskers: the lowest and highest of the runs (windows) behind each median. '
+    : '';
+  return `${whiskers}${missing.length ? `No data: ${missing.join(', ')}.` : ''}`.trim();
 }
 
 /** Every chart the report has data for, in scenario order, then micro-benchmarks. */
