@@ -123,7 +123,13 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const [finding] = findings(fixture());
   assert.deepEqual(
     finding?.values.map((v) => `${v.library} ${v.text}`),
-    ['ws 5.00k msg/s', 'socket.io none', 'sockjs none', 'websocket 1.00k msg/s', 'uwebsockets 5.00k msg/s'],
+    [
+      'ws 5.00k msg/s (every run, n=3)',
+      'socket.io none (every run, n=3)',
+      'sockjs none (every run, n=3)',
+      'websocket 1.00k msg/s (every run, n=3)',
+      'uwebsockets 5.00k msg/s (every run, n=3)',
+    ],
   );
 });
 
@@ -153,7 +159,10 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
     out,
     /^ {2}latency \[10 connections × 32 B\] p50: best median uwebsockets 41\.8 µs, no clear leader: uwebsockets and ws ~ same \(2\.28–2\.28x, p=0\.25, n=3\)$/m,
   );
-  assert.match(out, /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none, /m);
+  assert.match(
+    out,
+    /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s \(every run, n=3\), socket\.io none/m,
+  );
   assert.match(out, /\* best in case/);
   // eslint-disable-next-line no-control-regex -- the ANSI escape is what is checked
   assert.doesNotMatch(out, /\u001b\[/, 'no ANSI colours unless asked');
@@ -197,7 +206,10 @@ test('markdown: one table row per library, escaped cells, flags, environment', (
   assert.match(lineOf(block(md.slice(md.indexOf('### 10 connections')), '| Library |'), 'websocket'), /⚠️ noisy/);
   assert.match(md, /\| Command \| <code>wsbench bench .*--label &quot;a&#124;b &amp; &lt;c&gt;&quot;<\/code> \|/);
   assert.match(md, /\| uwebsockets \| <code>uWebSockets\.js<\/code> \| 20\.30\.0-unofficial\.0 \|/);
-  assert.match(md, /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none/m);
+  assert.match(
+    md,
+    /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s \(every run, n=3\), socket\.io none/m,
+  );
   assert.match(
     md,
     /\| latency \| 10 connections × 32 B \| no clear leader \| p50: 41\.8 µs \(best median: uwebsockets\) \| no clear leader: uwebsockets and ws \\~ same \(2\.28–2\.28x, p=0\.25, n=3\) \|/,
@@ -245,7 +257,7 @@ test('html: escaped, self-contained, with embedded data and one canvas per chart
   assert.match(page, /<td>no clear leader<\/td>/);
   assert.match(
     page,
-    /<li><strong>rate<\/strong>, highest offered rate with p99 ≤ 0\.25 ms: ws <strong>5\.00k msg\/s<\/strong>/,
+    /<li><strong>rate<\/strong>, highest offered rate with p99 ≤ 0\.25 ms: ws <strong>5\.00k msg\/s \(every run, n=3\)<\/strong>/,
   );
 });
 

@@ -105,6 +105,32 @@ export interface Finding {
   values: { library: string; text: string }[];
 }
 
+/**
+ * How far the finding moves from run to run: ` (runs: 1.00k–5.00k, n=3)` — each run's own highest
+ * rate whose p99 stayed within the bound (a run with none counts as none). '' with one run, or for
+ * a finding of another kind.
+ */
+function perRunRange(report: Report, h: NonNullable<Report['highlights']>[number]): string {
+  const bound = /p99 ≤ ([\d.]+) ms/.exec(h.label);
+  if (h.scenario !== 'rate' || !bound) return '';
+  const limitUs = Number(bound[1]) * 1000;
+  const best = new Map<number, number | null>();
+  for (const r of report.runs) {
+    if (r.scenario !== 'rate' || r.library !== h.library || r.status !== 'completed') continue;
+    const rate = Number(r.case.params.rate);
+    const p99 = r.stats.metrics.p99Us;
+    const prev = best.get(r.rep) ?? null;
+    best.set(r.rep, p99 !== undefined && p99 <= limitUs && rate > (prev ?? -1) ? rate : prev);
+  }
+  if (best.size < 2) return '';
+  const values = [...best.values()];
+  const fmt = (v: number | null): string => (v === null ? 'none' : formatWithUnit(v, h.unit));
+  const nums = values.filter((v): v is number => v !== null);
+  const lo = values.includes(null) ? null : Math.min(...nums);
+  const hi = nums.length ? Math.max(...nums) : null;
+  return lo === hi ? ` (every run, n=${values.length})` : ` (runs: ${fmt(lo)}–${fmt(hi)}, n=${values.length})`;
+}
+
 /** The report's sweep findings, grouped by scenario and label, libraries in report order. */
 export function findings(report: Report): Finding[] {
   const groups = new Map<string, Finding>();
@@ -112,7 +138,8 @@ export function findings(report: Report): Finding[] {
   for (const h of report.highlights ?? []) {
     const key = JSON.stringify([h.scenario, h.label]);
     const group = groups.get(key) ?? { scenario: h.scenario, label: h.label, values: [] };
-    group.values.push({ library: h.library, text: h.value === null ? 'none' : formatWithUnit(h.value, h.unit) });
+    const base = h.value === null ? 'none' : formatWithUnit(h.value, h.unit);
+    group.values.push({ library: h.library, text: `${base}${perRunRange(report, h)}` });
     groups.set(key, group);
   }
   for (const g of groups.values()) g.values.sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));
