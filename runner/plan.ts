@@ -278,6 +278,7 @@ export function makePlan(raw: RawOptions): RunPlan {
       {
         ...(raw.runs !== undefined ? { runs } : {}),
         ...(raw.duration !== undefined ? { durationMs } : {}),
+        ...(raw.warmup !== undefined ? { warmupMs } : {}),
       },
     ),
     ...(loadgen ? { loadgen } : {}),

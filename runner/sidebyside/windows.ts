@@ -35,18 +35,21 @@ export const MAX_WARMUPS = 3;
 /** A warm-up window: two seconds, so its timeline shows whether the rate still moves. */
 const WARMUP_WINDOW_MS = 2000;
 
-/** How windows of one bench are timed, from the plan (`--runs` and `--duration` override). */
+/** How windows of one bench are timed, from the plan (`--runs`, `--duration` and `--warmup` override). */
 export interface WindowPlan {
   blocks: number;
   windowMs: number;
   settleMs: number;
 }
 
-export function windowPlan(plan: Pick<RunPlan, 'quick'>, given: { runs?: number; durationMs?: number }): WindowPlan {
+export function windowPlan(
+  plan: Pick<RunPlan, 'quick'>,
+  given: { runs?: number; durationMs?: number; warmupMs?: number },
+): WindowPlan {
   return {
     blocks: given.runs ?? (plan.quick ? QUICK_BLOCKS : DEFAULT_BLOCKS),
     windowMs: given.durationMs ?? WINDOW_MS,
-    settleMs: SETTLE_MS,
+    settleMs: given.warmupMs ?? SETTLE_MS,
   };
 }
 
