@@ -10,7 +10,7 @@
 // per received message. Every block measured all three in alternating order (A B C | C B A).
 //
 // Resampling, exactly: for each headline row of each session report, a bench of k blocks is k of
-// the session's blocks drawn uniformly without replacement (Mulberry32 PRNG, seed 20), renumbered
+// the session's complete blocks (every library's window completed) drawn uniformly without replacement (Mulberry32 PRNG, seed 20), renumbered
 // 0..k-1 in their original order; benches are drawn independently of each other (they may share
 // blocks). From each bench:
 //   A/A rows:  test-slow@aa against test-slow, the row's text as bench prints it (`~ same` or not);
@@ -62,12 +62,21 @@ function load(target) {
   return Report.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
+/** Blocks in which every library's window completed (an errored window leaves its block out). */
+function completeBlocks(report) {
+  const libs = report.options.libraries;
+  const done = new Set(report.runs.filter((r) => r.status === 'completed').map((r) => `${r.rep}\0${r.library}`));
+  return [...new Set(report.runs.map((r) => r.rep))]
+    .filter((rep) => libs.every((l) => done.has(`${rep}\0${l}`)))
+    .sort((a, b) => a - b);
+}
+
 /** A bench of k blocks drawn from the session, as a report of its own. */
 function resample(report, k) {
-  const reps = [...new Set(report.runs.map((r) => r.rep))].sort((a, b) => a - b);
+  const reps = completeBlocks(report);
   const pool = [...reps];
   const chosen = [];
-  for (let i = 0; i < k; i++) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
+  for (let i = 0; i < Math.min(k, reps.length); i++) chosen.push(pool.splice(Math.floor(rand() * pool.length), 1)[0]);
   chosen.sort((a, b) => a - b);
   const renumber = new Map(chosen.map((rep, i) => [rep, i]));
   const runs = report.runs.filter((r) => renumber.has(r.rep)).map((r) => ({ ...r, rep: renumber.get(r.rep) }));
@@ -103,13 +112,13 @@ const count = (key, ok) => {
 };
 for (const target of args) {
   const session = load(target);
-  const blocks = new Set(session.runs.map((r) => r.rep)).size;
+  const blocks = completeBlocks(session).length;
   for (const info of session.scenarios) {
     const metric = info.metrics.find((m) => m.key === info.headline);
     for (const c of [
       ...new Map(session.summaries.filter((s) => s.scenario === info.name).map((s) => [s.case.id, s.case])).values(),
     ]) {
-      const row = `${info.name} [${c.label}] ${metric.label} (session of ${blocks} blocks)`;
+      const row = `${info.name} [${c.label}] ${metric.label} (session of ${blocks} complete blocks)`;
       // The whole session, as one bench: the slowed copies' effect against the base.
       for (const SLOW of slowsOf(session)) {
         const all = compareLibraries(session, info.name, c.id, SLOW, BASE, metric);
