@@ -11,7 +11,8 @@ import { Report, type RunResult } from '../runner/report/schema.js';
 import { buildReport, type ReportMeta } from '../runner/aggregate.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { pairedStats, signedRankP, t975 } from '../runner/sidebyside/paired.js';
-import { blockOrder, steady } from '../runner/sidebyside/windows.js';
+import { blockOrder, runCaseSideBySide, steady } from '../runner/sidebyside/windows.js';
+import type { PlannedLibrary } from '../runner/plan.js';
 import { leaders, leadText } from '../runner/report/glance.js';
 import { renderConsole } from '../runner/report/console.js';
 import { renderMarkdown } from '../runner/report/markdown.js';
@@ -158,4 +159,54 @@ test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 %
   const noisy = decide({ ...evidence(blocks(0.9), -0.06), head: 0.9 });
   assert.equal(noisy.verdict, 'same');
   assert.match(noisy.why, /plus the 6\.0 % A\/A change/);
+});
+
+test('a case side by side: warm-ups until steady, then blocks in alternating order, the unsteady flagged', async () => {
+  const libs = [{ name: 'a' }, { name: 'b' }] as unknown as PlannedLibrary[];
+  const ps = {
+    scenario: SCENARIOS.throughput,
+    options: { params: {}, warmupMs: 2000, durationMs: 3000, quick: false },
+    cases: [],
+  };
+  const seen: string[] = [];
+  const done = (library: string, rep: number, timeline: number[]): RunResult => ({
+    library,
+    scenario: 'throughput',
+    case: { id: 'x', label: 'x', params: {} },
+    rep,
+    startedAt: '',
+    status: 'completed',
+    warnings: [],
+    stats: { metrics: {}, histograms: {}, timeline, clientBound: false },
+  });
+  await runCaseSideBySide(
+    libs,
+    ps,
+    { blocks: 3, windowMs: 1000, settleMs: 500 },
+    {
+      // `a` is steady at once; `b` keeps climbing 50 % within every warm-up window.
+      warmup: async (lib, timed, rep) => {
+        seen.push(`warmup ${lib.name} ${timed.options.warmupMs}+${timed.options.durationMs}`);
+        return done(lib.name, rep, lib.name === 'a' ? [100, 101] : [100, 150]);
+      },
+      window: async (lib, timed, rep, notes) => {
+        seen.push(
+          `${lib.name}${rep} ${timed.options.warmupMs}+${timed.options.durationMs}${notes.length ? ' flagged' : ''}`,
+        );
+        return done(lib.name, rep, []);
+      },
+    },
+  );
+  assert.deepEqual(seen, [
+    'warmup a 500+2000',
+    'warmup b 500+2000',
+    'warmup b 500+2000',
+    'warmup b 500+2000',
+    'a0 500+1000',
+    'b0 500+1000 flagged',
+    'b1 500+1000 flagged',
+    'a1 500+1000',
+    'a2 500+1000',
+    'b2 500+1000 flagged',
+  ]);
 });
