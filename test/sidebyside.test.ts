@@ -152,7 +152,7 @@ test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 %
   });
   const slow = decide({ ...evidence(blocks(0.9)), head: 0.9 });
   assert.deepEqual([slow.verdict, slow.rule], ['worse', 'windows']);
-  assert.match(slow.why, /^-10\.\d % \(95 % -1\d\.\d % to -\d\.\d %\), signed-rank p = 0\.002 over 10 blocks/);
+  assert.match(slow.why, /^-10\.\d % \(95 % -1\d\.\d % to -\d\.\d %\), signed-rank p = 0\.0020 over 10 blocks/);
   const offset = decide({ ...evidence(blocks(1.025)), head: 1.025 });
   assert.deepEqual([offset.verdict, offset.rule], ['same', 'windows']);
   // A second copy of the base moved 6 % in the same bench: a 10 % change must pass 5 % + 6 %.
