@@ -210,3 +210,14 @@ test('a case side by side: warm-ups until steady, then blocks in alternating ord
     'b2 500+1000 flagged',
   ]);
 });
+
+test('a memory figure is not barred by the client-bound flag (it limits rates and times, not memory)', () => {
+  const report = bench(1.2, { flag: 'client' });
+  const memory = { key: 'msgsPerSec', label: 'RSS per conn', unit: 'KiB', better: 'higher' as const };
+  const scenarios = report.scenarios.map((s) => ({
+    ...s,
+    metrics: s.metrics.map((m) => (m.key === 'msgsPerSec' ? { ...m, ...memory } : m)),
+  }));
+  const [lead] = leaders({ ...report, scenarios });
+  assert.equal(lead!.noLeader, null, 'the leader beat the runner-up in every block');
+});

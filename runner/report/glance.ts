@@ -43,8 +43,11 @@ function noLeaderReason(
   metric: MetricDef,
 ): string | null {
   if (!runnerUp || !cmp) return null;
+  // Our load generator limits rates and times (client-bound) and our send lag shapes latencies
+  // (pacing-bound); a memory figure is neither's.
+  const timed = metric.unit === 'µs' || /\/s$/.test(metric.unit);
   const bound = [leader, runnerUp].flatMap((r) =>
-    r.flags.filter((f) => f !== 'noisy').map((f) => `${r.library} is ${f}`),
+    r.flags.filter((f) => f !== 'noisy' && timed).map((f) => `${r.library} is ${f}`),
   );
   if (bound.length)
     return `${bound.join(', ')}: the ${metric.label} measures ${bound.some((b) => b.endsWith('pacing-bound')) ? 'our send lag' : 'our load generator'} as much as the server`;
