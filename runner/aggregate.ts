@@ -8,6 +8,7 @@ import { REPORT_SCHEMA_ID, REPORT_VERSION, type CaseSummary, type Report, type R
 import { finiteReport, finiteRun } from './finite.js';
 import { aggregate, mergeHistograms, percentileKey, PERCENTILES, summarizeHistogram } from './stats.js';
 import { conformanceSection } from './conformance/summary.js';
+import { baselineComparisons } from './sidebyside/verdict.js';
 
 /** Metric key prefix of each histogram's percentiles (see scenarios/common.ts). */
 const HISTOGRAM_PREFIX: Record<string, string> = {
@@ -129,7 +130,7 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
   });
   const highlights = highlightsOf(scenarios, summaries, meta.options.params);
   const conformance = conformanceSection(runs, meta.options.libraries);
-  return finiteReport({
+  const report = finiteReport({
     schema: REPORT_SCHEMA_ID,
     version: REPORT_VERSION,
     ...meta,
@@ -145,4 +146,6 @@ export function buildReport(meta: ReportMeta, scenarios: Scenario[], rawRuns: Ru
     ...(highlights.length ? { highlights } : {}),
     ...(conformance.length ? { conformance } : {}),
   });
+  const comparisons = baselineComparisons(report);
+  return comparisons.length ? { ...report, comparisons } : report;
 }

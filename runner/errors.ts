@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'EMISSING',
   'EBACKLOG',
   'EHTTP',
+  'EMESSAGES',
   // Processes and the machine
   'ELOADGEN',
   'EREMOTE',

@@ -1,6 +1,6 @@
 /**
- * What the server starts of a bench told us about each library (settings, facts, the TLS it
- * negotiated), for the report's library table.
+ * What the server starts of a bench told us about each library (settings, facts, the TLS and
+ * permessage-deflate it negotiated), for the report's library table.
  */
 import type { Settings } from '../adapters/types.js';
 import { tlsStackOf } from '../adapters/capabilities.js';
@@ -27,6 +27,18 @@ export class LibraryFacts {
   recordTls(lib: PlannedLibrary, info: TlsInfo): void {
     if (this.tls.has(lib.name)) return;
     this.tls.set(lib.name, { info, server: tlsServerOf(lib) });
+  }
+
+  private readonly deflate = new Map<string, { offered: string; answered: string }>();
+
+  /** What the first compressed run of a library offered, and what its server answered. */
+  recordDeflate(name: string, d: { offered: string; answered: string }): void {
+    if (!this.deflate.has(name)) this.deflate.set(name, d);
+  }
+
+  private deflateFacts(name: string): Settings {
+    const d = this.deflate.get(name);
+    return d ? { deflateOffered: d.offered, deflateNegotiated: d.answered } : {};
   }
 
   private tlsFacts(name: string): Settings {
@@ -74,6 +86,7 @@ export class LibraryFacts {
         ...(a.custom ? { adapterPath: a.custom.path, codec: a.custom.codec } : {}),
         ...(this.known.get(a.name)?.facts ?? {}),
         ...this.tlsFacts(a.name),
+        ...this.deflateFacts(a.name),
       },
     }));
   }

@@ -114,6 +114,23 @@ export const BENCH_OPTIONS = {
     defaultNote: 'off',
     group: 'transport',
   },
+  deflateOffer: {
+    arg: '<offer>',
+    help: 'with --compression: what the client offers: browser (permessage-deflate; client_max_window_bits, context kept on both sides), no-context-takeover, or a header value',
+    defaultNote: 'browser',
+    group: 'transport',
+  },
+  messages: {
+    arg: '<sets>',
+    help: 'latency, throughput and rate send these messages: a file (one per line, .jsonl lines JSON, base64:<data> binary) or a built-in set, chat or words; a list gives each as a case',
+    group: 'transport',
+  },
+  messagesOrder: {
+    arg: '<order>',
+    help: 'with --messages: order (each connection from its own offset) or sample',
+    defaultNote: 'order',
+    group: 'transport',
+  },
   tlsCert: {
     arg: '<file>',
     help: 'with --tls: your own PEM certificate (default: a throwaway self-signed ECDSA P-256 one per bench)',
@@ -202,7 +219,7 @@ type Ungrouped<T> = { [K in keyof T]: T[K] extends { group: string } ? never : K
 /** The options of a table as typed: every one optional (absent when not given). */
 export type ParsedOptions<T> = { -readonly [K in Ungrouped<T>]?: RawValue<T[K]> };
 type Bench = typeof BENCH_OPTIONS;
-/** --frames, --tls, --compression and the TLS files, as typed. */
+/** --frames, --tls, --compression, --deflate-offer, --messages and the TLS files, as typed. */
 export type RawTransport = { -readonly [K in KeysOf<Bench, 'transport'>]?: RawValue<Bench[K]> };
 export type RawOptions = ParsedOptions<Bench> & {
   /** Scenario parameters by name, as typed. */

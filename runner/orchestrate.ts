@@ -10,14 +10,15 @@ import { environment } from './environment.js';
 import { LibraryFacts } from './library-facts.js';
 import { reportedPinning } from './process/loadgen-placement.js';
 import { runMicro, type MicroOptions } from './micro/index.js';
-import type { RunPlan } from './plan.js';
+import type { PlannedLibrary, PlannedScenario, RunPlan } from './plan.js';
 import type { Progress, RunInfo } from './progress.js';
-import type { Report, RunResult } from './report/schema.js';
+import type { CaseRef, Report, RunResult } from './report/schema.js';
 import { ResultsStore } from './store.js';
 import { renderJson } from './report/json.js';
 import { runOne } from './run-one.js';
 import { tlsMaterial, type TlsMaterial } from './tls-cert.js';
 import { transportOptions } from './transport.js';
+import { runCaseSideBySide, WarmServers, type WindowPlan } from './sidebyside/windows.js';
 
 export interface BenchControl {
   /** Set by the CLI's signal handler: no new run starts once it is set. */
@@ -29,52 +30,108 @@ export interface BenchOutcome {
   store: ResultsStore;
 }
 
+/**
+ * Whether a scenario runs side by side (sidebyside/windows.ts). Not with --server-procs: its
+ * Redis and workers are started per run, so a server cannot stay warm across windows.
+ */
+const alternatesIn =
+  (plan: RunPlan) =>
+  (ps: PlannedScenario): boolean =>
+    ps.scenario.alternates === true && !plan.topology;
+
 function totalEstimate(plan: RunPlan): number {
   let ms = 0;
+  const wp = windowsOf(plan);
   for (const ps of plan.scenarios)
-    for (const c of ps.cases) ms += ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
+    for (const c of ps.cases)
+      ms += alternatesIn(plan)(ps)
+        ? (wp.blocks + 1) * (wp.settleMs + wp.windowMs + 700)
+        : ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
   return ms * plan.libraries.length;
 }
 
-/** Every run of the plan: repetitions, then scenarios and cases, then libraries in turn. */
-async function runAll(
-  plan: RunPlan,
-  progress: Progress,
-  control: BenchControl,
-  facts: LibraryFacts,
-  runs: RunResult[],
-  store: ResultsStore,
-  report: () => Report,
-  total: number,
-  tls?: TlsMaterial,
-): Promise<void> {
-  progress.start(total, totalEstimate(plan));
-  let index = 0;
-  outer: for (let rep = 0; rep < plan.runs; rep++) {
-    for (const ps of plan.scenarios) {
-      if (rep > 0 && ps.scenario.runsOnce) continue;
-      for (const c of ps.cases) {
-        for (const lib of plan.libraries) {
-          if (control.interrupted) break outer;
-          const info: RunInfo = {
-            index: ++index,
-            total,
-            library: lib.name,
-            scenario: ps.scenario.name,
-            caseLabel: c.label,
-            rep,
-            runs: ps.scenario.runsOnce ? 1 : plan.runs,
-          };
-          progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-          const result = await runOne({ plan, progress, facts, tls }, lib, ps, c, rep);
-          // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
-          if (control.interrupted) break outer;
-          runs.push(result);
-          store.appendRun(result);
-          store.write('report.json', renderJson(report()));
-          progress.runEnd(info, result);
-        }
+/** Blocks and windows of the scenarios that alternate; a plan built without them: its runs and duration. */
+function windowsOf(plan: RunPlan): WindowPlan {
+  return plan.windows ?? { blocks: plan.runs, windowMs: plan.durationMs, settleMs: Math.min(plan.warmupMs, 500) };
+}
+
+/** Runs, each recorded as it ends: what runAll does with one result; false once interrupted. */
+interface Sink {
+  plan: RunPlan;
+  progress: Progress;
+  control: BenchControl;
+  facts: LibraryFacts;
+  runs: RunResult[];
+  store: ResultsStore;
+  report: () => Report;
+  total: number;
+  index: number;
+  tls?: TlsMaterial;
+}
+
+/** Runs one run (or window) with its progress lines and records it; false when the bench was interrupted. */
+async function runRecorded(
+  k: Sink,
+  lib: PlannedLibrary,
+  ps: PlannedScenario,
+  c: CaseRef,
+  rep: number,
+  runs: number,
+  warm?: WarmServers,
+  notes: string[] = [],
+): Promise<RunResult | null> {
+  if (k.control.interrupted) return null;
+  const info: RunInfo = {
+    index: ++k.index,
+    total: k.total,
+    library: lib.name,
+    scenario: ps.scenario.name,
+    caseLabel: c.label,
+    rep,
+    runs,
+  };
+  k.progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
+  const run = await runOne({ plan: k.plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, ps, c, rep, warm);
+  const result = notes.length && run.status === 'completed' ? { ...run, warnings: [...run.warnings, ...notes] } : run;
+  // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
+  if (k.control.interrupted) return null;
+  k.runs.push(result);
+  k.store.appendRun(result);
+  k.store.write('report.json', renderJson(k.report()));
+  k.progress.runEnd(info, result);
+  return result;
+}
+
+/**
+ * Every run of the plan. Scenarios that alternate: per case, every library's server kept warm
+ * and windows in alternating blocks (sidebyside/windows.ts). The others: repetitions, then
+ * scenarios and cases, then libraries in turn, a fresh server per run.
+ */
+async function runAll(k: Sink): Promise<void> {
+  const { plan } = k;
+  k.progress.start(k.total, totalEstimate(plan));
+  const wp = windowsOf(plan);
+  for (const ps of plan.scenarios.filter(alternatesIn(plan))) {
+    for (const c of ps.cases) {
+      const warm = new WarmServers();
+      try {
+        await runCaseSideBySide(plan.libraries, ps, wp, {
+          warmup: (lib, timed, rep) =>
+            runOne({ plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, timed, c, rep, warm),
+          window: (lib, timed, rep, notes) => runRecorded(k, lib, timed, c, rep, wp.blocks, warm, notes),
+        });
+      } finally {
+        await warm.stopAll();
       }
+      if (k.control.interrupted) return;
+    }
+  }
+  for (let rep = 0; rep < plan.runs; rep++) {
+    for (const ps of plan.scenarios.filter((p) => !alternatesIn(plan)(p))) {
+      if (rep > 0 && ps.scenario.runsOnce) continue;
+      for (const c of ps.cases)
+        for (const lib of plan.libraries)
+          if (!(await runRecorded(k, lib, ps, c, rep, ps.scenario.runsOnce ? 1 : plan.runs))) return;
     }
   }
 }
@@ -83,28 +140,6 @@ async function runAll(
 export interface BenchExtras {
   /** Run the micro-benchmarks (runner/micro) after the scenarios, into report.micro. */
   micro?: Omit<MicroOptions, 'libDirs'>;
-}
-
-/** The micro-benchmarks after the scenarios; their skip notes go to `notes`. */
-async function microStep(
-  plan: RunPlan,
-  options: NonNullable<BenchExtras['micro']>,
-  control: BenchControl,
-  notes: NonNullable<Report['microNotes']>,
-): Promise<Report['micro']> {
-  const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
-  // Ctrl-C kills the micro process too: then there is simply no micro section.
-  const onSkip = (library: string, reason: string): void => {
-    notes.push({ library, reason });
-    options.onSkip?.(library, reason);
-  };
-  return runMicro(
-    plan.libraries.map((l) => l.name),
-    { ...options, onSkip, libDirs },
-  ).catch((err: unknown) => {
-    if (control.interrupted) return undefined;
-    throw err;
-  });
 }
 
 export async function runBench(
@@ -139,6 +174,10 @@ export async function runBench(
         baselineLib: plan.baselineLib,
         params: plan.params,
         transport: transportOptions(plan.transport),
+        sideBySide: {
+          scenarios: plan.scenarios.filter(alternatesIn(plan)).map((p) => p.scenario.name),
+          ...windowsOf(plan),
+        },
       },
       environment: env,
       libraries: facts.list(plan.libraries),
@@ -147,18 +186,36 @@ export async function runBench(
     };
     return buildReport(meta, scenarios, runs);
   };
+  const blocks = windowsOf(plan).blocks;
   const total =
     plan.libraries.length *
-    plan.scenarios.reduce((n, p) => n + p.cases.length * (p.scenario.runsOnce ? 1 : plan.runs), 0);
+    plan.scenarios.reduce(
+      (n, p) => n + p.cases.length * (alternatesIn(plan)(p) ? blocks : p.scenario.runsOnce ? 1 : plan.runs),
+      0,
+    );
   const tls = plan.scenarios.some((p) => p.cases.some((c) => c.params.tls === true))
     ? tlsMaterial(plan.transport)
     : undefined;
   try {
-    await runAll(plan, progress, control, facts, runs, store, report, total, tls);
+    await runAll({ plan, progress, control, facts, runs, store, report, total, index: 0, tls });
   } finally {
     tls?.dispose();
   }
-  if (extras.micro && !control.interrupted) micro = await microStep(plan, extras.micro, control, microNotes);
+  if (extras.micro && !control.interrupted) {
+    const libDirs = Object.fromEntries(plan.libraries.flatMap((l) => (l.libDir ? [[l.name, l.libDir]] : [])));
+    // Ctrl-C kills the micro process too: then there is simply no micro section.
+    const onSkip = (library: string, reason: string): void => {
+      microNotes.push({ library, reason });
+      extras.micro?.onSkip?.(library, reason);
+    };
+    micro = await runMicro(
+      plan.libraries.map((l) => l.name),
+      { ...extras.micro, onSkip, libDirs },
+    ).catch((err: unknown) => {
+      if (control.interrupted) return undefined;
+      throw err;
+    });
+  }
   const final = report();
   store.write('report.json', renderJson(final));
   return { report: final, store };

@@ -18,6 +18,7 @@ import { planLoadgen, type LoadgenPlacement } from './process/loadgen-placement.
 import { runtimeMissing } from './process/runtimes.js';
 import { optionValue, parseNumber, type RawOptions } from './options.js';
 import { planTopology, type TopologyPlan } from './topology/index.js';
+import { windowPlan, type WindowPlan } from './sidebyside/windows.js';
 
 export { parseNumber, type RawOptions };
 
@@ -62,6 +63,8 @@ export interface RunPlan {
   params: Record<string, string | number | boolean>;
   /** Frame type, TLS and compression values (each a case), and the TLS files. */
   transport: TransportPlan;
+  /** Blocks, window and settle of the scenarios that alternate (runner/sidebyside/windows.ts). */
+  windows?: WindowPlan;
   /** Load-generator processes and CPU placement (--loadgen-procs, --server-cpus, --loadgen-cpus); absent: as before. */
   loadgen?: LoadgenPlacement;
   /** --server-procs: each server as several processes in its library's idiom; absent: one process. */
@@ -271,6 +274,14 @@ export function makePlan(raw: RawOptions): RunPlan {
     allowRemote: raw.allowRemote === true,
     params,
     transport,
+    windows: windowPlan(
+      { quick },
+      {
+        ...(raw.runs !== undefined ? { runs } : {}),
+        ...(raw.duration !== undefined ? { durationMs } : {}),
+        ...(raw.warmup !== undefined ? { warmupMs } : {}),
+      },
+    ),
     ...(loadgen ? { loadgen } : {}),
     ...(topology ? { topology } : {}),
   };

@@ -20,6 +20,7 @@ import { transportEnv, transportSkip, withJobTransport } from './transport-run.j
 import type { Measured } from './process/loadgen-process.js';
 import { topologySkip } from './topology/index.js';
 import { startTopology, type TopologyRun } from './topology/run.js';
+import type { WarmServers } from './sidebyside/windows.js';
 
 /** What a run needs besides its library, scenario and case. */
 export interface RunSetting {
@@ -74,6 +75,8 @@ class RunServer {
     private readonly lib: PlannedLibrary,
     private readonly ps: PlannedScenario,
     private readonly c: CaseRef,
+    /** Side by side (sidebyside/windows.ts): the library's server stays up across the case's windows. */
+    private readonly warm?: WarmServers,
   ) {
     this.pin = placement(s.plan);
     this.nofile = ps.scenario.nofile?.(c);
@@ -99,7 +102,9 @@ class RunServer {
     if (plan.topology) this.topo = await startTopology(this.lib, plan.topology.procs, this.pin.serverCpu);
     this.server = t
       ? await connectTarget(t, this.lib.codecModule, plan.readyTimeoutMs)
-      : await startServer(this.startOptions());
+      : this.warm
+        ? await this.warm.get(this.lib, () => startServer(this.startOptions()))
+        : await startServer(this.startOptions());
     this.gone = goneOf(this.lib, this.server, this.topo);
     facts.record(this.lib.name, this.server, this.ps.scenario.serverMode);
     return this.server;
@@ -107,7 +112,7 @@ class RunServer {
 
   /** What the scenario may do: measure with the load generators, and restart the server (not a target). */
   context(): RunContext {
-    const { plan, progress, tls } = this.s;
+    const { plan, progress, tls, facts } = this.s;
     const { lib, c } = this;
     const ctx: RunContext = {
       library: lib.name,
@@ -122,7 +127,7 @@ class RunServer {
         // The load generator refuses a non-loopback target unless the job says it was allowed.
         const x = await runLoadgens(
           {
-            ...withJobTransport(job, lib, c, tls),
+            ...withJobTransport(job, lib, c, tls, plan.transport),
             ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
             allowRemote: plan.allowRemote,
           },
@@ -140,11 +145,12 @@ class RunServer {
         );
         this.negotiated ??= x.result.tls;
         this.measured = x;
+        if (x.result.deflate) facts.recordDeflate(lib.name, x.result.deflate);
         return x;
       },
     };
     // A fresh server of the same library, for scenarios that go on after a crash (conformance).
-    if (!lib.target) ctx.restartServer = () => this.restart(ctx);
+    if (!lib.target && !this.warm) ctx.restartServer = () => this.restart(ctx);
     return ctx;
   }
 
@@ -168,7 +174,8 @@ class RunServer {
   }
 
   async stop(): Promise<void> {
-    await this.server?.stop();
+    // A warm server outlives the window; WarmServers stops it when the case ends.
+    if (!this.warm || this.lib.target) await this.server?.stop();
     await this.topo?.stop();
   }
 }
@@ -203,6 +210,7 @@ export async function runOne(
   ps: PlannedScenario,
   c: CaseRef,
   rep: number,
+  warm?: WarmServers,
 ): Promise<RunResult> {
   const base: RunBase = {
     library: lib.name,
@@ -213,7 +221,7 @@ export async function runOne(
   };
   const skip = skipReason(s.plan, lib, ps.scenario, c);
   if (skip) return { ...base, status: 'skipped', reason: skip };
-  const run = new RunServer(s, lib, ps, c);
+  const run = new RunServer(s, lib, ps, c, warm);
   try {
     await run.start();
     const outcome = await ps.scenario.run(run.context(), c, ps.options);

@@ -9,6 +9,7 @@ import type { Job } from './loadgen/jobs.js';
 import type { CaseRef } from './report/schema.js';
 import type { TlsMaterial } from './tls-cert.js';
 import type { Scenario } from '../scenarios/types.js';
+import type { TransportPlan } from './transport.js';
 
 /**
  * Why `library` cannot run case `c` of `scenario` over its transport, or null if it can.
@@ -63,15 +64,19 @@ export function transportEnv(
   return env;
 }
 
-/** The job with the case's frame type, TLS and compression. */
+/** The job with the case's frame type, TLS, compression (and its offer) and messages. */
 export function withJobTransport<J extends Job>(
   job: J,
   library: string | AdapterInfo,
   c: CaseRef,
   tls: TlsMaterial | undefined,
+  t?: Pick<TransportPlan, 'deflateOffer' | 'messages'>,
 ): J {
+  const messages = typeof c.params.messages === 'string' && job.kind === 'echo' ? c.params.messages : undefined;
   return {
     ...job,
+    ...(compressionOn(library, c) && t ? { deflateOffer: t.deflateOffer.offer } : {}),
+    ...(messages ? { messages: { source: messages, order: t?.messages?.order ?? 'order' } } : {}),
     // Echo and broadcast jobs carry the frame type as `binary`.
     ...('binary' in job ? { binary: c.params.frames === 'binary' } : {}),
     ...(c.params.tls === true && tls ? { tls: tls.client } : {}),

@@ -11,10 +11,14 @@ import type { CaseRef } from './report/schema.js';
 import type { Scenario, ScenarioOptions } from '../scenarios/types.js';
 import { UsageError } from './errors.js';
 import type { RawTransport } from './options.js';
+import { formatBytes } from '../scenarios/common.js';
+import { NAMED_OFFERS, parseOffer } from './loadgen/deflate-offer.js';
+import { DEFAULT_OFFER, offerHeader, type DeflateOffer } from './loadgen/deflate.js';
+import { messagesStatement, parseMessages, type MessagesPlan } from './messages.js';
 
 export type Frames = 'text' | 'binary';
 
-/** --frames, --tls, --compression and the TLS files, as typed (declared in options.ts). */
+/** --frames, --tls, --compression, --deflate-offer, --messages and the TLS files, as typed (declared in options.ts). */
 export type { RawTransport };
 
 export interface TransportPlan {
@@ -27,6 +31,10 @@ export interface TransportPlan {
   resume: boolean;
   /** No transport flag was given: the default suite adds its "production" cases. */
   defaults: boolean;
+  /** What the load generator offers with compression, and the name it was given by. */
+  deflateOffer: { offer: DeflateOffer; name: string };
+  /** `--messages`: the sets (each a case) and their order; absent: built-in payloads. */
+  messages?: MessagesPlan;
 }
 
 function items(value: string, flag: string): string[] {
@@ -104,6 +112,17 @@ export function checkCertificate(certFile: string, keyFile: string): void {
   }
 }
 
+function deflateOfferOf(value: string | undefined): { offer: DeflateOffer; name: string } {
+  if (value === undefined) return { offer: DEFAULT_OFFER, name: 'browser' };
+  try {
+    const offer = parseOffer(value);
+    const name = Object.keys(NAMED_OFFERS).find((k) => NAMED_OFFERS[k] === offer) ?? 'as given';
+    return { offer, name };
+  } catch (err) {
+    throw new UsageError(`--deflate-offer: ${(err as Error).message}`);
+  }
+}
+
 export function parseTransport(raw: RawTransport): TransportPlan {
   const frames = parseFrames(raw.frames);
   const tlsValues = onOff(raw.tls, '--tls');
@@ -120,8 +139,15 @@ export function parseTransport(raw: RawTransport): TransportPlan {
     );
   }
   if (raw.tlsCert !== undefined) checkCertificate(raw.tlsCert, raw.tlsKey!);
-  const defaults = raw.frames === undefined && raw.tls === undefined && raw.compression === undefined;
+  if (raw.deflateOffer !== undefined && !compression.includes(true))
+    throw new UsageError('--deflate-offer applies only with compression: add --compression (or --compression off,on)');
+  if (raw.messagesOrder !== undefined && raw.messages === undefined)
+    throw new UsageError('--messages-order applies only to --messages: add --messages <file>');
+  const defaults =
+    raw.frames === undefined && raw.tls === undefined && raw.compression === undefined && raw.messages === undefined;
   return {
+    deflateOffer: deflateOfferOf(raw.deflateOffer),
+    ...(raw.messages !== undefined ? { messages: parseMessages(raw.messages, raw.messagesOrder) } : {}),
     frames,
     tls: tlsValues,
     compression,
@@ -139,24 +165,65 @@ function withTransport(
   tlsOn: boolean,
   compression: boolean,
   production = false,
+  messages?: string,
 ): CaseRef {
   const framed = scenario.transports?.frames === true;
   const label = [
-    c.label,
-    framed ? frames : '',
+    messages && c.params.payload !== undefined ? withoutSize(c.label, Number(c.params.payload)) : c.label,
+    messages ? `messages ${messageLabel(messages)}` : '',
+    framed && !messages ? frames : '',
     tlsOn ? 'TLS' : '',
     compression ? (production ? 'deflate where supported' : 'deflate') : '',
   ]
     .filter(Boolean)
     .join(', ');
-  const id = [c.id, framed ? frames : '', tlsOn ? 'tls' : '', compression ? 'deflate' : '', production ? 'prod' : '']
+  const id = [
+    c.id,
+    messages ? `msgs-${messageLabel(messages).replace(/[^A-Za-z0-9]+/g, '_')}` : '',
+    framed && !messages ? frames : '',
+    tlsOn ? 'tls' : '',
+    compression ? 'deflate' : '',
+    production ? 'prod' : '',
+  ]
     .filter(Boolean)
     .join('-');
   return {
     id,
     label: production ? `${label} (production)` : label,
-    params: { ...c.params, frames, tls: tlsOn, compression, ...(production ? { production: true } : {}) },
+    params: {
+      ...c.params,
+      frames,
+      tls: tlsOn,
+      compression,
+      ...(production ? { production: true } : {}),
+      ...(messages ? { messages } : {}),
+    },
   };
+}
+
+/** A case label without its payload size (the messages' sizes are their own). */
+function withoutSize(label: string, payload: number): string {
+  return label
+    .replace(formatBytes(payload), '')
+    .replace(/^[ ,]+|[ ,]+$/g, '')
+    .replace(/ ,/g, ',');
+}
+
+/** One case per combination of the other parameters: with --messages the payload size is not one. */
+function onePerPayload(base: CaseRef[]): CaseRef[] {
+  const seen = new Set<string>();
+  return base.filter((c) => {
+    const { payload: _payload, ...rest } = c.params;
+    const key = JSON.stringify(rest);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A message set as a case names it: a built-in's name, a file's base name. */
+function messageLabel(source: string): string {
+  return source.split('/').pop() ?? source;
 }
 
 /**
@@ -173,9 +240,13 @@ export function expandCases(
   const frames = scenario.transports?.frames ? t.frames : (['text'] as Frames[]);
   const compression = scenario.transports?.compression ? t.compression : [false];
   const out: CaseRef[] = [];
-  for (const c of base)
-    for (const f of frames)
-      for (const on of t.tls) for (const z of compression) out.push(withTransport(scenario, c, f, on, z));
+  const sets: Array<string | undefined> = t.messages && scenario.transports?.messages ? t.messages.sets : [undefined];
+  // The messages' sizes are their own: a payload sweep would repeat the same case, so one size is kept.
+  const cases = t.messages && scenario.transports?.messages ? onePerPayload(base) : base;
+  for (const c of cases)
+    for (const m of sets)
+      for (const f of m ? (['text'] as Frames[]) : frames)
+        for (const on of t.tls) for (const z of compression) out.push(withTransport(scenario, c, f, on, z, false, m));
   if (!t.defaults) return out;
   for (const p of scenario.production?.(options) ?? [])
     out.push(withTransport(scenario, p.case, 'text', true, p.compression, true));
@@ -185,6 +256,10 @@ export function expandCases(
 /** The transport settings of a bench, for report.json's options. */
 export function transportOptions(t: TransportPlan): Record<string, string | boolean> {
   return {
+    ...(t.compression.includes(true)
+      ? { deflateOffer: `${offerHeader(t.deflateOffer.offer)} (${t.deflateOffer.name})` }
+      : {}),
+    messages: messagesStatement(t.messages, t.compression.includes(true)),
     frames: t.frames.join(','),
     tls: t.tls.map((v) => (v ? 'on' : 'off')).join(','),
     compression: t.compression.map((v) => (v ? 'on' : 'off')).join(','),

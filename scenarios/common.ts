@@ -50,6 +50,7 @@ export const CPU_DEFS: MetricDef[] = [
 export const WIRE_DEFS: MetricDef[] = [
   m('wireBytesPerMsg', 'wire bytes/msg', 'B', 'lower', true),
   m('wireRatio', 'wire/payload', 'x', 'lower', true),
+  m('clientDeflateUs', 'loadgen deflate µs/msg', 'µs', 'none', true),
 ];
 
 /** Wire metrics of an echo result, when it counted wireBytes. */
@@ -59,7 +60,14 @@ export function wireMetrics(counts: Record<string, number>): Record<string, numb
   if (wire === undefined || !messages) return {};
   const perMsg = wire / messages;
   const payload = counts.messages ? counts.bytes / counts.messages : 0;
-  return payload > 0 ? { wireBytesPerMsg: perMsg, wireRatio: perMsg / payload } : { wireBytesPerMsg: perMsg };
+  // The client's own compression cost (context kept: a zlib call per send), per message sent.
+  const deflate: Record<string, number> =
+    counts.clientDeflateMs !== undefined && counts.sent
+      ? { clientDeflateUs: (counts.clientDeflateMs * 1000) / counts.sent }
+      : {};
+  return payload > 0
+    ? { wireBytesPerMsg: perMsg, wireRatio: perMsg / payload, ...deflate }
+    : { wireBytesPerMsg: perMsg, ...deflate };
 }
 
 /** Per-run latency percentiles (µs) of an encoded histogram, for the run's metrics. */

@@ -154,6 +154,7 @@ export const connections: Scenario<ConnectionsParams, ConnectionsCase> = {
           label: i ? 'JS heap' : 'RSS',
           caseId: c.id,
           pick: (s: CaseSummary) => metricMedian(s, k),
+          key: k,
         })),
       ),
     })),

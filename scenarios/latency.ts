@@ -27,8 +27,9 @@ export const latency: Scenario<LatencyParams, LatencyCase> = {
     ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher'),
   ],
+  alternates: true,
   headline: 'p50Us',
-  transports: { frames: true, compression: true },
+  transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;
     return o.params.payload.map((payload) => ({

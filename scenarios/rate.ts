@@ -65,7 +65,7 @@ export const rate: Scenario<RateParams, RateCase> = {
     ...WIRE_DEFS,
   ],
   headline: 'p99Us',
-  transports: { frames: true, compression: true },
+  transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;
     const payload = o.params.payload[0];

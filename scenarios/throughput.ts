@@ -33,8 +33,9 @@ export const throughput: Scenario<ThroughputParams, ThroughputCase> = {
     ...WIRE_DEFS,
     m('msgsPerServerCpuSec', 'msgs per server CPU-s', 'msg/cpu-s', 'higher', true),
   ],
+  alternates: true,
   headline: 'msgsPerSec',
-  transports: { frames: true, compression: true },
+  transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;
     const inflight = o.params.inflight;

@@ -82,6 +82,8 @@ export interface TransportUse {
   frames?: boolean;
   /** permessage-deflate changes what it measures: each --compression value is a case. */
   compression?: boolean;
+  /** It sends `--messages` sets (each a case) instead of its built-in payloads. */
+  messages?: boolean;
   /** Why it cannot run over TLS, when it cannot. */
   noTls?: string;
 }
@@ -144,6 +146,11 @@ export interface Scenario<P = Record<string, ParamValue>, C = Record<string, Cas
    * `fallback`: socket.io also allows HTTP long-polling). Adapters that know it change settings.
    */
   serverMode?: string;
+  /**
+   * Measured side by side in alternating windows (runner/sidebyside/windows.ts): every library's
+   * server kept warm through the case, short windows A B | B A | ... Absent: one fresh server per run.
+   */
+  alternates?: boolean;
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */

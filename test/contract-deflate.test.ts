@@ -123,7 +123,7 @@ for (const lib of SUPPORTED) {
           const tpl = new MessageTemplate(codec, 'echo', payload, asBinary, c.conn.deflate);
           for (const seq of [0, 7, 0xabcdef01]) {
             const before = c.conn.uncompressedIn;
-            tpl.emit(seq, (b) => c.conn.send(b));
+            c.conn.sendMessage(tpl, seq);
             const got = await c.next();
             compressed(1024, 'template', before);
             assert.equal(readSeq(got), seq);

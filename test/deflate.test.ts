@@ -19,6 +19,7 @@ import {
   type DeflateParams,
 } from '../runner/loadgen/deflate.js';
 import { runEcho } from '../runner/loadgen/echo.js';
+import { NO_CONTEXT_OFFER } from '../runner/loadgen/deflate-offer.js';
 import { makePayload, readSeq, SEQ_BYTES } from '../runner/loadgen/frame.js';
 import { MessageTemplate } from '../runner/loadgen/template.js';
 import { codec as socketIoCodec } from '../adapters/socket.io/codec.js';
@@ -127,9 +128,15 @@ const MATRIX: Array<{
   expect: Partial<DeflateParams>;
 }> = [
   {
-    name: 'default offer',
+    name: 'default (browser) offer',
     server: { threshold: 0 },
     offer: DEFAULT_OFFER,
+    expect: { serverNoContextTakeover: false, clientNoContextTakeover: false },
+  },
+  {
+    name: 'no-context-takeover offer',
+    server: { threshold: 0 },
+    offer: NO_CONTEXT_OFFER,
     expect: { serverNoContextTakeover: false, clientNoContextTakeover: true },
   },
   {
@@ -190,7 +197,8 @@ for (const row of MATRIX) {
         const t = new MessageTemplate(codec, 'echo', payload, false, c.conn.deflate);
         assert.ok(t.bytes.length < size || size < 64, `${size} B went out compressed (${t.bytes.length} B)`);
         for (const seq of [0, 1, 0xdeadbeef, 0x7fffffff]) {
-          t.emit(seq, (b) => c.conn.send(b));
+          // Context kept (browser offer): compressed now by the connection's deflater.
+          c.conn.sendMessage(t, seq);
           const { data } = await c.next();
           assert.equal(data.length, size);
           assert.equal(readSeq(data), seq, `${size} B: sequence number`);
@@ -308,6 +316,16 @@ test('an echo run with compression: distinct payloads verified, wire bytes count
       `client-to-server ${(wireBytesOut / measured).toFixed(0)} B per message`,
     );
     assert.deepEqual(r.warnings, []);
+    // The browser offer: the client compressed every send itself, and says what it cost.
+    assert.ok(r.counts.clientDeflateMs > 0 && r.counts.clientDeflatedOut < r.counts.clientDeflatedIn);
+    assert.equal(r.deflate?.answered, 'permessage-deflate');
+    const alone = await runEcho({ ...job, deflateOffer: NO_CONTEXT_OFFER }, codec, () => {});
+    assert.equal(
+      alone.counts.clientDeflateMs,
+      undefined,
+      'no context: templates compressed once, no zlib call per send',
+    );
+    assert.equal(alone.deflate?.answered, 'permessage-deflate; client_no_context_takeover');
     const plain = await runEcho({ ...job, compression: false }, codec, () => {});
     assert.ok(plain.counts.wireBytes / plain.counts.measured >= 1024, 'uncompressed: the payload plus a frame header');
   } finally {

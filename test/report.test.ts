@@ -99,13 +99,15 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const uws = small!.rows.find((r) => r.library === 'uwebsockets')!;
   assert.equal(uws.cells[0]!.text, '1.48M');
   assert.equal(uws.cells[0]!.best, true);
-  assert.equal(uws.relative, '6.41x faster');
+  // Three runs a side: the signed-rank test cannot reach p ≤ 0.05 (its least p is 0.25), so no call.
+  assert.equal(uws.relative, '~ same (6.41–6.41x, p=0.25, n=3)');
+  assert.equal(uws.comparison?.ratio.toFixed(2), '6.41');
   assert.deepEqual(uws.flags, ['client-bound']);
   assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, 'baseline');
   assert.equal(
     small!.rows.find((r) => r.library === 'socket.io')!.relative,
-    '1.91x slower',
-    'half the throughput reads as slower, not 0.52x',
+    '~ same (0.52–0.52x, p=0.25, n=3)',
+    'the interval of the factor (above 1 = better), with the test that cannot call it',
   );
   const sockjs = big!.rows.find((r) => r.library === 'sockjs')!;
   assert.deepEqual([sockjs.status, sockjs.errors, sockjs.relative], ['errored', [XSS], null]);
@@ -115,13 +117,19 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   assert.ok(b.cases[0]!.rows.every((r) => !r.cells[col]?.best));
   const lead = leaders(fixture()).find((l) => l.scenario === 'latency')!;
   assert.deepEqual(
-    [lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2), lead.marginText],
-    ['uwebsockets', 'ws', '2.28', '2.28x faster'],
+    [lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2), lead.noLeader],
+    ['uwebsockets', 'ws', '2.28', 'uwebsockets and ws ~ same (2.28–2.28x, p=0.25, n=3)'],
   );
   const [finding] = findings(fixture());
   assert.deepEqual(
     finding?.values.map((v) => `${v.library} ${v.text}`),
-    ['ws 5.00k msg/s', 'socket.io none', 'sockjs none', 'websocket 1.00k msg/s', 'uwebsockets 5.00k msg/s'],
+    [
+      'ws 5.00k msg/s (every run, n=3)',
+      'socket.io none (every run, n=3)',
+      'sockjs none (every run, n=3)',
+      'websocket 1.00k msg/s (every run, n=3)',
+      'uwebsockets 5.00k msg/s (every run, n=3)',
+    ],
   );
 });
 
@@ -134,7 +142,7 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*baseline$/);
   assert.match(lineOf(latency, 'websocket'), /\[noisy\]$/);
   const small = block(out, '[32 B payload]');
-  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*6\.41x faster\s+\[client-bound\]$/);
+  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*~ same \(6\.41–6\.41x, p=0\.25, n=3\)\s+\[client-bound\]$/);
   assert.match(
     lineOf(block(out, '[1 KiB payload]'), 'sockjs'),
     /errored\s+server crashed: <script>alert\(1\)<\/script>$/,
@@ -149,9 +157,12 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(out, /\[client-bound\] the load generator saturated its core/);
   assert.match(
     out,
-    /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x faster than ws \(95\.1 µs\)$/m,
+    /^ {2}latency \[10 connections × 32 B\] p50: best median uwebsockets 41\.8 µs, no clear leader: uwebsockets and ws ~ same \(2\.28–2\.28x, p=0\.25, n=3\)$/m,
   );
-  assert.match(out, /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none, /m);
+  assert.match(
+    out,
+    /^ {2}rate, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s \(every run, n=3\), socket\.io none/m,
+  );
   assert.match(out, /\* best in case/);
   // eslint-disable-next-line no-control-regex -- the ANSI escape is what is checked
   assert.doesNotMatch(out, /\u001b\[/, 'no ANSI colours unless asked');
@@ -195,10 +206,13 @@ test('markdown: one table row per library, escaped cells, flags, environment', (
   assert.match(lineOf(block(md.slice(md.indexOf('### 10 connections')), '| Library |'), 'websocket'), /⚠️ noisy/);
   assert.match(md, /\| Command \| <code>wsbench bench .*--label &quot;a&#124;b &amp; &lt;c&gt;&quot;<\/code> \|/);
   assert.match(md, /\| uwebsockets \| <code>uWebSockets\.js<\/code> \| 20\.30\.0-unofficial\.0 \|/);
-  assert.match(md, /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s, socket\.io none/m);
   assert.match(
     md,
-    /\| latency \| 10 connections × 32 B \| \*\*uwebsockets\*\* \| p50: 41\.8 µs \| 2\.28x faster than ws \(95\.1 µs\) \|/,
+    /^- \*\*rate\*\*, highest offered rate with p99 ≤ 0\.25 ms: ws 5\.00k msg\/s \(every run, n=3\), socket\.io none/m,
+  );
+  assert.match(
+    md,
+    /\| latency \| 10 connections × 32 B \| no clear leader \| p50: 41\.8 µs \(best median: uwebsockets\) \| no clear leader: uwebsockets and ws \\~ same \(2\.28–2\.28x, p=0\.25, n=3\) \|/,
   );
 });
 
@@ -240,10 +254,10 @@ test('html: escaped, self-contained, with embedded data and one canvas per chart
   assert.match(page, /<span class="badge flag-client-bound"/);
   assert.match(page, /<span class="badge flag-noisy"/);
   assert.match(page, /<code>wsbench bench [^<]*--label &quot;a\|b &amp; &lt;c&gt;&quot;<\/code>/);
-  assert.match(page, /<td class="leader">uwebsockets/);
+  assert.match(page, /<td>no clear leader<\/td>/);
   assert.match(
     page,
-    /<li><strong>rate<\/strong>, highest offered rate with p99 ≤ 0\.25 ms: ws <strong>5\.00k msg\/s<\/strong>/,
+    /<li><strong>rate<\/strong>, highest offered rate with p99 ≤ 0\.25 ms: ws <strong>5\.00k msg\/s \(every run, n=3\)<\/strong>/,
   );
 });
 
@@ -434,12 +448,15 @@ test('"vs baseline" reads the same way in every format: faster/slower from the l
   assert.match(console, /^\* best in case · vs ws: .*“faster”\/“better” always means better than ws/m);
   for (const table of reportTables(fixture())) {
     for (const row of table.cases.flatMap((ct) => ct.rows).filter((r) => r.relative)) {
-      assert.match(row.relative!, /^(?:\d+\.\d\dx (?:faster|slower)|same|baseline)$/);
+      assert.match(row.relative!, /^(?:\d+\.\d\dx (?:faster|slower) \[[\d.]+–[\d.]+\]|~ same \(.*n=\d+\)|baseline)$/);
       assert.ok(
         md.includes(` | ${row.relative} | `) && page.includes(`<td class="num">${row.relative}</td>`),
         row.relative!,
       );
     }
   }
-  assert.match(lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'), / 1\.69x slower$/);
+  assert.match(
+    lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'),
+    / ~ same \(0\.59–0\.59x, p=0\.25, n=3\)$/,
+  );
 });

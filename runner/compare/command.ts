@@ -90,6 +90,7 @@ interface CompareFlags {
   head?: string;
   threshold?: string;
   metrics?: string;
+  aa?: string;
   export: string[];
   markdown?: string;
   json?: boolean;
@@ -105,7 +106,12 @@ function compareFromFlags(
   headArg: string | undefined,
   f: CompareFlags,
 ): { c: Comparison; exported: Report } {
-  const options: CompareOptions = { threshold: parseThreshold(f.threshold), metrics: parseMetrics(f.metrics) };
+  const options: CompareOptions = {
+    threshold: parseThreshold(f.threshold),
+    metrics: parseMetrics(f.metrics),
+    ...(f.aa ? { aa: f.aa } : {}),
+  };
+  if (f.aa && !f.within) throw new UsageError('--aa names a library of one report and goes with --within <report>');
   if (f.within) {
     if (baseArg || headArg)
       throw new UsageError('--within compares two libraries of one report: pass no report arguments with it');
@@ -138,6 +144,10 @@ export function compareCommand(): Command {
     .option('--within <report>', 'compare two libraries of one report instead (with --base and --head)')
     .option('--base <library>', 'with --within: the base library, e.g. ws')
     .option('--head <library>', 'with --within: the head library, e.g. ws@next')
+    .option(
+      '--aa <library>',
+      'with --within: a second copy of the base (same-code noise in the same bench), e.g. ws@aa',
+    )
     .option('--threshold <pct>', `smallest change, in percent, that may be called (default ${DEFAULT_THRESHOLD * 100})`)
     .addOption(
       new Option('--metrics <which>', 'headline metric only, or every primary metric too').choices([

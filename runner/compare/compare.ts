@@ -25,6 +25,8 @@ export interface CompareOptions {
   threshold?: number;
   /** `headline` (default): each scenario's headline metric; `primary`: every primary metric too. */
   metrics?: 'headline' | 'primary';
+  /** Within one report: a second copy of the base, whose change against the base is same-code noise. */
+  aa?: string;
 }
 
 /** One metric of one (scenario, case) compared between a base and a head library. */
@@ -108,10 +110,12 @@ interface Pair {
   b: CaseSummary;
   h: CaseSummary;
   paired: boolean;
+  /** Within one report, measured side by side in windows: the A/A copy's summary, if any (null: none). */
+  windows?: { aa: CaseSummary | null };
 }
 
 /** All rows of one (scenario, case) pair of summaries. */
-function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOptions>): CompareRow[] {
+function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<Omit<CompareOptions, 'aa'>>): CompareRow[] {
   const { b, h } = p;
   return metricsOf(info, opts.metrics).map((m) => {
     const row: CompareRow = {
@@ -160,6 +164,7 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
       headRuns: [...values.head.values()],
       rounds: inTurns ? pairedRounds(p.base, b, p.head, h, m.key) : null,
       sameCode: order ? sameCodeChanges(order, (t) => values[t.side].get(t.rep)) : [],
+      ...(p.windows ? { windows: { aa: aaChange(p, m.key) } } : {}),
       summary: { base: side(b), head: side(h) },
       floor: absoluteFloor(m, b.case, p.head),
       effect: minEffect(m, opts.threshold),
@@ -182,7 +187,16 @@ function compareSummaries(p: Pair, info: ScenarioInfo, opts: Required<CompareOpt
   });
 }
 
-function resolved(opts: CompareOptions): Required<CompareOptions> {
+/** The A/A copy's change against the base over the same blocks (geometric mean of the ratios), or null. */
+function aaChange(p: Pair, key: string): number | null {
+  const aa = p.windows?.aa;
+  if (!aa || aa.status !== 'completed') return null;
+  const rounds = pairedRounds(p.base, p.b, p.base, aa, key);
+  if (rounds.length < 2 || !rounds.every(([x, y]) => x > 0 && y > 0)) return null;
+  return Math.exp(rounds.reduce((s, [x, y]) => s + Math.log(y / x), 0) / rounds.length) - 1;
+}
+
+function resolved(opts: CompareOptions): Required<Omit<CompareOptions, 'aa'>> {
   const threshold = opts.threshold ?? DEFAULT_THRESHOLD;
   if (!Number.isFinite(threshold) || threshold < 0)
     throw new UsageError(`--threshold must be a percentage of 0 or more, got ${threshold * 100}`);
@@ -255,6 +269,7 @@ export function compareWithin(
   for (const [flag, lib] of [
     ['--base', baseLib],
     ['--head', headLib],
+    ...(options.aa ? ([['--aa', options.aa]] as const) : []),
   ] as const) {
     if (!names.includes(lib))
       throw new UsageError(`${flag} ${lib} is not in the report (libraries: ${names.join(', ')})`);
@@ -269,7 +284,15 @@ export function compareWithin(
     const h = heads.get(caseKey(b));
     const info = scenarioInfo(report, report, b.scenario);
     if (!h) onlyInBase.push(key(b));
-    else if (info) rows.push(...compareSummaries({ base: report, head: report, b, h, paired: true }, info, opts));
+    else if (info) {
+      // Side by side in alternating windows (runner/sidebyside): the windows rule, with the A/A copy if named.
+      const sideBySide = report.options.sideBySide?.scenarios.includes(b.scenario) === true;
+      const aa = options.aa
+        ? (report.summaries.find((s) => s.library === options.aa && caseKey(s) === caseKey(b)) ?? null)
+        : null;
+      const windows = sideBySide ? { windows: { aa } } : {};
+      rows.push(...compareSummaries({ base: report, head: report, b, h, paired: true, ...windows }, info, opts));
+    }
   }
   const baseCases = new Set(bases.map(caseKey));
   for (const [k, h] of heads) if (!baseCases.has(k)) onlyInHead.push(key(h));

@@ -4,6 +4,8 @@
  *   floor          same: |head - base| is within the metric's absolute floor (floors.ts), or 0
  *   min-effect     same: |change| is within --threshold or the metric's minimum effect
  *   noise          same: |change| is within the same-code noise measured in this comparison
+ *   windows        windows of one bench side by side: the paired interval and signed-rank test
+ *                  (p ≤ 1 %), beyond the minimum effect plus a measured A/A change (byWindows)
  *   rounds         paired rounds (base and head benched in turns): better/worse only when every
  *                  round moved the same way beyond the minimum effect and the rounds' changes
  *                  are larger than the A/A changes by a rank test, together a chance of at most
@@ -18,8 +20,13 @@
 import { median } from '../stats.js';
 import type { Limit } from './floors.js';
 import { UNKNOWN_NOISE, type Noise } from './noise.js';
+import { pairedStats } from '../sidebyside/paired.js';
 
-export type Rule = 'status' | 'missing' | 'floor' | 'min-effect' | 'noise' | 'rounds' | 'separation' | 'assumed-noise';
+/** Level of the gate's signed-rank test over side-by-side blocks: 1 % (at least 8 blocks can reach it). */
+export const WINDOWS_ALPHA = 0.01;
+
+export type Rule =
+  'status' | 'missing' | 'floor' | 'min-effect' | 'noise' | 'rounds' | 'windows' | 'separation' | 'assumed-noise';
 
 /** Everything one row is decided on. */
 export interface Evidence {
@@ -34,6 +41,13 @@ export interface Evidence {
   rounds: Array<[number, number]> | null;
   /** Same-code (A/A) changes between adjacent runs of one side, when benched in turns (noise.ts). */
   sameCode?: number[];
+  /**
+   * The rounds are windows of one bench measured side by side (runner/sidebyside): judged by the
+   * paired interval and signed-rank test (rule `windows`). `aa`: the change of a second copy of
+   * the base against the base over the same blocks (`compare --within --aa`), same-code noise
+   * measured in the same run.
+   */
+  windows?: { aa: number | null };
   /** The summaries' min and max, for reports without runs. */
   summary: { base: { min: number; max: number; runs: number }; head: { min: number; max: number; runs: number } };
   floor: Limit | null;
@@ -193,6 +207,35 @@ function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): 
   return { verdict: direction(change, e.better), rule: 'rounds', why, change, noise, bar };
 }
 
+/**
+ * Windows measured side by side (one bench, servers warm, blocks A B | B A ...): the change is the
+ * geometric mean of the blocks' head / base, with its 95 % t-interval on log ratios and an exact
+ * Wilcoxon signed-rank test over the blocks (sidebyside/paired.ts). Called only when p ≤ 1 %, the
+ * interval excludes no change, and the change passes the minimum effect plus the same-code (A/A)
+ * change measured in the same bench, when there is one.
+ */
+function byWindows(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
+  const s = pairedStats(rounds, 0);
+  const change = s.ratio - 1;
+  const aa = e.windows?.aa ?? null;
+  const bar = effect.value + (aa === null ? 0 : Math.abs(aa));
+  const noise: Noise = { kind: 'paired', value: aa === null ? (s.hi - s.lo) / 2 : Math.abs(aa), runs: [s.n, s.n] };
+  const interval = `${pct(s.lo - 1)} to ${pct(s.hi - 1)}`;
+  const test = `signed-rank p = ${(s.p ?? 1).toPrecision(2)} over ${s.n} blocks`;
+  const aaText = aa === null ? '' : ` plus the ${pct(Math.abs(aa), false)} A/A change of a second copy of the base`;
+  const base = { change, noise, bar, rule: 'windows' as const };
+  if ((s.p ?? 1) > WINDOWS_ALPHA || !(s.lo > 1 || s.hi < 1))
+    return {
+      ...base,
+      verdict: 'same',
+      why: `${pct(change)} (95 % ${interval}): ${test}, over ${pct(WINDOWS_ALPHA, false)}`,
+    };
+  if (Math.abs(change) <= bar)
+    return { ...base, verdict: 'same', why: `${pct(change)} (95 % ${interval}) is within ${effect.why}${aaText}` };
+  const why = `${pct(change)} (95 % ${interval}), ${test}, beyond ${effect.why}${aaText}`;
+  return { ...base, verdict: direction(change, e.better), why };
+}
+
 /** Two separate sets of runs: beyond the bar and completely separated. */
 function bySeparation(e: Evidence, change: number, effect: Limit): Decision {
   const { base: sb, head: sh } = e.summary;
@@ -301,6 +344,8 @@ export function decide(e: Evidence): Decision {
     return { verdict, rule: 'separation', why, change: null, noise: null, bar: null };
   }
   const effect = e.effect;
+  if (e.windows && e.rounds && e.rounds.length >= 2 && e.rounds.every(([b, h]) => b > 0 && h > 0))
+    return byWindows(e, e.rounds, effect);
   if (e.rounds && e.rounds.length >= 2 && e.rounds.every(([b]) => b !== 0)) return byRounds(e, e.rounds, effect);
   if (e.rounds && e.rounds.length === 1) {
     const r = e.rounds[0];

@@ -12,6 +12,7 @@ import type { TlsJobOptions } from './jobs.js';
 import { connectSocket } from './tls-socket.js';
 import { FrameParser, buildFrame, COMPRESSED, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, OP_BINARY } from './frame.js';
 import { deflatedFrame, Inflater, negotiate, offerHeader, type DeflateOffer, type DeflateParams } from './deflate.js';
+import { Deflater } from './deflater.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** Batches up to this size are copied into one buffer and written with one call. */
@@ -71,6 +72,12 @@ export class RawConnection implements CodecConnection {
   /** permessage-deflate as negotiated; null when not offered. */
   deflate: DeflateParams | null = null;
   private inflater: Inflater | null = null;
+  /** The client's persistent compressor, when it keeps its context (no client_no_context_takeover). */
+  deflater: Deflater | null = null;
+  /** Bytes of the messages compressed by the deflater, frame headers included. */
+  deflatedOut = 0;
+  /** The server's Sec-WebSocket-Extensions answer, as sent. */
+  extensionsAnswer = '';
   /** Data messages that came without RSV1 although permessage-deflate was negotiated. */
   uncompressedIn = 0;
 
@@ -184,6 +191,11 @@ export class RawConnection implements CodecConnection {
   private negotiate(head: string): boolean {
     try {
       this.deflate = negotiate(this.opts.deflate, head);
+      this.extensionsAnswer = [...head.matchAll(/\r\nsec-websocket-extensions:[ \t]*([^\r]*)/gi)]
+        .map((m) => m[1].trim())
+        .join(', ');
+      if (this.deflate && !this.deflate.clientNoContextTakeover)
+        this.deflater = new Deflater(this.deflate.clientMaxWindowBits);
     } catch (err) {
       this.fail(err as ClientError);
       return false;
@@ -253,6 +265,13 @@ export class RawConnection implements CodecConnection {
    * the batch's one buffer at flush time, so a message costs a copy, not an allocation.
    */
   sendMessage(template: MessageTemplate, seq: number): void {
+    // Context kept: every message goes through this connection's deflater, in send order.
+    if (this.deflater) {
+      const bytes = template.deflatedBytes(seq, this.deflater);
+      this.deflatedOut += bytes.length;
+      this.send(bytes);
+      return;
+    }
     if (!this.batching || !template.small) {
       template.emit(seq, (b) => this.send(b));
       return;
@@ -307,10 +326,16 @@ export class RawConnection implements CodecConnection {
   /** Sends one application message through the codec (not the hot path: it builds frames). */
   sendPayload(payload: Buffer, binary: boolean): void {
     const { frames } = this.opts.codec.encode(this.opts.channel, payload, binary && this.opts.codec.binary);
-    for (const f of frames)
-      this.send(
-        this.deflate ? deflatedFrame(f.opcode, f.payload, this.deflate) : buildFrame(f.opcode, f.payload).bytes,
-      );
+    for (const f of frames) {
+      if (this.deflater) {
+        const b = buildFrame(f.opcode, this.deflater.deflate(f.payload)).bytes;
+        b[0] |= COMPRESSED;
+        this.send(b);
+      } else
+        this.send(
+          this.deflate ? deflatedFrame(f.opcode, f.payload, this.deflate) : buildFrame(f.opcode, f.payload).bytes,
+        );
+    }
   }
 
   nextMessage(timeoutMs: number): Promise<{ opcode: number; payload: Buffer }> {
@@ -333,6 +358,7 @@ export class RawConnection implements CodecConnection {
     if (this.failed) return;
     this.failed = true;
     this.inflater?.close();
+    this.deflater?.close();
     if (!this.upgraded) this.upgradeDone(err);
     this.onFailure(err);
     if (!this.socket.destroyed && err.code !== 'ECLOSED') this.socket.destroy();

@@ -82,6 +82,7 @@ async function ramp(job: ConnectionsJob, codec: WireCodec, send: Send): Promise<
         perAddress: job.perAddress,
         tls: job.tls,
         compression: job.compression,
+        deflateOffer: job.deflateOffer,
         onOpen: (ms) => {
           r.handshake.recordValue(Math.max(1, Math.round(ms * 1e6)));
           r.opened++;

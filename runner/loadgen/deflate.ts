@@ -1,11 +1,14 @@
 /**
  * permessage-deflate (RFC 7692), client side, for the load generator.
  *
- * - Negotiation: we offer `permessage-deflate; client_no_context_takeover; client_max_window_bits`
- *   by default. We do NOT ask for server_no_context_takeover: realistic servers keep their
- *   compression context between messages, and so does our inflater (one per connection).
- * - Outgoing: we never use context takeover (the offer says so; RFC 7692 7.1.1.1 lets a client
- *   do this whatever the server answers), so every outgoing message is compressed on its own,
+ * - Negotiation: by default we offer what browsers offer, `permessage-deflate;
+ *   client_max_window_bits` (deflate-offer.ts; `--deflate-offer` picks another). We do NOT ask
+ *   for server_no_context_takeover: realistic servers keep their compression context between
+ *   messages, and so does our inflater (one per connection).
+ * - Outgoing, context kept (the browser offer): each send is compressed by the connection's
+ *   persistent deflater (deflater.ts), a zlib call per message, as a browser pays it.
+ * - Outgoing, no context takeover (`--deflate-offer no-context-takeover`, or when the server
+ *   answers client_no_context_takeover): every outgoing message is compressed on its own,
  *   ONCE, when its template is built: no zlib call per sent message. The 8 sequence digits must
  *   stay patchable, so a compressed message is laid out as
  *     [prefix, compressed, ending in a byte-aligned stored block header]
@@ -37,7 +40,8 @@ export interface DeflateParams {
   clientMaxWindowBits: number;
 }
 
-export const DEFAULT_OFFER: DeflateOffer = { clientNoContextTakeover: true, clientMaxWindowBits: true };
+/** What browsers offer (deflate-offer.ts has the named offers). */
+export const DEFAULT_OFFER: DeflateOffer = { clientMaxWindowBits: true };
 
 /** The Sec-WebSocket-Extensions value of an offer. */
 export function offerHeader(o: DeflateOffer): string {

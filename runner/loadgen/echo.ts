@@ -13,7 +13,8 @@ import { openConnections } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { busyPct, Pacer } from './pacer.js';
 import { counts, histograms, type Counts, type Histograms } from './result-names.js';
-import { messageSet, runWorkload, type MessageSet, type WorkloadSteps } from './workload.js';
+import { runWorkload, type WorkloadSteps } from './workload.js';
+import { clientDeflate, echoMessages, type EchoMessages } from './echo-messages.js';
 
 /** Outstanding messages per connection are tracked in a ring this large. */
 const RING = 1 << 16;
@@ -32,6 +33,8 @@ class EchoConn {
   lags: Float32Array | null = null;
   /** Open loop: the first sequence number of the batch being queued. */
   batchFrom = 0;
+  /** The template each outstanding message used. */
+  readonly picks = new Int32Array(RING);
 
   constructor(
     readonly conn: RawConnection,
@@ -55,13 +58,11 @@ export async function runEcho(
     send({ type: 'phase', phase: 'ramped' });
     await go();
   }
-  const binary = job.binary && codec.binary;
-  const messages = messageSet(
+  // Built once the connections are open: with compression, as negotiated.
+  const messages = echoMessages(
+    job,
     codec,
-    'echo',
-    job.payloadBytes,
-    binary,
-    conns.map((c) => c.conn.deflate),
+    conns.map((c) => c.conn),
   );
   const phases = new Phases(send);
   const latch = new FailureLatch<ClientError>();
@@ -76,6 +77,8 @@ interface EchoTally {
   received: number;
   /** Measured echoes that came back inside the window (the rate). */
   answered: number;
+  /** Payload bytes of those. */
+  answeredBytes: number;
   /**
    * Bytes on the wire, server to client, of the measured echoes (frame headers included; with
    * compression, as compressed; TLS records not counted); protocol frames of the library (an
@@ -93,7 +96,7 @@ interface EchoTally {
 function echoSteps(
   job: EchoJob,
   conns: EchoConn[],
-  messages: MessageSet,
+  messages: EchoMessages,
   phases: Phases,
   latch: FailureLatch<ClientError>,
 ): WorkloadSteps {
@@ -102,6 +105,7 @@ function echoSteps(
     win: { start: Number.POSITIVE_INFINITY, end: Number.POSITIVE_INFINITY },
     received: 0,
     answered: 0,
+    answeredBytes: 0,
     wireBytes: 0,
     inFlight: 0,
     sending: true,
@@ -112,12 +116,14 @@ function echoSteps(
     t.sending = false;
     latch.fail(e);
   };
-  const { templates, ring } = messages;
+  const { templates } = messages;
   const sendOne = (c: EchoConn, at: number): void => {
     t.inFlight++;
     const seq = c.nextSeq++;
     c.times[seq & RING_MASK] = at;
-    c.conn.sendMessage(templates[seq % ring], seq);
+    const pick = messages.pick(c.index, seq);
+    c.picks[seq & RING_MASK] = pick;
+    c.conn.sendMessage(templates[pick], seq);
   };
   listen(job, conns, messages, phases, t, fail, sendOne);
   let pacer: Loop;
@@ -151,21 +157,29 @@ function echoSteps(
 function listen(
   job: EchoJob,
   conns: EchoConn[],
-  messages: MessageSet,
+  messages: EchoMessages,
   phases: Phases,
   t: EchoTally,
   fail: (e: ClientError) => void,
   sendOne: (c: EchoConn, at: number) => void,
 ): void {
-  const { expected, size, ring } = messages;
+  const { expected, corpus } = messages;
+  const size = expected[0].length;
   const { win, latency, service } = t;
   for (const c of conns) {
     c.conn.onFailure = (e) => fail(new ClientError(e.code, `connection ${c.index}: ${e.message}`));
     c.conn.onData = (buf, start, end) => {
       const now = c.conn.readAt;
-      const seq = end - start === size ? readSeq(buf, start) : -2;
-      if (seq !== c.expected || !sameBytes(expected[seq % ring], buf, start, SEQ_BYTES, size)) {
-        return fail(echoMismatch(c, end - start, size, seq));
+      const seq = c.expected;
+      const want = expected[c.picks[seq & RING_MASK]];
+      if (corpus) {
+        // A corpus message carries no sequence number: its place on the connection decides.
+        if (end - start !== want.length || !sameBytes(want, buf, start, 0, want.length))
+          return fail(corpusMismatch(c, end - start, want.length));
+      } else {
+        const got = end - start === size ? readSeq(buf, start) : -2;
+        if (got !== seq || !sameBytes(want, buf, start, SEQ_BYTES, size))
+          return fail(echoMismatch(c, end - start, size, got));
       }
       c.expected++;
       t.inFlight--;
@@ -177,7 +191,10 @@ function listen(
         if (c.lags) service.record(Math.max(1, Math.round((now - sentAt - c.lags[seq & RING_MASK]) * 1e6)));
         t.received++;
         t.wireBytes += wire - c.wireSeen;
-        if (now < win.end) t.answered++;
+        if (now < win.end) {
+          t.answered++;
+          t.answeredBytes += corpus ? want.length : job.payloadBytes;
+        }
       }
       c.wireSeen = wire;
       if (job.rate === undefined && t.sending) sendOne(c, now);
@@ -188,7 +205,7 @@ function listen(
 function echoResult(
   job: EchoJob,
   conns: EchoConn[],
-  messages: MessageSet,
+  messages: EchoMessages,
   phases: Phases,
   t: EchoTally,
   loop: { pacer: Loop; readBusy: number; sent: number },
@@ -211,25 +228,42 @@ function echoResult(
     warnings.push(
       `${uncompressed} messages came back from the server uncompressed although permessage-deflate was negotiated`,
     );
-  const wireOut = messages.templates.reduce((n, x) => n + x.bytes.length, 0) / messages.ring;
+  // Client-to-server bytes per message: as compressed at send time with a deflater, else the templates'.
+  const deflatedOut = conns.reduce((n, c) => n + c.conn.deflatedOut, 0);
+  const wireOut =
+    deflatedOut > 0
+      ? deflatedOut / loop.sent
+      : messages.templates.reduce((n, x) => n + x.bytes.length, 0) / messages.templates.length;
+  const z = clientDeflate(
+    job,
+    conns.map((c) => c.conn),
+  );
   return {
     measuredMs: phases.measuredMs,
     // messages: answered within the window (a rate); measured: every message sent in it (latency).
     // wireBytes: server-to-client bytes of the measured messages; wireBytesOut: client-to-server.
     counts: counts({
       messages: t.answered,
-      bytes: t.answered * job.payloadBytes,
+      bytes: t.answeredBytes,
       measured: t.received,
       sent: loop.sent,
       connections: conns.length,
       wireBytes: t.wireBytes,
       wireBytesOut: Math.round(t.received * wireOut),
       ...paced.counts,
+      ...z.counts,
     }),
     histograms: histograms({ latency: encodeHistogram(t.latency.done()), ...paced.histograms }),
     timeline: phases.timeline,
     warnings,
+    ...(z.deflate ? { deflate: z.deflate } : {}),
   };
+}
+
+function corpusMismatch(c: EchoConn, length: number, want: number): ClientError {
+  const where = `connection ${c.index}, its message #${c.expected}`;
+  if (length !== want) return new ClientError('EECHO', `wrong echo on ${where}: ${length} bytes instead of ${want}`);
+  return new ClientError('EECHO', `wrong echo on ${where}: not the message sent (content altered, lost or reordered)`);
 }
 
 function echoMismatch(c: EchoConn, length: number, size: number, seq: number): ClientError {

@@ -4,6 +4,7 @@
  */
 import type { Counts, Histograms } from './result-names.js';
 import type { ClientKind } from './native-clients.js';
+import type { DeflateOffer } from './deflate.js';
 
 interface JobBase {
   host: string;
@@ -23,6 +24,8 @@ interface JobBase {
    * fails the run (EDEFLATE): an uncompressed run is never measured as compressed.
    */
   compression?: boolean;
+  /** With compression: what to offer (default: what browsers offer, deflate-offer.ts). */
+  deflateOffer?: DeflateOffer;
 }
 
 /** What the client needs to speak TLS to a server with the run's certificate. */
@@ -57,6 +60,12 @@ export interface EchoJob extends JobBase {
   payloadBytes: number;
   binary: boolean;
   rate?: number;
+  /**
+   * Send these messages (`--messages`, corpus.ts) instead of built-in payloads of `payloadBytes`:
+   * in the corpus's order (each connection from its own offset) or sampled at random; each echo
+   * is matched by its place on its connection (echo keeps a connection's order), byte for byte.
+   */
+  messages?: { source: string; order: 'order' | 'sample' };
   /** Report `ramped` once connected and wait for `continue` (processes of one run start together). */
   barrier?: boolean;
 }
@@ -124,6 +133,8 @@ export interface JobResult {
   warnings: string[];
   /** Over TLS: what the connections negotiated. */
   tls?: TlsInfo;
+  /** With compression: what was offered, and the server's Sec-WebSocket-Extensions answer. */
+  deflate?: { offered: string; answered: string };
 }
 
 /** Load generator -> runner. */

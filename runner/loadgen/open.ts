@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { ClientError, RawConnection } from './connection.js';
 import type { TlsJobOptions } from './jobs.js';
-import { DEFAULT_OFFER } from './deflate.js';
+import { DEFAULT_OFFER, type DeflateOffer } from './deflate.js';
 import { SourcePorts } from './source-ports.js';
 
 export interface OpenOptions {
@@ -19,6 +19,8 @@ export interface OpenOptions {
   perAddress?: number;
   /** Offer permessage-deflate on every connection (a job's `compression`); required, not optional. */
   compression?: boolean;
+  /** What to offer with compression (default: what browsers offer). */
+  deflateOffer?: DeflateOffer;
   /** Called after each successful handshake with its duration in ms. */
   onOpen?: (ms: number, index: number) => void;
   /** Called for a failed handshake; return true to go on (count it) instead of failing. */
@@ -57,7 +59,7 @@ export async function openConnections(
             localAddress,
             localPort,
             tls: opts.tls,
-            ...(opts.compression ? { deflate: DEFAULT_OFFER } : {}),
+            ...(opts.compression ? { deflate: opts.deflateOffer ?? DEFAULT_OFFER } : {}),
           });
         const conn = localAddress ? await openFromPort(open, () => ports.take(localAddress), ports.size) : await open();
         opts.onOpen?.(performance.now() - started, index);

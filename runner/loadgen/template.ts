@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import type { Channel, WireCodec } from '../../adapters/types.js';
 import { buildFrame, COMPRESSED, SEQ_BYTES, writeMaskedSeq } from './frame.js';
 import { deflateMessage, type DeflateParams } from './deflate.js';
+import type { Deflater } from './deflater.js';
+
+const NO_MASK = Buffer.alloc(4);
 
 /** Messages up to this size are copied whole per send: one buffer, one write. */
 const COPY_WHOLE = 2048;
@@ -22,10 +25,18 @@ export class MessageTemplate {
   readonly small: boolean;
   /** The application payload as the echo carries it back (as sent, or as the codec escaped it). */
   readonly payload: Buffer;
+  /** The codec's messages, unmasked and uncompressed: what a context-keeping deflater compresses per send. */
+  private readonly raw: Array<{ opcode: number; payload: Buffer }>;
+  /** Offset of the sequence number in the last raw message, or -1 (no sequence number). */
+  private readonly rawSeqAt: number;
+  /** The last raw message, where each send's sequence number is written before deflating it. */
+  private rawScratch: Buffer | null = null;
 
   /**
    * With `deflate`, every frame is a permessage-deflate message compressed here, once; the
    * sequence number sits in a stored block, raw, so it is still patched through the mask.
+   * With `seq` false the payload is sent as it is, without a sequence number (a user's message:
+   * the echo is matched by its order on the connection).
    */
   constructor(
     codec: WireCodec,
@@ -33,16 +44,19 @@ export class MessageTemplate {
     payload: Buffer,
     binary: boolean,
     deflate: DeflateParams | null = null,
+    seq = true,
   ) {
-    if (payload.length < SEQ_BYTES)
+    if (seq && payload.length < SEQ_BYTES)
       throw new Error(`payload must be at least ${SEQ_BYTES} bytes to carry a sequence number`);
     this.mask = randomBytes(4);
     const { frames, payloadOffset, echoed } = codec.encode(channel, payload, binary && codec.binary);
     this.payload = echoed ?? payload;
-    let seqOffset = payloadOffset;
+    this.raw = frames.map((f) => ({ opcode: f.opcode, payload: Buffer.from(f.payload) }));
+    this.rawSeqAt = seq ? payloadOffset : -1;
+    let seqOffset = seq ? payloadOffset : -1;
     const built = frames.map((f, i) => {
       if (!deflate) return buildFrame(f.opcode, f.payload, this.mask);
-      const d = deflateMessage(f.payload, i === frames.length - 1 ? payloadOffset : -1, deflate.clientMaxWindowBits);
+      const d = deflateMessage(f.payload, i === frames.length - 1 ? seqOffset : -1, deflate.clientMaxWindowBits);
       if (d.seqAt >= 0) seqOffset = d.seqAt;
       const b = buildFrame(f.opcode, d.data, this.mask);
       b.bytes[0] |= COMPRESSED;
@@ -54,14 +68,33 @@ export class MessageTemplate {
     let at = 0;
     for (const b of built) at += b.bytes.copy(this.bytes, at);
     const last = built[built.length - 1];
-    this.seqAt = this.bytes.length - last.bytes.length + last.payloadStart + seqOffset;
+    this.seqAt = seqOffset < 0 ? -1 : this.bytes.length - last.bytes.length + last.payloadStart + seqOffset;
     this.maskPhase = seqOffset;
-    this.tail = this.bytes.subarray(this.seqAt + SEQ_BYTES);
+    this.tail = this.bytes.subarray(this.seqAt < 0 ? 0 : this.seqAt + SEQ_BYTES);
     this.small = this.bytes.length <= COPY_WHOLE;
   }
 
   private writeSeq(out: Buffer, seq: number, base: number): void {
-    writeMaskedSeq(out, base + this.seqAt, seq, this.mask, this.maskPhase);
+    if (this.seqAt >= 0) writeMaskedSeq(out, base + this.seqAt, seq, this.mask, this.maskPhase);
+  }
+
+  /**
+   * Message `seq` compressed now by a connection's persistent deflater (client context
+   * takeover): every message of the codec, in order, through the same stream. One new buffer.
+   */
+  deflatedBytes(seq: number, deflater: Deflater): Buffer {
+    const last = this.raw.length - 1;
+    const frames = this.raw.map((m, i) => {
+      let data = m.payload;
+      if (i === last && this.rawSeqAt >= 0) {
+        data = this.rawScratch ??= Buffer.from(data);
+        writeMaskedSeq(data, this.rawSeqAt, seq, NO_MASK, 0);
+      }
+      const b = buildFrame(m.opcode, deflater.deflate(data), this.mask).bytes;
+      b[0] |= COMPRESSED;
+      return b;
+    });
+    return frames.length === 1 ? frames[0] : Buffer.concat(frames);
   }
 
   /** Writes message `seq` whole into `out` at `at`; returns the offset after it. */
@@ -75,6 +108,10 @@ export class MessageTemplate {
 
   /** Hands the bytes of message `seq` to `send` (one or two buffers; never mutated later). */
   emit(seq: number, send: (b: Buffer) => void): void {
+    if (this.seqAt < 0) {
+      send(this.bytes);
+      return;
+    }
     if (this.small) {
       const out = Buffer.allocUnsafe(this.bytes.length);
       this.writeInto(out, 0, seq);

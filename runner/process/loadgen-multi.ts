@@ -63,6 +63,7 @@ export function mergeMeasured(parts: Measured[]): Measured {
     histograms: asHistograms(histograms),
     timeline: sumTimelines(results.map((r) => r.timeline)),
     warnings: [...new Set(results.flatMap((r) => r.warnings))],
+    ...(results[0]?.deflate ? { deflate: results[0].deflate } : {}),
   };
   const cpus = parts.map((p) => p.clientCpu);
   const known = cpus.filter((c): c is number => c !== null);

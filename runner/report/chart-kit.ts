@@ -31,6 +31,8 @@ export interface ChartDataset {
   label: string;
   color: string;
   data: (number | null)[] | Point[];
+  /** Bars: the whisker of each bar, [min, max] over the runs (windows) behind its median; null: none. */
+  whiskers?: ([number, number] | null)[];
 }
 
 /**
@@ -84,17 +86,31 @@ export function hasData(d: ChartDataset): boolean {
 export function groupedBars(
   report: Report,
   scenario: string,
-  groups: { label: string; caseId: string; pick: (s: CaseSummary) => number | null | undefined }[],
+  groups: {
+    label: string;
+    caseId: string;
+    pick: (s: CaseSummary) => number | null | undefined;
+    /** The metric whose runs' range is drawn as the bar's whisker. */
+    key?: string;
+  }[],
 ): ChartDataset[] {
   const colors = libraryColors(report);
-  return libraryOrder(report).map((lib) => ({
-    label: lib,
-    color: colors.get(lib)!,
-    data: groups.map((g) => {
+  return libraryOrder(report).map((lib) => {
+    const done = groups.map((g) => {
       const s = findSummary(report, scenario, g.caseId, lib);
-      return s && s.status === 'completed' ? (g.pick(s) ?? null) : null;
-    }),
-  }));
+      return s && s.status === 'completed' ? s : undefined;
+    });
+    const whiskers = groups.map((g, i): [number, number] | null => {
+      const agg = g.key ? done[i]?.metrics[g.key] : undefined;
+      return agg && (done[i]?.runsCompleted ?? 0) > 1 ? [agg.min, agg.max] : null;
+    });
+    return {
+      label: lib,
+      color: colors.get(lib)!,
+      data: groups.map((g, i) => (done[i] ? (g.pick(done[i]) ?? null) : null)),
+      ...(whiskers.some((w) => w !== null) ? { whiskers } : {}),
+    };
+  });
 }
 
 /** One dataset per library of x/y points, sorted by x. */
@@ -121,6 +137,7 @@ export function metricAcrossCases(report: Report, scenario: string, key: string,
     label: caseLabel(c),
     caseId: c.id,
     pick: (s: CaseSummary) => metricMedian(s, key),
+    key,
   }));
   return {
     name: `bars:${scenario}:${key}`,

@@ -184,7 +184,10 @@ function glanceLines(report: Report): string[] {
   return [
     'At a glance (headline metric):',
     ...leads.map((l) => {
-      const lead = `${l.leader.library} ${formatWithUnit(l.leader.value, l.metric.unit)}${l.leader.flags.length ? ' ' + flagText(l.leader.flags) : ''}`;
+      const lead =
+        l.noLeader === null
+          ? `${l.leader.library} ${formatWithUnit(l.leader.value, l.metric.unit)}${l.leader.flags.length ? ' ' + flagText(l.leader.flags) : ''}`
+          : `best median ${l.leader.library} ${formatWithUnit(l.leader.value, l.metric.unit)}`;
       const over = l.runnerUp ? `, ${leadText(l)}` : '';
       return `${INDENT}${l.scenario} [${l.caseLabel}] ${l.metric.label}: ${lead}${over}`;
     }),

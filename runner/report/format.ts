@@ -5,7 +5,9 @@
  */
 import type { CaseRef, CaseSummary, MetricDef, Report, ScenarioInfo } from './schema.js';
 import { formatPercent, formatValue } from './numbers.js';
-import { relativeText } from './relative.js';
+import { directionWords } from './relative.js';
+import { absoluteFloor } from '../compare/floors.js';
+import { compareLibraries, comparisonText, type PairedComparison } from '../sidebyside/verdict.js';
 
 export {
   escapeHtml,
@@ -67,6 +69,8 @@ export interface Row {
    * `2.40x slower`, `same`; `baseline` on the baseline's own row); null when not comparable.
    */
   relative: string | null;
+  /** The comparison behind `relative`: ratio, 95 % interval, test (sidebyside/verdict.ts). */
+  comparison?: PairedComparison;
   flags: Flag[];
   /** Why runs errored or were skipped (also partial failures of a completed row). */
   errors: string[];
@@ -164,6 +168,17 @@ function cellDetail(summary: CaseSummary, col: Column): string {
   return `median of ${runs} runs; range ${formatValue(agg.min, col.unit)}–${formatValue(agg.max, col.unit)}; spread ${spread}`;
 }
 
+/**
+ * A per-connection memory figure (KiB) smaller than what the sampling resolves: two 256 KiB V8
+ * heap pages over the case's connections (runner/compare/floors.ts). It reads `< resolution`,
+ * never a negative KiB. Null when the value is resolved.
+ */
+function belowResolution(value: number | null, col: Column, c: CaseRef): string | null {
+  if (value === null || col.unit !== 'KiB') return null;
+  const floor = absoluteFloor({ key: col.key, label: col.label, unit: col.unit, better: col.better }, c, EMPTY_REPORT);
+  return floor && Math.abs(value) < floor.value ? `the resolution, ${floor.why}` : null;
+}
+
 function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRef, library: string): Row {
   const summary = findSummary(report, table.scenario.name, c.id, library);
   const completed = summary?.status === 'completed';
@@ -173,11 +188,14 @@ function buildRow(report: Report, table: Omit<ScenarioTable, 'cases'>, c: CaseRe
     ? table.columns.map((col) => {
         const value = metricMedian(summary, col.key);
         const empty = unmeasured && /^server|PerServer/.test(col.key) ? 'not measured' : '–';
+        const floor = belowResolution(value, col, c);
         return {
           value,
-          text: value === null ? empty : formatValue(value, col.unit),
+          text: value === null ? empty : floor ? '< resolution' : formatValue(value, col.unit),
           best: false,
-          detail: cellDetail(summary, col),
+          detail: floor
+            ? `${formatValue(value!, col.unit)} ${col.unit}: below ${floor}; ${cellDetail(summary, col)}`
+            : cellDetail(summary, col),
         };
       })
     : [];
@@ -217,7 +235,14 @@ function compareRows(report: Report, table: Omit<ScenarioTable, 'cases'>, c: Cas
   if (base === null || base === 0) return;
   for (const r of rows) {
     const value = metricMedian(findSummary(report, table.scenario.name, c.id, r.library), key);
-    if (value !== null) r.relative = r.baseline ? 'baseline' : relativeText(value, base, table.headline);
+    if (value === null) continue;
+    if (r.baseline) {
+      r.relative = 'baseline';
+      continue;
+    }
+    const cmp = compareLibraries(report, table.scenario.name, c.id, r.library, table.baselineLib, table.headline);
+    r.comparison = cmp;
+    r.relative = comparisonText(cmp, table.headline, directionWords(table.headline));
   }
 }
 
@@ -254,10 +279,14 @@ export function scenarioTable(report: Report, scenarioName: string): ScenarioTab
   return { ...base, cases };
 }
 
+/** absoluteFloor reads the report only for CPU metrics' window; KiB floors need none of it. */
+const EMPTY_REPORT = { options: { durationMs: 1000 } } as Report;
+
 /** Primary metrics that are left out of a table when no case of it has them. */
 const OPTIONAL_COLUMNS = new Set([
   'wireBytesPerMsg',
   'wireRatio',
+  'clientDeflateUs',
   // --server-procs runs only (runner/topology).
   'serverProcs',
   'redisCpuPct',

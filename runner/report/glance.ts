@@ -12,7 +12,8 @@ import {
   type Flag,
   type Row,
 } from './format.js';
-import { marginText } from './relative.js';
+import { directionWords, marginText } from './relative.js';
+import { compareLibraries, comparisonText, sameText, type PairedComparison } from '../sidebyside/verdict.js';
 
 /** Who leads one case on the headline metric, and by how much over the runner-up. */
 export interface Lead {
@@ -25,6 +26,33 @@ export interface Lead {
   margin: number | null;
   /** The margin in the relative column's words: `2.28x faster`, `same`; null without a runner-up. */
   marginText: string | null;
+  /** Leader against runner-up over the windows measured side by side; null without a runner-up. */
+  comparison: PairedComparison | null;
+  /**
+   * Null when the leader earned the lead: it beats the runner-up significantly and neither row is
+   * client-bound or pacing-bound. Otherwise why there is no clear leader.
+   */
+  noLeader: string | null;
+}
+
+/** Why a case has no clear leader, or null when the leader earned it. */
+function noLeaderReason(
+  leader: Row,
+  runnerUp: Row | undefined,
+  cmp: PairedComparison | null,
+  metric: MetricDef,
+): string | null {
+  if (!runnerUp || !cmp) return null;
+  // Our load generator limits rates and times (client-bound) and our send lag shapes latencies
+  // (pacing-bound); a memory figure is neither's.
+  const timed = metric.unit === 'µs' || /\/s$/.test(metric.unit);
+  const bound = [leader, runnerUp].flatMap((r) =>
+    r.flags.filter((f) => f !== 'noisy' && timed).map((f) => `${r.library} is ${f}`),
+  );
+  if (bound.length)
+    return `${bound.join(', ')}: the ${metric.label} measures ${bound.some((b) => b.endsWith('pacing-bound')) ? 'our send lag' : 'our load generator'} as much as the server`;
+  if (cmp.verdict !== 'better') return `${leader.library} and ${runnerUp.library} ${sameText(cmp)}`;
+  return null;
 }
 
 /** The "at a glance" answer: per scenario and case, the leader on the headline metric. */
@@ -43,6 +71,9 @@ export function leaders(report: Report): Lead[] {
         .sort((a, b) => (metric.better === 'higher' ? b.value - a.value : a.value - b.value));
       const [first, second] = ranked;
       if (!first) continue;
+      const cmp = second
+        ? compareLibraries(report, table.scenario.name, ct.case.id, first.row.library, second.row.library, metric)
+        : null;
       const margin = !second
         ? null
         : metric.better === 'higher'
@@ -56,6 +87,8 @@ export function leaders(report: Report): Lead[] {
         runnerUp: second ? { library: second.row.library, value: second.value } : null,
         margin: margin !== null && Number.isFinite(margin) ? margin : null,
         marginText: margin !== null && Number.isFinite(margin) ? marginText(margin, metric) : null,
+        comparison: cmp,
+        noLeader: noLeaderReason(first.row, second?.row, cmp, metric),
       });
     }
   }
@@ -75,6 +108,32 @@ export interface Finding {
   values: { library: string; text: string }[];
 }
 
+/**
+ * How far the finding moves from run to run: ` (runs: 1.00k–5.00k, n=3)` — each run's own highest
+ * rate whose p99 stayed within the bound (a run with none counts as none). '' with one run, or for
+ * a finding of another kind.
+ */
+function perRunRange(report: Report, h: NonNullable<Report['highlights']>[number]): string {
+  const bound = /p99 ≤ ([\d.]+) ms/.exec(h.label);
+  if (h.scenario !== 'rate' || !bound) return '';
+  const limitUs = Number(bound[1]) * 1000;
+  const best = new Map<number, number | null>();
+  for (const r of report.runs) {
+    if (r.scenario !== 'rate' || r.library !== h.library || r.status !== 'completed') continue;
+    const rate = Number(r.case.params.rate);
+    const p99 = r.stats.metrics.p99Us;
+    const prev = best.get(r.rep) ?? null;
+    best.set(r.rep, p99 !== undefined && p99 <= limitUs && rate > (prev ?? -1) ? rate : prev);
+  }
+  if (best.size < 2) return '';
+  const values = [...best.values()];
+  const fmt = (v: number | null): string => (v === null ? 'none' : formatWithUnit(v, h.unit));
+  const nums = values.filter((v): v is number => v !== null);
+  const lo = values.includes(null) ? null : Math.min(...nums);
+  const hi = nums.length ? Math.max(...nums) : null;
+  return lo === hi ? ` (every run, n=${values.length})` : ` (runs: ${fmt(lo)}–${fmt(hi)}, n=${values.length})`;
+}
+
 /** The report's sweep findings, grouped by scenario and label, libraries in report order. */
 export function findings(report: Report): Finding[] {
   const groups = new Map<string, Finding>();
@@ -82,7 +141,8 @@ export function findings(report: Report): Finding[] {
   for (const h of report.highlights ?? []) {
     const key = JSON.stringify([h.scenario, h.label]);
     const group = groups.get(key) ?? { scenario: h.scenario, label: h.label, values: [] };
-    group.values.push({ library: h.library, text: h.value === null ? 'none' : formatWithUnit(h.value, h.unit) });
+    const base = h.value === null ? 'none' : formatWithUnit(h.value, h.unit);
+    group.values.push({ library: h.library, text: `${base}${perRunRange(report, h)}` });
     groups.set(key, group);
   }
   for (const g of groups.values()) g.values.sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));
@@ -96,6 +156,12 @@ export function findings(report: Report): Finding[] {
 export function leadText(lead: Lead): string {
   if (!lead.runnerUp) return 'only library with a result';
   const against = `${lead.runnerUp.library} (${formatWithUnit(lead.runnerUp.value, lead.metric.unit)})`;
-  if (lead.marginText === null) return `ahead of ${against}`;
-  return lead.marginText === 'same' ? `level with ${against}` : `${lead.marginText} than ${against}`;
+  if (lead.noLeader !== null) return `no clear leader: ${lead.noLeader}`;
+  if (!lead.comparison) return `ahead of ${against}`;
+  return `${comparisonText(lead.comparison, lead.metric, directionWords(lead.metric))} than ${against}`;
+}
+
+/** Who leads, as the first column shows it: the leader, or `no clear leader` when it was not earned. */
+export function leaderName(lead: Lead): string {
+  return lead.noLeader === null ? lead.leader.library : 'no clear leader';
 }

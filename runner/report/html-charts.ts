@@ -108,7 +108,10 @@ function caption(report: Report, d: Draft): string {
       );
       return statuses.size ? `${ds.label} (${[...statuses].join(', ')})` : ds.label;
     });
-  return missing.length ? `No data: ${missing.join(', ')}.` : '';
+  const whiskers = d.datasets.some((ds) => ds.whiskers)
+    ? 'Whiskers: the lowest and highest of the runs (windows) behind each median. '
+    : '';
+  return `${whiskers}${missing.length ? `No data: ${missing.join(', ')}.` : ''}`.trim();
 }
 
 /** Every chart the report has data for, in scenario order, then micro-benchmarks. */

@@ -72,6 +72,46 @@ function wsbenchScales(spec: ChartSpec): object {
   return { x: { type: 'category', title: title(spec.xTitle) }, y };
 }
 
+/**
+ * A Chart.js plugin that draws each bar's whisker: a vertical line over [min, max] of the runs
+ * (windows) behind the bar's median, with caps, in the bar's colour darkened.
+ */
+function wsbenchWhiskers(spec: ChartSpec): object {
+  return {
+    id: 'wsbenchWhiskers',
+    afterDatasetsDraw(chart: {
+      ctx: CanvasRenderingContext2D;
+      scales: { y: { getPixelForValue(v: number): number } };
+      getDatasetMeta(i: number): { hidden?: boolean; data: { x: number; width?: number }[] };
+      isDatasetVisible(i: number): boolean;
+    }) {
+      const ctx = chart.ctx;
+      spec.datasets.forEach((d, i) => {
+        if (!d.whiskers || !chart.isDatasetVisible(i)) return;
+        const meta = chart.getDatasetMeta(i);
+        d.whiskers.forEach((w, j) => {
+          const bar = meta.data[j];
+          if (!w || !bar) return;
+          const [top, bottom] = [chart.scales.y.getPixelForValue(w[1]), chart.scales.y.getPixelForValue(w[0])];
+          const cap = Math.min(6, (bar.width ?? 12) / 3);
+          ctx.save();
+          ctx.strokeStyle = '#222';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(bar.x, top);
+          ctx.lineTo(bar.x, bottom);
+          ctx.moveTo(bar.x - cap, top);
+          ctx.lineTo(bar.x + cap, top);
+          ctx.moveTo(bar.x - cap, bottom);
+          ctx.lineTo(bar.x + cap, bottom);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    },
+  };
+}
+
 function wsbenchConfig(spec: ChartSpec): object {
   const bar = spec.kind === 'bar';
   const datasets = spec.datasets.map((d) => ({
@@ -95,6 +135,7 @@ function wsbenchConfig(spec: ChartSpec): object {
   return {
     type: bar ? 'bar' : 'line',
     data: { labels: spec.labels, datasets },
+    plugins: bar ? [wsbenchWhiskers(spec)] : [],
     options: {
       // Static drawing: screenshots and pixel checks must not catch a half-finished animation.
       animation: false,
@@ -130,6 +171,7 @@ export const CLIENT_SCRIPT = [
   wsbenchPercentileTick,
   wsbenchPercentileOf,
   wsbenchScales,
+  wsbenchWhiskers,
   wsbenchConfig,
   wsbenchRenderCharts,
 ]

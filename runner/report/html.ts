@@ -114,8 +114,8 @@ function glanceSection(report: Report): SafeHtml {
   const rows = leaders(report).map((l) => {
     const unit = l.metric.unit;
     const runner = leadText(l);
-    return html`<tr><td>${l.scenario}</td><td>${l.caseLabel}</td><td class="leader">${l.leader.library} ${flagBadges(l.leader.flags)}</td>
-<td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}</td><td>${runner}</td></tr>`;
+    return html`<tr><td>${l.scenario}</td><td>${l.caseLabel}</td>${l.noLeader === null ? html`<td class="leader">${l.leader.library} ${flagBadges(l.leader.flags)}</td>` : html`<td>no clear leader</td>`}
+<td>${l.metric.label}: ${formatWithUnit(l.leader.value, unit)}${l.noLeader === null ? '' : ` (best median: ${l.leader.library})`}</td><td>${runner}</td></tr>`;
   });
   const found = findings(report).map(
     (f) =>

@@ -106,8 +106,10 @@ function glanceBlock(report: Report): string[] {
   const rows = leaders(report).map((l) => [
     escapeMarkdown(l.scenario),
     escapeMarkdown(l.caseLabel),
-    `**${escapeMarkdown(l.leader.library)}**${l.leader.flags.length ? ' ' + flagText(l.leader.flags).join(' ') : ''}`,
-    `${escapeMarkdown(l.metric.label)}: ${escapeMarkdown(formatWithUnit(l.leader.value, l.metric.unit))}`,
+    l.noLeader === null
+      ? `**${escapeMarkdown(l.leader.library)}**${l.leader.flags.length ? ' ' + flagText(l.leader.flags).join(' ') : ''}`
+      : 'no clear leader',
+    `${escapeMarkdown(l.metric.label)}: ${escapeMarkdown(formatWithUnit(l.leader.value, l.metric.unit))}${l.noLeader === null ? '' : ` (best median: ${escapeMarkdown(l.leader.library)})`}`,
     escapeMarkdown(leadText(l)),
   ]);
   const found = findings(report).map(

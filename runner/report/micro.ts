@@ -78,7 +78,12 @@ export function hasMicro(report: Report): boolean {
 export function runPlanText(report: Report): string {
   const o = report.options;
   if (!isMicroOnly(report)) {
-    return `${o.runs} run(s) per case, ${o.warmupMs} ms warm-up, ${o.durationMs} ms measured${o.quick ? ' (quick)' : ''}`;
+    const runs = `${o.runs} run(s) per case, ${o.warmupMs} ms warm-up, ${o.durationMs} ms measured${o.quick ? ' (quick)' : ''}`;
+    const sbs = o.sideBySide;
+    if (!sbs || sbs.scenarios.length === 0) return runs;
+    const windows = `${sbs.scenarios.join(', ')} side by side: every server kept warm, ${sbs.blocks} blocks of alternating ${sbs.windowMs} ms windows (${sbs.settleMs} ms settle each)`;
+    const others = o.scenarios.filter((n) => !sbs.scenarios.includes(n));
+    return others.length ? `${windows}; ${others.join(', ')}: ${runs}` : windows;
   }
   const micro = report.micro ?? [];
   const tasks = new Set(micro.map((m) => m.task)).size;

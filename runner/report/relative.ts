@@ -6,6 +6,7 @@
  */
 import type { MetricDef } from './schema.js';
 import { formatRatio } from './numbers.js';
+import { NOISE_BAND } from '../sidebyside/paired.js';
 
 type Metric = Pick<MetricDef, 'label' | 'unit' | 'better'>;
 
@@ -53,13 +54,19 @@ export function relativeLegend(baselineLib: string, metric: Metric): string {
   if (metric.better === 'none') return `${head}, as a plain ratio (${metric.label} ÷ ${baselineLib}’s).`;
   const [up, down] = directionWords(metric);
   const [more, less] = metric.better === 'higher' ? ['twice', 'half'] : ['half', 'twice'];
-  return `${head}, from each library’s side: “2.00x ${up}” = ${more} ${baselineLib}’s ${metric.label}, “2.00x ${down}” = ${less} it.`;
+  return `${head}, from each library’s side: “2.00x ${up}” = ${more} ${baselineLib}’s ${metric.label}, “2.00x ${down}” = ${less} it. ${INTERVAL_LEGEND}`;
 }
+
+/** How the intervals and `~ same` read, in every format's legend. */
+export const INTERVAL_LEGEND =
+  '[a–b] is the 95 % interval of the factor over the windows measured side by side (geometric mean of the per-block ratios, t-interval on their logs); ' +
+  `“~ same (p, n)” where the Wilcoxon signed-rank test over the n blocks gives p > 0.05, the interval holds 1, or the factor is within ±${NOISE_BAND * 100} % (the steady offset of two identical server processes is ≈2.5 % here).`;
 
 /** The one-line version for a legend that covers every table (the console's). */
 export function relativeLegendShort(baselineLib: string): string {
   return (
     `vs ${baselineLib}: each table's headline metric against ${baselineLib}'s, worded from the library's side ` +
-    `(“faster”/“better” always means better than ${baselineLib}, whichever direction the metric improves in)`
+    `(“faster”/“better” always means better than ${baselineLib}, whichever direction the metric improves in). ` +
+    INTERVAL_LEGEND
   );
 }

@@ -194,6 +194,34 @@ export const CaseSummary = z.object({
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 
+/**
+ * One library against the baseline on a scenario's headline metric, over the windows measured
+ * side by side (runner/sidebyside): a 95 % interval of the ratio and a test over the blocks.
+ */
+export const ComparisonSummary = z.object({
+  scenario: z.string(),
+  caseId: z.string(),
+  library: z.string(),
+  /** The library compared against (the baseline). */
+  base: z.string(),
+  metric: z.string(),
+  /** Blocks (pairs of windows) used. */
+  n: z.number().int(),
+  /** Geometric mean of library / base over the blocks. */
+  ratio: z.number().nullable(),
+  /** 95 % interval of the ratio: Student's t on the blocks' log ratios; null with fewer than 2 blocks. */
+  lo: z.number().nullable(),
+  hi: z.number().nullable(),
+  /** Two-sided Wilcoxon signed-rank p over the blocks; null for an unpaired (Welch) interval. */
+  p: z.number().nullable(),
+  method: z.enum(['paired', 'welch']),
+  /** For the library, in the metric's better direction; `same` where the runs cannot tell. */
+  verdict: z.enum(['better', 'worse', 'same']),
+  /** As every output words it: `1.10x slower [1.07–1.13]`, `~ same (p=0.31, n=6)`. */
+  text: z.string(),
+});
+export type ComparisonSummary = z.infer<typeof ComparisonSummary>;
+
 export const LibraryInfo = z.object({
   name: z.string(),
   packageName: z.string(),
@@ -265,12 +293,29 @@ export const Report = z.object({
      * and certificate. Absent in reports written before they existed (binary frames, plain TCP).
      */
     transport: z.record(z.string(), Scalar).optional(),
+    /**
+     * Scenarios measured side by side in alternating windows (runner/sidebyside/windows.ts): which,
+     * how many blocks, each window's length and settle time. Absent in reports written before.
+     */
+    sideBySide: z
+      .object({
+        scenarios: z.array(z.string()),
+        blocks: z.number().int(),
+        windowMs: z.number(),
+        settleMs: z.number(),
+      })
+      .optional(),
   }),
   environment: Environment,
   libraries: z.array(LibraryInfo),
   scenarios: z.array(ScenarioInfo),
   runs: z.array(RunResult),
   summaries: z.array(CaseSummary),
+  /**
+   * Every library against the baseline on each case's headline metric, with its interval and
+   * test. Absent in reports written before it existed (the outputs compute it from the runs).
+   */
+  comparisons: z.array(ComparisonSummary).optional(),
   /** Findings over a whole sweep, e.g. the highest rate whose p99 stays under --p99-max. */
   highlights: z
     .array(

@@ -7,6 +7,7 @@ import { findScenario } from '../../scenarios/index.js';
 import { compressionUnsupported } from '../../adapters/capabilities.js';
 import { formatWithUnit } from './numbers.js';
 import type { CaseSummary, MetricDef, Report } from './schema.js';
+import { compareCases, sameText, type PairedComparison } from '../sidebyside/verdict.js';
 
 /** One library's cost in one pair of cases. */
 export interface CostEntry {
@@ -15,6 +16,11 @@ export interface CostEntry {
   pct: number;
   plain: number;
   variant: number;
+  /** 95 % interval of `pct` (Welch, the two cases' runs), null when a side has one run. */
+  pctLo: number | null;
+  pctHi: number | null;
+  /** Variant against plain over the runs: `same` when the runs cannot tell a cost. */
+  comparison: PairedComparison;
   note?: string;
 }
 
@@ -68,6 +74,7 @@ export function transportCosts(report: Report): CostLine[] {
     if (p === undefined || v === undefined || p === 0) continue;
     const pct = (metric.better === 'lower' ? v / p - 1 : 1 - v / p) * 100;
     const skipped = s.case.params.compression === true ? compressionUnsupported(s.library) : null;
+    const note = skipped ? 'TLS only: no compression' : f === 'TLS' && pct < 0 ? tlsGainNote(report, s.library) : null;
     const id = `${s.scenario}\u0000${base.case.id}\u0000${s.case.id}`;
     const line = lines.get(id) ?? {
       scenario: s.scenario,
@@ -76,28 +83,53 @@ export function transportCosts(report: Report): CostLine[] {
       metric,
       entries: [],
     };
+    const cmp = compareCases(report, s.scenario, base.case.id, s.case.id, s.library, metric);
+    // The cost's interval from the ratio variant / plain's, as pct is computed from the medians.
+    const known = Number.isFinite(cmp.lo) && Number.isFinite(cmp.hi);
+    const [lo, hi] = metric.better === 'lower' ? [cmp.lo - 1, cmp.hi - 1] : [1 - cmp.hi, 1 - cmp.lo];
     line.entries.push({
       library: s.library,
       pct,
       plain: p,
       variant: v,
-      ...(skipped ? { note: 'TLS only: no compression' } : {}),
+      pctLo: known ? lo * 100 : null,
+      pctHi: known ? hi * 100 : null,
+      comparison: cmp,
+      ...(note ? { note } : {}),
     });
     lines.set(id, line);
   }
   return [...lines.values()];
 }
 
+/**
+ * Why TLS can be faster: measured for ws (docs/ARCHITECTURE.md, "Why TLS is faster than plain
+ * TCP"): a Node server that writes each message makes a write system call per message on a
+ * plain socket, while Node's TLS layer writes one event-loop turn's messages together.
+ */
+function tlsGainNote(report: Report, library: string): string | null {
+  const server = report.libraries.find((l) => l.name === library)?.facts.tlsServer;
+  if (typeof server !== 'string' || !server.includes('node:tls')) return null;
+  return "real, not our setup: on plain TCP each message is its own write system call (ws: 0.97 per message), Node's TLS layer writes a turn's messages together (0.16), see ARCHITECTURE.md";
+}
+
 function entryText(e: CostEntry, m: MetricDef, first: boolean): string {
-  const pct = `${Math.abs(e.pct).toFixed(0)} %`;
+  const iv = e.pctLo !== null && e.pctHi !== null ? ` [${e.pctLo.toFixed(0)}–${e.pctHi.toFixed(0)} %]` : '';
+  const pct = `${Math.abs(e.pct).toFixed(0)} %${iv}`;
   const note = e.note ? ` (${e.note})` : '';
+  if (e.comparison.verdict === 'same')
+    return `${e.library} ${sameText(e.comparison)}${first ? ` on its ${m.label}` : ''}${note}`;
   if (m.better === 'lower')
     return `${e.library} ${e.pct >= 0 ? '+' : '−'}${pct}${first ? ` on its ${m.label}` : ''}${note}`;
   if (e.pct < 0) return `${e.library} −${pct}${first ? ` of its ${m.label}` : ''}, a gain${note}`;
   return `${e.library} ${pct}${first ? ` of its ${m.label}` : ''}${note}`;
 }
 
-/** `TLS costs ws 31 % of its msgs/s (69.7k → 48.1k msg/s), uwebsockets 12 % (...)`. */
+/**
+ * `TLS costs ws 31 % [27–35 %] of its msgs/s (69.7k → 48.1k msg/s), uwebsockets 12 % [...] (...)`:
+ * the interval is Welch's on the two cases' runs (taken minutes apart, not side by side), and
+ * `~ same (...)` where they cannot tell a cost.
+ */
 export function costText(line: CostLine): string {
   const parts = line.entries.map(
     (e, i) =>
@@ -117,5 +149,13 @@ export function transportText(report: Report): string | null {
       `${tls ? `: ${String(tls.tlsProtocol)} ${String(tls.tlsCipher)}, ${String(tls.tlsKeyType)} certificate` : ''}` +
       `; session resumption ${t.tlsResume === true ? 'on (handshakes after the first may resume)' : 'off: every handshake is a full one'}; ${String(t.tlsCertificate)}`
     : 'TLS off';
-  return `Transport: ${String(t.frames)} frames · ${tlsText} · compression (permessage-deflate) ${String(t.compression)}`;
+  const answers = report.libraries
+    .filter((l) => l.facts.deflateNegotiated !== undefined)
+    .map((l) => `${l.name} "${String(l.facts.deflateNegotiated)}"`);
+  const deflate =
+    t.deflateOffer !== undefined
+      ? ` (offered "${String(t.deflateOffer)}"${answers.length ? `; servers answered ${answers.join(', ')}` : ''})`
+      : '';
+  const messages = t.messages !== undefined ? ` · Messages: ${String(t.messages)}` : '';
+  return `Transport: ${String(t.frames)} frames · ${tlsText} · compression (permessage-deflate) ${String(t.compression)}${deflate}${messages}`;
 }

@@ -1,0 +1,154 @@
+/**
+ * Side by side, in alternating windows. For a case of a scenario that alternates (latency,
+ * throughput: `alternates` in its file), every compared server is started once and kept running
+ * and warm; after a steady-state check, each block measures one short window of every library,
+ * in the order A B C, then C B A, then A B C... (ABBA for two), so drift over the case hits
+ * every side alike and each block's windows are adjacent in time. A window is a run whose `rep`
+ * is its block: reports pair the windows of a block (sidebyside/verdict.ts).
+ *
+ * Numbers (measured on this 2-core VM, ws, 50 x 16 x 1 KiB echo): adjacent 1-s windows agree
+ * within ~2 %, runs minutes apart drift up to 2x; so a window is 1 s (or --duration if given),
+ * after a 0.5-s settle with the load generator connected, and a quick bench takes 6 blocks, the
+ * default 10 (the signed-rank test cannot reach p ≤ 0.05 with fewer than 6).
+ *
+ * Scenarios that do not alternate: `connections` ramps idle connections into one fresh server
+ * per run (memory per connection needs a fresh heap); `conformance` and `capacity` run once, a
+ * verdict matrix and a search; `rate` and `broadcast` are open loop at fixed offered rates (a
+ * latency ranked there is mostly pacing-bound) and run as repetitions, fresh server each, so their
+ * comparisons are of runs minutes apart, with intervals and tests as wide as that makes them.
+ */
+import type { PlannedLibrary, PlannedScenario, RunPlan } from '../plan.js';
+import type { RunResult } from '../report/schema.js';
+import { startServer, type ServerHandle } from '../process/server-process.js';
+
+/** A window of the measured blocks, unless --duration says otherwise. */
+export const WINDOW_MS = 1000;
+/** Load generator connected, not yet counting: the settle time of each window. */
+export const SETTLE_MS = 500;
+/** Blocks of a quick bench and of the default one (unless --runs says otherwise). */
+export const QUICK_BLOCKS = 6;
+export const DEFAULT_BLOCKS = 10;
+/** A warm-up window's two seconds agreeing within this much: the server is steady. */
+export const STEADY_TOLERANCE = 0.1;
+/** Warm-up windows a server may take to get steady before its windows count anyway (flagged). */
+export const MAX_WARMUPS = 3;
+/** A warm-up window: two seconds, so its timeline shows whether the rate still moves. */
+const WARMUP_WINDOW_MS = 2000;
+
+/** How windows of one bench are timed, from the plan (`--runs`, `--duration` and `--warmup` override). */
+export interface WindowPlan {
+  blocks: number;
+  windowMs: number;
+  settleMs: number;
+}
+
+export function windowPlan(
+  plan: Pick<RunPlan, 'quick'>,
+  given: { runs?: number; durationMs?: number; warmupMs?: number },
+): WindowPlan {
+  return {
+    blocks: given.runs ?? (plan.quick ? QUICK_BLOCKS : DEFAULT_BLOCKS),
+    windowMs: given.durationMs ?? WINDOW_MS,
+    settleMs: given.warmupMs ?? SETTLE_MS,
+  };
+}
+
+/** The libraries of block `b` in order: forward on even blocks, reversed on odd (A B | B A | A B ...). */
+export function blockOrder<T>(libs: T[], b: number): T[] {
+  return b % 2 === 0 ? [...libs] : [...libs].reverse();
+}
+
+/** Servers kept running across the windows of one case, one per library, restarted if one died. */
+export class WarmServers {
+  private readonly servers = new Map<string, ServerHandle>();
+
+  async get(lib: PlannedLibrary, start: () => ReturnType<typeof startServer>): Promise<ServerHandle> {
+    const s = this.servers.get(lib.name);
+    if (s && !s.exit) return s;
+    const fresh = await start();
+    this.servers.set(lib.name, fresh);
+    return fresh;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.servers.values()].map((s) => s.stop()));
+    this.servers.clear();
+  }
+}
+
+/**
+ * How the orchestrator runs a case's windows, with the scenario's timing replaced by the window's:
+ * `warmup` runs one not recorded (rep < 0); `window` runs one, adds `notes` to its warnings and
+ * records it, or answers null once the bench was interrupted.
+ */
+export interface CaseRunner {
+  warmup(lib: PlannedLibrary, ps: PlannedScenario, rep: number): Promise<RunResult>;
+  window(lib: PlannedLibrary, ps: PlannedScenario, rep: number, notes: string[]): Promise<RunResult | null>;
+}
+
+/** The timing of a window (or a warm-up window), as the scenario sees it. */
+export function withTiming(ps: PlannedScenario, warmupMs: number, durationMs: number): PlannedScenario {
+  return { ...ps, options: { ...ps.options, warmupMs, durationMs } };
+}
+
+/** Whether a warm-up window's per-second timeline shows a steady rate. */
+export function steady(timeline: number[]): { steady: boolean; change: number | null } {
+  const [a, b] = timeline;
+  if (!(a > 0) || !(b > 0)) return { steady: false, change: null };
+  const change = b / a - 1;
+  return { steady: Math.abs(change) <= STEADY_TOLERANCE, change };
+}
+
+/**
+ * Warm-up windows, round after round, until every library's last one was steady (or MAX_WARMUPS):
+ * returns a warning for each library that never got steady. Warm-up windows are not recorded.
+ */
+export async function warmUp(
+  libs: PlannedLibrary[],
+  ps: PlannedScenario,
+  warmup: CaseRunner['warmup'],
+  wp: WindowPlan,
+): Promise<Map<string, string>> {
+  const pending = new Set(libs.map((l) => l.name));
+  const last = new Map<string, number | null>();
+  for (let round = 0; round < MAX_WARMUPS && pending.size > 0; round++) {
+    for (const lib of blockOrder(libs, round)) {
+      if (!pending.has(lib.name)) continue;
+      const r = await warmup(lib, withTiming(ps, wp.settleMs, WARMUP_WINDOW_MS), -1 - round);
+      if (r.status !== 'completed') {
+        pending.delete(lib.name);
+        continue;
+      }
+      const s = steady(r.stats.timeline ?? []);
+      last.set(lib.name, s.change);
+      if (s.steady) pending.delete(lib.name);
+    }
+  }
+  const notes = new Map<string, string>();
+  for (const name of pending) {
+    const change = last.get(name);
+    const moved = change === null || change === undefined ? 'gave no rate' : `moved ${(change * 100).toFixed(0)} %`;
+    notes.set(
+      name,
+      `not steady: after ${MAX_WARMUPS} warm-up windows its rate still ${moved} within a window (steady: within ±${STEADY_TOLERANCE * 100} %); its windows counted anyway`,
+    );
+  }
+  return notes;
+}
+
+/** Every window of one case: warm-up, then `blocks` blocks in alternating order. */
+export async function runCaseSideBySide(
+  libs: PlannedLibrary[],
+  ps: PlannedScenario,
+  wp: WindowPlan,
+  run: CaseRunner,
+): Promise<void> {
+  const notes = await warmUp(libs, ps, run.warmup, wp);
+  const timed = withTiming(ps, wp.settleMs, wp.windowMs);
+  for (let b = 0; b < wp.blocks; b++) {
+    for (const lib of blockOrder(libs, b)) {
+      const note = notes.get(lib.name);
+      if ((await run.window(lib, timed, b, note ? [note] : [])) === null) return;
+    }
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Side by side: the paired interval and test (known values), the alternating block order, the
+ * steady-state check, and "At a glance" crowning a leader only where the windows earned it
+ * (never on a pacing-bound or client-bound row, never within noise).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Report, type RunResult } from '../runner/report/schema.js';
+import { buildReport, type ReportMeta } from '../runner/aggregate.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import { pairedStats, signedRankP, t975 } from '../runner/sidebyside/paired.js';
+import { blockOrder, runCaseSideBySide, steady } from '../runner/sidebyside/windows.js';
+import type { PlannedLibrary } from '../runner/plan.js';
+import { leaders, leadText } from '../runner/report/glance.js';
+import { renderConsole } from '../runner/report/console.js';
+import { renderMarkdown } from '../runner/report/markdown.js';
+import { renderHtml } from '../runner/report/html.js';
+import { decide } from '../runner/compare/rules.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+test('Wilcoxon signed-rank p, exact, two-sided: table values', () => {
+  // n = 6, all one way: 2 / 2^6.
+  assert.equal(signedRankP([1, 2, 3, 4, 5, 6]), 2 / 64);
+  // n = 6, T- = 4 (one negative of rank 4): 7 of 64 patterns as extreme on each side.
+  assert.equal(signedRankP([1, 2, 3, -4, 5, 6]), 14 / 64);
+  // n = 5 cannot reach 0.05: its least p is 2 / 32.
+  assert.equal(signedRankP([0.1, 0.2, 0.3, 0.4, 0.5]), 0.0625);
+  // Zeros are dropped; nothing left: no evidence at all.
+  assert.equal(signedRankP([0, 0]), 1);
+  // Ties share a mid-rank: |d| = 1, 1 -> ranks 1.5, 1.5.
+  assert.equal(signedRankP([1, -1]), 1);
+  assert.equal(t975(5), 2.571);
+});
+
+test('paired stats: an interval of the ratio, `same` within noise, a call beyond it', () => {
+  const aa = pairedStats([
+    [100, 101],
+    [100, 99],
+    [100, 102],
+    [100, 98.5],
+    [100, 100.5],
+    [100, 99.2],
+  ]);
+  assert.equal(aa.call, 'same');
+  assert.ok(aa.lo! < 1 && aa.hi! > 1, 'the A/A interval holds 1');
+  // A steady 2.5 % offset, every block one way: significant, but inside the ±5 % band.
+  const offset = pairedStats(
+    Array.from({ length: 8 }, (_, i): [number, number] => [100, 102.5 + (i % 2 ? 0.3 : -0.3)]),
+  );
+  assert.deepEqual([offset.call, offset.sameBy], ['same', 'band']);
+  assert.ok(offset.p! < 0.05);
+  // 10 % slower in every block, with 2 % noise: called, the interval excludes 1.
+  const slow = pairedStats(
+    Array.from({ length: 6 }, (_, i): [number, number] => [
+      100 * (1 + i / 10),
+      90 * (1 + i / 10) * (1 + (i % 3) / 100),
+    ]),
+  );
+  assert.equal(slow.call, 'lower');
+  assert.ok(slow.hi < 1 && slow.lo > 0.85, `${slow.lo}–${slow.hi}`);
+  assert.equal(pairedStats([[1, 2]]).sameBy, 'n', 'one block has no interval');
+});
+
+test('alternating blocks: A B C | C B A | A B C; a warm-up window is steady within 10 %', () => {
+  assert.deepEqual(
+    [0, 1, 2].map((b) => blockOrder(['a', 'b', 'c'], b).join('')),
+    ['abc', 'cba', 'abc'],
+  );
+  assert.deepEqual(steady([100, 108]).steady, true);
+  assert.deepEqual(steady([100, 130]).steady, false);
+  assert.deepEqual(steady([100]).steady, false, 'one second shows no trend');
+});
+
+/** A throughput bench of two libraries measured in `n` blocks: `fast` runs `factor` times ws. */
+function bench(factor: number, opts: { n?: number; jitter?: number; flag?: 'client' | 'pacing' } = {}): Report {
+  const fixture = Report.parse(JSON.parse(readFileSync(`${root}test/fixtures/report-fixture.json`, 'utf8')));
+  const { schema: _s, version: _v, scenarios: _sc, runs: _r, summaries: _su, highlights: _h, ...rest } = fixture;
+  const meta = { ...rest, options: { ...rest.options, libraries: ['ws', 'fast'] }, libraries: [] } as ReportMeta;
+  const runs: RunResult[] = [];
+  const c = { id: 'p1024', label: '1 KiB', params: { payload: 1024 } };
+  for (let rep = 0; rep < (opts.n ?? 6); rep++) {
+    // Drift moves both windows of a block alike, by up to 2x over the case.
+    const drift = 1 + rep / 6;
+    const noise = opts.jitter ?? 0.01;
+    for (const [library, f] of [
+      ['ws', 1],
+      ['fast', factor * (1 + (rep % 2 ? noise : -noise))],
+    ] as const) {
+      runs.push({
+        library,
+        scenario: 'throughput',
+        case: c,
+        rep,
+        startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, rep * 4 + (library === 'ws' ? 0 : 2))).toISOString(),
+        status: 'completed',
+        warnings: [],
+        stats: {
+          metrics: { msgsPerSec: 50_000 * drift * f },
+          histograms: {},
+          clientBound: opts.flag === 'client' && library === 'fast',
+          ...(opts.flag === 'pacing' ? { pacingBound: true } : {}),
+        },
+      });
+    }
+  }
+  return buildReport(meta, [SCENARIOS.throughput], runs);
+}
+
+test('At a glance crowns a leader that beat the runner-up in every block beyond noise', () => {
+  const [lead] = leaders(bench(1.2));
+  assert.equal(lead!.noLeader, null);
+  assert.equal(lead!.leader.library, 'fast');
+  assert.match(leadText(lead!), /^1\.20x faster \[1\.1\d–1\.2\d\] than ws/);
+  const report = bench(1.2);
+  assert.equal(report.comparisons?.[0]?.verdict, 'better', 'report.json carries the interval and the call');
+  assert.ok(report.comparisons![0]!.lo! > 1);
+});
+
+test('At a glance crowns no leader on a pacing-bound or client-bound row, nor within noise', () => {
+  for (const [name, report, why] of [
+    ['pacing-bound', bench(1.2, { flag: 'pacing' }), /fast is pacing-bound, ws is pacing-bound: .* our send lag/],
+    ['client-bound', bench(1.2, { flag: 'client' }), /fast is client-bound: .* our load generator/],
+    ['within noise', bench(1.02), /fast and ws ~ same \(within ±5 %/],
+    ['too few blocks', bench(1.2, { n: 3 }), /fast and ws ~ same \(.*p=0\.25, n=3\)/],
+    ['noisy blocks', bench(1.1, { jitter: 0.2 }), /fast and ws ~ same \(.*p=0\.\d+, n=6\)/],
+  ] as const) {
+    const [lead] = leaders(report);
+    assert.match(lead!.noLeader ?? '', why, name);
+    assert.match(renderConsole(report), /throughput \[1 KiB\] msgs\/s: best median fast .*, no clear leader: /, name);
+    assert.match(renderMarkdown(report), /\| no clear leader \|/, name);
+    assert.match(renderHtml(report), /<td>no clear leader<\/td>/, name);
+  }
+});
+
+test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 % A/A offset is not', () => {
+  const blocks = (f: number): Array<[number, number]> =>
+    Array.from({ length: 10 }, (_, i) => [1000 * (1 + i / 5), 1000 * (1 + i / 5) * f * (1 + ((i % 3) - 1) / 100)]);
+  const evidence = (rounds: Array<[number, number]>, aa: number | null = null) => ({
+    base: 1,
+    head: 1,
+    better: 'higher' as const,
+    baseRuns: [],
+    headRuns: [],
+    rounds,
+    summary: { base: { min: 1, max: 1, runs: 10 }, head: { min: 1, max: 1, runs: 10 } },
+    floor: null,
+    effect: { value: 0.05, why: 'the 5 % threshold' },
+    windows: { aa },
+  });
+  const slow = decide({ ...evidence(blocks(0.9)), head: 0.9 });
+  assert.deepEqual([slow.verdict, slow.rule], ['worse', 'windows']);
+  assert.match(slow.why, /^-10\.\d % \(95 % -1\d\.\d % to -\d\.\d %\), signed-rank p = 0\.0020 over 10 blocks/);
+  const offset = decide({ ...evidence(blocks(1.025)), head: 1.025 });
+  assert.deepEqual([offset.verdict, offset.rule], ['same', 'windows']);
+  // A second copy of the base moved 6 % in the same bench: a 10 % change must pass 5 % + 6 %.
+  const noisy = decide({ ...evidence(blocks(0.9), -0.06), head: 0.9 });
+  assert.equal(noisy.verdict, 'same');
+  assert.match(noisy.why, /plus the 6\.0 % A\/A change/);
+});
+
+test('a case side by side: warm-ups until steady, then blocks in alternating order, the unsteady flagged', async () => {
+  const libs = [{ name: 'a' }, { name: 'b' }] as unknown as PlannedLibrary[];
+  const ps = {
+    scenario: SCENARIOS.throughput,
+    options: { params: {}, warmupMs: 2000, durationMs: 3000, quick: false },
+    cases: [],
+  };
+  const seen: string[] = [];
+  const done = (library: string, rep: number, timeline: number[]): RunResult => ({
+    library,
+    scenario: 'throughput',
+    case: { id: 'x', label: 'x', params: {} },
+    rep,
+    startedAt: '',
+    status: 'completed',
+    warnings: [],
+    stats: { metrics: {}, histograms: {}, timeline, clientBound: false },
+  });
+  await runCaseSideBySide(
+    libs,
+    ps,
+    { blocks: 3, windowMs: 1000, settleMs: 500 },
+    {
+      // `a` is steady at once; `b` keeps climbing 50 % within every warm-up window.
+      warmup: async (lib, timed, rep) => {
+        seen.push(`warmup ${lib.name} ${timed.options.warmupMs}+${timed.options.durationMs}`);
+        return done(lib.name, rep, lib.name === 'a' ? [100, 101] : [100, 150]);
+      },
+      window: async (lib, timed, rep, notes) => {
+        seen.push(
+          `${lib.name}${rep} ${timed.options.warmupMs}+${timed.options.durationMs}${notes.length ? ' flagged' : ''}`,
+        );
+        return done(lib.name, rep, []);
+      },
+    },
+  );
+  assert.deepEqual(seen, [
+    'warmup a 500+2000',
+    'warmup b 500+2000',
+    'warmup b 500+2000',
+    'warmup b 500+2000',
+    'a0 500+1000',
+    'b0 500+1000 flagged',
+    'b1 500+1000 flagged',
+    'a1 500+1000',
+    'a2 500+1000',
+    'b2 500+1000 flagged',
+  ]);
+});
+
+test('a memory figure is not barred by the client-bound flag (it limits rates and times, not memory)', () => {
+  const report = bench(1.2, { flag: 'client' });
+  const memory = { key: 'msgsPerSec', label: 'RSS per conn', unit: 'KiB', better: 'higher' as const };
+  const scenarios = report.scenarios.map((s) => ({
+    ...s,
+    metrics: s.metrics.map((m) => (m.key === 'msgsPerSec' ? { ...m, ...memory } : m)),
+  }));
+  const [lead] = leaders({ ...report, scenarios });
+  assert.equal(lead!.noLeader, null, 'the leader beat the runner-up in every block');
+});
