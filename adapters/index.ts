@@ -64,6 +64,9 @@ export const TEST_ADAPTERS: Record<string, AdapterInfo> = Object.fromEntries(
     'test-ratecap',
     'test-fragile',
     'test-lax',
+    'test-unbounded',
+    'test-closer',
+    'test-dropper',
   ].map((name) => [
     name,
     {

@@ -157,6 +157,7 @@ async function runOne(
     const env = {
       ...(lib.libDir ? { WSBENCH_LIB_DIR: lib.libDir } : {}),
       ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}),
+      ...ps.scenario.serverEnv?.(c),
       ...transportEnv(lib.name, c, tls),
       ...topo?.env,
     };

@@ -9,6 +9,7 @@ import { httpVsWs } from './http-vs-ws.js';
 import { fallback } from './fallback.js';
 import { conformance } from './conformance.js';
 import { capacity } from './capacity.js';
+import { slowConsumers } from './slow-consumers/index.js';
 
 /** Every scenario; the ones outside DEFAULT_SCENARIOS run only when named with --scenario. */
 export const SCENARIOS = {
@@ -21,6 +22,7 @@ export const SCENARIOS = {
   fallback,
   conformance,
   capacity,
+  'slow-consumers': slowConsumers,
 } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -78,6 +78,8 @@ export interface Scenario {
    * server kept warm through the case, short windows A B | B A | ... Absent: one fresh server per run.
    */
   alternates?: boolean;
+  /** Extra environment for the server process of a case (e.g. a backpressure limit). */
+  serverEnv?(c: CaseRef): Record<string, string>;
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */

@@ -12,8 +12,24 @@ import { listen } from '../_shared/listen.js';
 import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 import { redisAdapter } from './redis-adapter.js';
+import { sumOver } from '../_shared/backpressure.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
+
+type EngineSocket = { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+let engineClients: Record<string, EngineSocket> = {};
+
+/**
+ * What socket.io holds for its clients, for slow-consumers: the bytes ws holds under each
+ * Engine.IO socket (bufferedAmount), and the packets waiting in Engine.IO's own write buffer.
+ */
+export const probe = () => {
+  const all = Object.values(engineClients);
+  return {
+    bufferedBytes: sumOver(all, (c) => c.transport?.socket?.bufferedAmount),
+    queuedPackets: sumOver(all, (c) => c.writeBuffer?.length),
+  };
+};
 
 const options = {
   transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
@@ -43,6 +59,7 @@ export const adapter: ServerAdapter = {
     io.engine.on('connection_error', ignoreClientError);
     // Several processes (--server-procs): rooms span them through Socket.IO's own Redis adapter.
     const redis = bus ? await redisAdapter(io) : undefined;
+    engineClients = (io.engine as unknown as { clients: Record<string, EngineSocket> }).clients;
     io.on('connection', (socket) => {
       socket.on('error', ignoreClientError);
       socket.on('echo', (message: unknown) => socket.emit('echo', message));
