@@ -90,133 +90,161 @@ function throttle(members: Member[], bytesPerSec: number, t0: number): { stop():
   };
 }
 
-export async function runSlowConsumers(job: SlowConsumersJob, codec: WireCodec, send: Send): Promise<JobResult> {
-  const conns = await openRoom(job, codec);
-  const nSenders = Math.min(job.senders, job.clients - job.slow);
-  const members = conns.map((c, i) => new Member(c, i >= job.clients - job.slow, nSenders));
-  const fastReceivers = job.clients - job.slow - 1;
-  const template = new MessageTemplate(
-    codec,
-    'broadcast',
-    payloadFor(job.binary && codec.binary, job.payloadBytes),
-    job.binary,
-    null,
-  );
-  const delivered = template.payload;
-  const size = delivered.length;
-  await new Promise((r) => setTimeout(r, 200));
-  const sentAt = Array.from({ length: nSenders }, () => new Float64Array(RING));
-  const fastGot = Array.from({ length: nSenders }, () => new Uint32Array(RING));
-  const next = new Int32Array(nSenders);
-  const phases = new Phases(send);
-  const latency = newHistogram();
-  const fanout = newHistogram();
-  const series = {
+/** The room's state while it runs: what each sender posted, what each member got, per second. */
+class Room {
+  readonly members: Member[];
+  readonly nSenders: number;
+  readonly fastReceivers: number;
+  readonly template: MessageTemplate;
+  readonly sentAt: Float64Array[];
+  readonly fastGot: Uint32Array[];
+  readonly next: Int32Array;
+  readonly latency = newHistogram();
+  readonly fanout = newHistogram();
+  readonly series = {
     fastDelivered: [] as number[],
     slowDelivered: [] as number[],
     fastP50Us: [] as number[],
     fastP99Us: [] as number[],
   };
-  const perSecondFanout: number[][] = [];
-  const t0 = performance.now();
-  const second = (): number => Math.floor((performance.now() - t0) / 1000);
-  const bump = (a: number[], s: number): void => {
-    while (a.length <= s) a.push(0);
-    a[s]++;
-  };
-  const latch = new FailureLatch<ClientError>();
-  let draining = false;
+  readonly perSecondFanout: number[][] = [];
+  readonly latch = new FailureLatch<ClientError>();
+  readonly phases: Phases;
+  t0 = performance.now();
+  draining = false;
 
-  members.forEach((m, r) => {
+  constructor(
+    readonly job: SlowConsumersJob,
+    codec: WireCodec,
+    readonly conns: RawConnection[],
+    send: Send,
+  ) {
+    this.nSenders = Math.min(job.senders, job.clients - job.slow);
+    this.members = conns.map((c, i) => new Member(c, i >= job.clients - job.slow, this.nSenders));
+    this.fastReceivers = job.clients - job.slow - 1;
+    const payload = payloadFor(job.binary && codec.binary, job.payloadBytes);
+    this.template = new MessageTemplate(codec, 'broadcast', payload, job.binary, null);
+    this.sentAt = Array.from({ length: this.nSenders }, () => new Float64Array(RING));
+    this.fastGot = Array.from({ length: this.nSenders }, () => new Uint32Array(RING));
+    this.next = new Int32Array(this.nSenders);
+    this.phases = new Phases(send);
+    this.members.forEach((m, r) => this.listen(m, r));
+  }
+
+  private second(): number {
+    return Math.floor((performance.now() - this.t0) / 1000);
+  }
+
+  /** A fast member's failure fails the run; a slow member's close is recorded. */
+  private listen(m: Member, r: number): void {
     m.conn.onFailure = (e) => {
-      if (!m.slow && !draining) return latch.fail(new ClientError(e.code, `fast client ${r}: ${e.message}`));
+      if (!m.slow && !this.draining) return this.latch.fail(new ClientError(e.code, `fast client ${r}: ${e.message}`));
       const code = Number(/close (\d+)/.exec(e.message)?.[1] ?? 0);
-      m.closed ??= {
-        atS: (performance.now() - t0) / 1000,
-        code,
-        bytes: m.conn.wireIn,
-        port: m.conn.socket.localPort ?? 0,
-      };
+      const port = m.conn.socket.localPort ?? 0;
+      m.closed ??= { atS: (performance.now() - this.t0) / 1000, code, bytes: m.conn.wireIn, port };
     };
+    const delivered = this.template.payload;
+    const size = delivered.length;
     m.conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= nSenders || !sameBytes(delivered, buf, start, SEQ_BYTES, size))
-        return latch.fail(
+      if (id < 0 || s >= this.nSenders || !sameBytes(delivered, buf, start, SEQ_BYTES, size))
+        return this.latch.fail(
           new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`),
         );
-      if (s === r) return;
-      const post = id & POST_MASK;
-      if (post < m.expected[s]) return void m.duplicates++;
-      m.gaps += post - m.expected[s];
-      m.expected[s] = post + 1;
-      m.delivered++;
-      const sec = second();
-      bump(m.slow ? series.slowDelivered : series.fastDelivered, sec);
-      phases.perSecond++;
-      if (m.slow) return;
-      const slot = post & (RING - 1);
-      const us = Math.max(1, (m.conn.readAt - sentAt[s][slot]) * 1000);
-      if (phases.measuring) latency.recordValue(Math.round(us * 1000));
-      if (++fastGot[s][slot] === fastReceivers) {
-        if (phases.measuring) fanout.recordValue(Math.round(us * 1000));
-        (perSecondFanout[sec] ??= []).push(us);
-      }
+      if (s !== r) this.receive(m, s, id & POST_MASK);
     };
-  });
-  const reads = throttle(members, job.slowReadBytesPerSec, t0);
-  const pacer = new Pacer(nSenders, job.rate, {
-    begin: (i) => conns[i].beginBatch(),
-    send: (i, due) => {
-      const slot = next[i] & (RING - 1);
-      sentAt[i][slot] = due;
-      fastGot[i][slot] = 0;
-      conns[i].sendMessage(template, (i << POST_BITS) | next[i]);
-      next[i]++;
-    },
-    flush: (i) => conns[i].flush(),
-    measured: () => phases.measuring,
-    awaiting: () => false,
-  });
+  }
+
+  private receive(m: Member, s: number, post: number): void {
+    if (post < m.expected[s]) return void m.duplicates++;
+    m.gaps += post - m.expected[s];
+    m.expected[s] = post + 1;
+    m.delivered++;
+    const sec = this.second();
+    const counts = m.slow ? this.series.slowDelivered : this.series.fastDelivered;
+    while (counts.length <= sec) counts.push(0);
+    counts[sec]++;
+    this.phases.perSecond++;
+    if (m.slow) return;
+    const slot = post & (RING - 1);
+    const us = Math.max(1, (m.conn.readAt - this.sentAt[s][slot]) * 1000);
+    if (this.phases.measuring) this.latency.recordValue(Math.round(us * 1000));
+    if (++this.fastGot[s][slot] === this.fastReceivers) {
+      if (this.phases.measuring) this.fanout.recordValue(Math.round(us * 1000));
+      (this.perSecondFanout[sec] ??= []).push(us);
+    }
+  }
+
+  pacer(): Pacer {
+    return new Pacer(this.nSenders, this.job.rate, {
+      begin: (i) => this.conns[i].beginBatch(),
+      send: (i, due) => {
+        const slot = this.next[i] & (RING - 1);
+        this.sentAt[i][slot] = due;
+        this.fastGot[i][slot] = 0;
+        this.conns[i].sendMessage(this.template, (i << POST_BITS) | this.next[i]);
+        this.next[i]++;
+      },
+      flush: (i) => this.conns[i].flush(),
+      measured: () => this.phases.measuring,
+    });
+  }
+
+  /** Bytes the open slow members had not read (frames as the server sends them, unmasked). */
+  backlogBytes(): number {
+    const unread = this.members.reduce(
+      (a, m, r) => a + (m.slow && !m.closed ? expectedOf(m, r, this.next) - m.delivered - m.gaps : 0),
+      0,
+    );
+    return unread * (this.template.bytes.length - 4);
+  }
+
+  /** Fast fan-out p50/p99 of each second. */
+  percentiles(): void {
+    for (let s = 0; s < this.perSecondFanout.length; s++) {
+      const v = (this.perSecondFanout[s] ?? []).sort((a, b) => a - b);
+      this.series.fastP50Us[s] = pct(v, 50);
+      this.series.fastP99Us[s] = pct(v, 99);
+    }
+  }
+}
+
+export async function runSlowConsumers(job: SlowConsumersJob, codec: WireCodec, send: Send): Promise<JobResult> {
+  const conns = await openRoom(job, codec);
+  const room = new Room(job, codec, conns, send);
+  await new Promise((r) => setTimeout(r, 200));
+  room.t0 = performance.now();
+  const reads = throttle(room.members, job.slowReadBytesPerSec, room.t0);
+  const pacer = room.pacer();
+  const { phases, latch, members, next } = room;
   await Promise.race([phases.run(job.warmupMs, job.durationMs, () => pacer.markWindow()), latch.failed]);
   const sendLag = pacer.stop();
-  reads.stop();
-  // What the slow members had not read when the window ended (frames as the server sends them, unmasked).
-  const unread = members.reduce(
-    (a, m, r) => a + (m.slow && !m.closed ? expectedOf(m, r, next) - m.delivered - m.gaps : 0),
-    0,
-  );
-  const backlogBytes = unread * (template.bytes.length - 4);
-  const lagSeconds = (performance.now() - t0) / 1000;
-  draining = true;
+  const backlogBytes = room.backlogBytes();
+  const lagSeconds = (performance.now() - room.t0) / 1000;
+  room.draining = true;
   reads.release();
   await drain(members, next, job.drainMs);
   latch.check();
   const closes = members.flatMap((m, client) => (m.closed ? [{ client, slow: m.slow, ...m.closed }] : []));
   resetAll(conns);
-  for (let s = 0; s < perSecondFanout.length; s++) {
-    const v = (perSecondFanout[s] ?? []).sort((a, b) => a - b);
-    series.fastP50Us[s] = pct(v, 50);
-    series.fastP99Us[s] = pct(v, 99);
-  }
+  room.percentiles();
+  const posts = next.reduce((a, b) => a + b, 0);
   return {
     measuredMs: phases.measuredMs,
     counts: {
       ...tally(members, next),
-      posts: next.reduce((a, b) => a + b, 0),
-      backlogBytes,
-      lagSeconds,
-      slowMembers: job.slow,
+      ...{ posts, backlogBytes, lagSeconds, slowMembers: job.slow },
       busyPct: busyPct(pacer.busySendMs, phases.measuredMs),
     },
     histograms: {
-      latency: encodeHistogram(latency),
-      fanout: encodeHistogram(fanout),
+      latency: encodeHistogram(room.latency),
+      fanout: encodeHistogram(room.fanout),
       sendLag: encodeHistogram(sendLag),
     },
     timeline: phases.timeline,
     warnings: [],
-    series,
+    series: room.series,
     closes,
   };
 }

@@ -14,6 +14,7 @@ import {
 } from './format.js';
 import { directionWords, marginText } from './relative.js';
 import { compareLibraries, comparisonText, sameText, type PairedComparison } from '../sidebyside/verdict.js';
+import { slowConsumersGlance } from './slow-consumers.js';
 
 /** Who leads one case on the headline metric, and by how much over the runner-up. */
 export interface Lead {
@@ -95,9 +96,12 @@ export function leaders(report: Report): Lead[] {
   return leads;
 }
 
-/** The conformance scenario's one-line summary per library, for "At a glance". */
-export function conformanceGlance(report: Report): { library: string; summary: string }[] {
-  return (report.conformance ?? []).map((c) => ({ library: c.library, summary: c.summary }));
+/** One-line summaries per library for "At a glance": conformance's, and slow-consumers' policies. */
+export function conformanceGlance(report: Report): { scenario: string; library: string; summary: string }[] {
+  return [
+    ...(report.conformance ?? []).map((c) => ({ scenario: 'conformance', library: c.library, summary: c.summary })),
+    ...slowConsumersGlance(report),
+  ];
 }
 
 /** One sweep finding (e.g. the highest rate with p99 under a bound) across libraries. */

@@ -7,6 +7,7 @@
 import type { CaseRef, CaseSummary, Report } from './schema.js';
 import { findSummary, libraryOrder, metricDef, metricMedian, scenarioCases } from './format.js';
 import { capacityCharts } from './html-capacity.js';
+import { slowConsumersCharts } from './slow-consumers.js';
 
 /** Tableau 10: distinguishable, colour-blind-friendlier than Chart.js defaults. */
 const PALETTE = [
@@ -212,6 +213,8 @@ function scenarioCharts(report: Report, scenario: string): Draft[] {
   switch (scenario) {
     case 'throughput':
       return ['msgsPerSec', 'mbPerSec'].map((k) => metricAcrossCases(report, scenario, k, 'payload size'));
+    case 'slow-consumers':
+      return slowConsumersCharts(report, libraryColors(report));
     case 'broadcast':
       return cases.map((c) => ({
         name: `fanout:${scenario}:${c.id}`,

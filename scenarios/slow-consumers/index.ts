@@ -158,7 +158,8 @@ function outcome(pair: RunPair, ctx: RunContext, c: CaseRef): ScenarioOutcome {
   const knob = backpressureKnob(ctx.library);
   const warnings: string[] = [];
   if (ctx.server.pid <= 0)
-    warnings.push('no server process to sample (--target without --server-pid): no memory, no buffered amount');
+    warnings.push('no server process to sample (--target without --server-pid): no memory figures and no memory cap');
+  if (!ctx.server.probe) warnings.push('no probe of the server: its heap and buffered amount are not known');
   if (limit > 0 && !knob) warnings.push(`--backpressure-limit not applied: ${backpressureMissing(ctx.library)}`);
   if (pair.sampler.capped)
     warnings.push(`stopped at the memory cap: grew past ${pair.capMiB} MiB in ${pair.sampler.capped.atS.toFixed(1)} s`);
