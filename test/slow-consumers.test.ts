@@ -5,6 +5,8 @@
  * disconnecting, with its close code; one that drops past a limit is reported as dropping, with
  * the server's own count. And the room without slow members measures what broadcast measures.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_SCENARIOS, SCENARIOS } from '../scenarios/index.js';
@@ -17,7 +19,7 @@ import { readReport, runBench, runFolder, tempDir } from './helpers/bench.js';
 const ROOM = ['--clients', '6', '--slow', '1', '--senders', '2', '--post-rate', '100', '--payload', '64KiB'];
 const SHORT = ['--duration', '3', '--warmup', '0', '--runs', '1'];
 
-async function bench(lib: string, extra: string[]): Promise<CaseSummary> {
+async function bench(lib: string, extra: string[]): Promise<CaseSummary & { dir: string }> {
   const out = tempDir('wsbench-slow-');
   const r = await runBench(['--lib', lib, '--scenario', 'slow-consumers', ...ROOM, ...SHORT, ...extra, '--out', out], {
     timeoutMs: 90_000,
@@ -26,7 +28,7 @@ async function bench(lib: string, extra: string[]): Promise<CaseSummary> {
   const report = Report.parse(readReport(runFolder(out)));
   const s = report.summaries.find((x) => x.scenario === 'slow-consumers')!;
   assert.equal(s.status, 'completed', s.errors.join('; '));
-  return s;
+  return { ...s, dir: runFolder(out) };
 }
 
 const metric = (s: CaseSummary, k: string): number => s.metrics[k]?.median ?? Number.NaN;
@@ -98,6 +100,13 @@ test('a server that drops past a limit is reported as dropping, with its own cou
   assert.ok(dropped > 50, `${dropped} dropped`);
   assert.equal(dropped, metric(s, 'serverDropped'), "the members' count is the server's");
   assert.match(s.slowConsumers!.verdict, /signalled/);
+  // Every output says it: "At a glance" in report.md, and the HTML's two timelines.
+  assert.match(
+    fs.readFileSync(path.join(s.dir, 'report.md'), 'utf8'),
+    /\*\*slow-consumers\*\*, test-dropper: drops \(/,
+  );
+  const page = fs.readFileSync(path.join(s.dir, 'report.html'), 'utf8');
+  assert.ok(page.includes('slow-memory:slow-consumers') && page.includes('slow-p99:slow-consumers'));
   assert.equal(metric(s, 'fastLost'), 0);
   assert.equal(metric(s, 'slowClosed'), 0);
 });
@@ -146,3 +155,14 @@ test(
     );
   },
 );
+
+test('the echo variant: a member that sends faster than it reads its echoes', { timeout: 100_000 }, async () => {
+  const s = await bench('ws', ['--slow-echo', 'true']);
+  assert.match(s.case.id, /-echo$/);
+  // ws queues the echoes without bound, and delivers every one when the member reads again.
+  assert.deepEqual(s.slowConsumers?.policy, ['buffers without bound']);
+  assert.ok(metric(s, 'slowDelivered') >= 250, `${metric(s, 'slowDelivered')} echoes delivered`);
+  assert.equal(metric(s, 'slowDropped'), 0);
+  assert.equal(metric(s, 'fastLost'), 0);
+  assert.ok(metric(s, 'sendQSlowMaxKiB') > 64, `Send-Q towards the member: ${metric(s, 'sendQSlowMaxKiB')} KiB`);
+});

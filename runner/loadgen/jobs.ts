@@ -134,6 +134,8 @@ export interface SlowConsumersJob extends JobBase {
   payloadBytes: number;
   binary: boolean;
   slowReadBytesPerSec: number;
+  /** The echo variant: the slow members send on the echo channel (at a sender's rate) and read their echoes slowly. */
+  slowEcho?: boolean;
   slowAddress?: string;
   drainMs: number;
 }

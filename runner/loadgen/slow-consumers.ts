@@ -31,7 +31,7 @@ const READ_TICK_MS = 20;
 
 /** One member's account of what it received. */
 class Member {
-  /** Next post expected from each sender. */
+  /** Next post expected from each stream (a sender, or a slow member's own echo stream). */
   readonly expected: Int32Array;
   delivered = 0;
   duplicates = 0;
@@ -40,9 +40,15 @@ class Member {
   constructor(
     readonly conn: RawConnection,
     readonly slow: boolean,
-    senders: number,
+    /** Its own stream of posts (a sender's, or an echo member's), or -1. */
+    readonly stream: number,
+    /** It sends on the echo channel and gets only its own messages back. */
+    readonly echo: boolean,
+    /** Streams 0..senders-1 are the room's senders. */
+    readonly senders: number,
+    streams: number,
   ) {
-    this.expected = new Int32Array(senders);
+    this.expected = new Int32Array(streams);
   }
 }
 
@@ -59,7 +65,13 @@ async function openRoom(job: SlowConsumersJob, codec: WireCodec): Promise<RawCon
   try {
     for (let i = 0; i < job.slow; i++)
       slow.push(
-        await RawConnection.open({ host: job.host, port: job.port, codec, channel: 'broadcast', localAddress }),
+        await RawConnection.open({
+          host: job.host,
+          port: job.port,
+          codec,
+          channel: job.slowEcho ? 'echo' : 'broadcast',
+          localAddress,
+        }),
       );
   } catch (err) {
     resetAll([...fast, ...slow]);
@@ -94,8 +106,13 @@ function throttle(members: Member[], bytesPerSec: number, t0: number): { stop():
 class Room {
   readonly members: Member[];
   readonly nSenders: number;
+  /** Senders, then (echo variant) one stream per slow member. */
+  readonly nStreams: number;
   readonly fastReceivers: number;
   readonly template: MessageTemplate;
+  readonly echoTemplate: MessageTemplate;
+  /** The connection of each stream. */
+  readonly streamConn: RawConnection[] = [];
   readonly sentAt: Float64Array[];
   readonly fastGot: Uint32Array[];
   readonly next: Int32Array;
@@ -119,14 +136,22 @@ class Room {
     readonly conns: RawConnection[],
     send: Send,
   ) {
-    this.nSenders = Math.min(job.senders, job.clients - job.slow);
-    this.members = conns.map((c, i) => new Member(c, i >= job.clients - job.slow, this.nSenders));
-    this.fastReceivers = job.clients - job.slow - 1;
+    const fast = job.clients - job.slow;
+    const echo = job.slowEcho === true;
+    this.nSenders = Math.min(job.senders, fast);
+    this.nStreams = this.nSenders + (echo ? job.slow : 0);
+    const streamOf = (i: number): number => (i < this.nSenders ? i : i >= fast && echo ? this.nSenders + i - fast : -1);
+    this.members = conns.map(
+      (c, i) => new Member(c, i >= fast, streamOf(i), i >= fast && echo, this.nSenders, this.nStreams),
+    );
+    for (const m of this.members) if (m.stream >= 0) this.streamConn[m.stream] = m.conn;
+    this.fastReceivers = fast - 1;
     const payload = payloadFor(job.binary && codec.binary, job.payloadBytes);
     this.template = new MessageTemplate(codec, 'broadcast', payload, job.binary, null);
-    this.sentAt = Array.from({ length: this.nSenders }, () => new Float64Array(RING));
-    this.fastGot = Array.from({ length: this.nSenders }, () => new Uint32Array(RING));
-    this.next = new Int32Array(this.nSenders);
+    this.echoTemplate = new MessageTemplate(codec, 'echo', payload, job.binary, null);
+    this.sentAt = Array.from({ length: this.nStreams }, () => new Float64Array(RING));
+    this.fastGot = Array.from({ length: this.nStreams }, () => new Uint32Array(RING));
+    this.next = new Int32Array(this.nStreams);
     this.phases = new Phases(send);
     this.members.forEach((m, r) => this.listen(m, r));
   }
@@ -143,16 +168,16 @@ class Room {
       const port = m.conn.socket.localPort ?? 0;
       m.closed ??= { atS: (performance.now() - this.t0) / 1000, code, bytes: m.conn.wireIn, port };
     };
-    const delivered = this.template.payload;
+    const delivered = (m.echo ? this.echoTemplate : this.template).payload;
     const size = delivered.length;
     m.conn.onData = (buf, start, end) => {
       const id = end - start === size ? readSeq(buf, start) : -1;
       const s = id >>> POST_BITS;
-      if (id < 0 || s >= this.nSenders || !sameBytes(delivered, buf, start, SEQ_BYTES, size))
+      if (id < 0 || s >= this.nStreams || !sameBytes(delivered, buf, start, SEQ_BYTES, size))
         return this.latch.fail(
           new ClientError('EECHO', `client ${r} received a corrupted broadcast (${end - start} bytes)`),
         );
-      if (s !== r) this.receive(m, s, id & POST_MASK);
+      if (m.echo ? s === m.stream : s !== m.stream && s < this.nSenders) this.receive(m, s, id & POST_MASK);
     };
   }
 
@@ -177,16 +202,18 @@ class Room {
   }
 
   pacer(): Pacer {
-    return new Pacer(this.nSenders, this.job.rate, {
-      begin: (i) => this.conns[i].beginBatch(),
+    // Every stream at a sender's rate: an echo member sends as often as each sender posts.
+    return new Pacer(this.nStreams, (this.job.rate * this.nStreams) / this.nSenders, {
+      begin: (i) => this.streamConn[i].beginBatch(),
       send: (i, due) => {
         const slot = this.next[i] & (RING - 1);
         this.sentAt[i][slot] = due;
         this.fastGot[i][slot] = 0;
-        this.conns[i].sendMessage(this.template, (i << POST_BITS) | this.next[i]);
+        const template = i < this.nSenders ? this.template : this.echoTemplate;
+        this.streamConn[i].sendMessage(template, (i << POST_BITS) | this.next[i]);
         this.next[i]++;
       },
-      flush: (i) => this.conns[i].flush(),
+      flush: (i) => this.streamConn[i].flush(),
       measured: () => this.phases.measuring,
     });
   }
@@ -194,7 +221,7 @@ class Room {
   /** Bytes the open slow members had not read (frames as the server sends them, unmasked). */
   backlogBytes(): number {
     const unread = this.members.reduce(
-      (a, m, r) => a + (m.slow && !m.closed ? expectedOf(m, r, this.next) - m.delivered - m.gaps : 0),
+      (a, m) => a + (m.slow && !m.closed ? expectedOf(m, this.next) - m.delivered - m.gaps : 0),
       0,
     );
     return unread * (this.template.bytes.length - 4);
@@ -249,9 +276,12 @@ export async function runSlowConsumers(job: SlowConsumersJob, codec: WireCodec, 
   };
 }
 
-/** Posts a member should have had: every post of every sender but its own. */
-function expectedOf(m: Member, r: number, next: Int32Array): number {
-  return next.reduce((a, n, s) => a + (s === r ? 0 : n), 0);
+/** Posts a member should have had: every post of every sender but its own (echo: its own, back). */
+function expectedOf(m: Member, next: Int32Array): number {
+  if (m.echo) return next[m.stream];
+  let n = 0;
+  for (let s = 0; s < m.senders; s++) if (s !== m.stream) n += next[s];
+  return n;
 }
 
 /** Delivered, lost and duplicated, for the fast and for the slow members. */
@@ -264,9 +294,9 @@ function tally(members: Member[], next: Int32Array): Record<string, number> {
     slowLost: 0,
   };
   Object.assign(out, { slowDuplicates: 0, slowLostOpen: 0, slowClosed: 0, fastClosed: 0, slowBytes: 0 });
-  members.forEach((m, r) => {
+  members.forEach((m) => {
     const k = m.slow ? 'slow' : 'fast';
-    const lost = expectedOf(m, r, next) - m.delivered;
+    const lost = expectedOf(m, next) - m.delivered;
     out[`${k}Delivered`] += m.delivered;
     out[`${k}Lost`] += lost;
     out[`${k}Duplicates`] += m.duplicates;
@@ -288,7 +318,7 @@ function drain(members: Member[], next: Int32Array, ms: number): Promise<void> {
       const now = performance.now();
       const got = members.reduce((a, m) => a + m.delivered, 0);
       if (got !== last) [last, quietSince] = [got, now];
-      const done = members.every((m, r) => m.closed || m.delivered + m.gaps >= expectedOf(m, r, next));
+      const done = members.every((m) => m.closed || m.delivered + m.gaps >= expectedOf(m, next));
       if (done || now - start > ms || now - quietSince > 1000) resolve();
       else setTimeout(check, 20);
     };

@@ -39,6 +39,13 @@ export const slowConsumers: Scenario = {
       min: 0,
     },
     {
+      name: 'slow-echo',
+      description:
+        'the echo variant: slow members send on the echo channel (each as often as a sender) and read their echoes slowly',
+      kind: 'bool',
+      default: false,
+    },
+    {
       name: 'backpressure-limit',
       description:
         'the same send-side limit (bytes, KiB/MiB) for every library with a knob; default: each at its usual setting',
@@ -82,6 +89,7 @@ export const slowConsumers: Scenario = {
     const clients = p.clients as number;
     const slow = Math.min(p.slow as number, clients - 2);
     const senders = Math.min(p.senders as number, clients - slow);
+    const echo = p['slow-echo'] === true;
     const [rate, readRate, limit, cap] = [
       p['post-rate'],
       p['slow-read-rate'],
@@ -89,8 +97,8 @@ export const slowConsumers: Scenario = {
       p['memory-cap'],
     ] as number[];
     return (p.payload as number[]).map((payload) => ({
-      id: `n${clients}-s${slow}-r${rate}-p${payload}${readRate ? `-read${readRate}` : ''}${limit ? `-bp${limit}` : ''}`,
-      label: `${clients} clients, ${slow} slow (${readRate ? `${formatBytes(readRate)}/s` : 'not reading'}), ${rate} posts/s, ${formatBytes(payload)}${limit ? `, limit ${formatBytes(limit)}` : ''}`,
+      id: `n${clients}-s${slow}-r${rate}-p${payload}${readRate ? `-read${readRate}` : ''}${echo ? '-echo' : ''}${limit ? `-bp${limit}` : ''}`,
+      label: `${clients} clients, ${slow} slow${echo ? ' echo senders' : ''} (${readRate ? `${formatBytes(readRate)}/s` : 'not reading'}), ${rate} posts/s, ${formatBytes(payload)}${limit ? `, limit ${formatBytes(limit)}` : ''}`,
       params: {
         clients,
         slow,
@@ -98,6 +106,7 @@ export const slowConsumers: Scenario = {
         rate,
         payload,
         slowReadRate: readRate,
+        slowEcho: echo,
         backpressureLimit: limit,
         memoryCap: cap,
       },
@@ -121,6 +130,7 @@ export const slowConsumers: Scenario = {
       payloadBytes: c.params.payload as number,
       binary: c.params.frames === 'binary',
       slowReadBytesPerSec: c.params.slowReadRate as number,
+      slowEcho: c.params.slowEcho === true,
       slowAddress: SLOW_ADDRESS,
       drainMs: 10_000,
     });
