@@ -161,7 +161,7 @@ test('the echo variant: a member that sends faster than it reads its echoes', { 
   assert.match(s.case.id, /-echo$/);
   // ws queues the echoes without bound, and delivers every one when the member reads again.
   assert.deepEqual(s.slowConsumers?.policy, ['buffers without bound']);
-  assert.ok(metric(s, 'slowDelivered') >= 250, `${metric(s, 'slowDelivered')} echoes delivered`);
+  assert.ok(metric(s, 'slowDelivered') >= 100, `${metric(s, 'slowDelivered')} echoes delivered`);
   assert.equal(metric(s, 'slowDropped'), 0);
   assert.equal(metric(s, 'fastLost'), 0);
   assert.ok(metric(s, 'sendQSlowMaxKiB') > 64, `Send-Q towards the member: ${metric(s, 'sendQSlowMaxKiB')} KiB`);
