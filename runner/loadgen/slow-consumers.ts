@@ -81,7 +81,7 @@ async function openRoom(job: SlowConsumersJob, codec: WireCodec): Promise<RawCon
 }
 
 /** Reads of a slow member: none (paused), or `bytesPerSec` from the first post on. */
-function throttle(members: Member[], bytesPerSec: number, t0: number): { stop(): void; release(): void } {
+function throttle(members: Member[], bytesPerSec: number, t0: number): { release(): void } {
   const slow = members.filter((m) => m.slow);
   for (const m of slow) m.conn.socket.pause();
   let timer: NodeJS.Timeout | undefined;
@@ -94,7 +94,6 @@ function throttle(members: Member[], bytesPerSec: number, t0: number): { stop():
       }
     }, READ_TICK_MS);
   return {
-    stop: () => clearInterval(timer),
     release: () => {
       clearInterval(timer);
       for (const m of slow) m.conn.socket.resume();
