@@ -16,27 +16,23 @@ import { sumOver } from '../_shared/backpressure.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
 
-type EngineSocket = { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+type EngineSocket = { writeBuffer?: Array<{ data?: unknown }>; transport?: { socket?: { bufferedAmount?: number } } };
 let engineClients: Record<string, EngineSocket> = {};
 
+/** Bytes of the packets waiting in one Engine.IO socket's write buffer (encoded strings or buffers). */
+const waiting = (c: EngineSocket): number =>
+  sumOver(c.writeBuffer ?? [], (p) =>
+    typeof p.data === 'string' ? p.data.length : Buffer.isBuffer(p.data) ? p.data.length : 0,
+  );
+
 /**
- * What socket.io holds for its clients, for slow-consumers: the bytes ws holds under each
- * Engine.IO socket (bufferedAmount), and the packets waiting in Engine.IO's own write buffer.
+ * What socket.io holds for its clients, for slow-consumers: the packets waiting in Engine.IO's
+ * own write buffer (it holds them there while the transport is not writable) and the bytes ws
+ * holds under each Engine.IO socket (bufferedAmount).
  */
 export const probe = () => {
   const all = Object.values(engineClients);
-  return {
-    bufferedBytes: sumOver(all, (c) => c.transport?.socket?.bufferedAmount),
-    queuedPackets: sumOver(all, (c) => c.writeBuffer?.length),
-  };
-};
-
-const options = {
-  transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
-  perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
-  httpCompression: false,
-  maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
-  serveClient: false,
+  return { bufferedBytes: sumOver(all, (c) => waiting(c) + (c.transport?.socket?.bufferedAmount ?? 0)) };
 };
 
 export const adapter: ServerAdapter = {
