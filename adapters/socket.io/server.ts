@@ -35,6 +35,14 @@ export const probe = () => {
   return { bufferedBytes: sumOver(all, (c) => waiting(c) + (c.transport?.socket?.bufferedAmount ?? 0)) };
 };
 
+const options = {
+  transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
+  perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
+  httpCompression: false,
+  maxHttpBufferSize: FAIR_SETTINGS.maxPayloadBytes + 1024,
+  serveClient: false,
+};
+
 export const adapter: ServerAdapter = {
   settings: {
     transports: options.transports.join(','),
