@@ -37,6 +37,8 @@ class Member {
   duplicates = 0;
   gaps = 0;
   closed: { atS: number; code: number; bytes: number; port: number } | null = null;
+  /** Its source port, read while open (a closed socket no longer says): the runner's key to its server socket. */
+  readonly port: number;
   constructor(
     readonly conn: RawConnection,
     readonly slow: boolean,
@@ -49,6 +51,7 @@ class Member {
     streams: number,
   ) {
     this.expected = new Int32Array(streams);
+    this.port = conn.socket.localPort ?? 0;
   }
 }
 
@@ -164,8 +167,7 @@ class Room {
     m.conn.onFailure = (e) => {
       if (!m.slow && !this.draining) return this.latch.fail(new ClientError(e.code, `fast client ${r}: ${e.message}`));
       const code = Number(/close (\d+)/.exec(e.message)?.[1] ?? 0);
-      const port = m.conn.socket.localPort ?? 0;
-      m.closed ??= { atS: (performance.now() - this.t0) / 1000, code, bytes: m.conn.wireIn, port };
+      m.closed ??= { atS: (performance.now() - this.t0) / 1000, code, bytes: m.conn.wireIn, port: m.port };
     };
     const delivered = (m.echo ? this.echoTemplate : this.template).payload;
     const size = delivered.length;
