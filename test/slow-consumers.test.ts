@@ -33,6 +33,10 @@ async function bench(lib: string, extra: string[]): Promise<CaseSummary & { dir:
 
 const metric = (s: CaseSummary, k: string): number => s.metrics[k]?.median ?? Number.NaN;
 
+/** The figures a test checks, for its diagnostic line. */
+const figures = (s: CaseSummary): Record<string, number> =>
+  Object.fromEntries(Object.entries(s.metrics).map(([k, a]) => [k, Math.round(a.median * 100) / 100]));
+
 test('slow-consumers is registered, outside the default suite', () => {
   assert.ok(Object.hasOwn(SCENARIOS, 'slow-consumers'));
   assert.ok(!(DEFAULT_SCENARIOS as string[]).includes('slow-consumers'));
@@ -70,8 +74,9 @@ test('the verdict follows what was observed', () => {
   assert.match(mixed.text, /drops \(5, silent\)/);
 });
 
-test('a server that grows without bound is stopped at the cap and reported so', { timeout: 100_000 }, async () => {
+test('a server that grows without bound is stopped at the cap and reported so', { timeout: 100_000 }, async (t) => {
   const s = await bench('test-unbounded', ['--memory-cap', '160MiB']);
+  t.diagnostic(`${s.slowConsumers?.verdict} | ${JSON.stringify(figures(s))}`);
   assert.deepEqual(s.slowConsumers?.policy, ['buffers without bound']);
   assert.match(s.slowConsumers!.verdict, /grew past 160 MiB in \d+\.\d s; stopped/);
   assert.ok(metric(s, 'cappedAtS') > 0 && metric(s, 'cappedAtS') < 6, `stopped after ${metric(s, 'cappedAtS')} s`);
@@ -80,41 +85,51 @@ test('a server that grows without bound is stopped at the cap and reported so', 
   assert.ok((s.slowConsumers!.series.rssMiB ?? []).length > 0, 'the memory timeline up to the cap is kept');
 });
 
-test('a server that closes a slow member past a limit is reported as disconnecting', { timeout: 100_000 }, async () => {
-  const s = await bench('test-closer', ['--backpressure-limit', '1MiB']);
-  assert.deepEqual(s.slowConsumers?.policy, ['disconnects']);
-  assert.equal(metric(s, 'slowClosed'), 1);
-  assert.equal(metric(s, 'slowCloseCode'), 1008);
-  const close = s.slowConsumers!.closes.find((c) => c.slow)!;
-  // It held at least its limit (ws's buffer) before closing: more than 1 MiB reached the member.
-  assert.ok(close.bytes > 2 ** 20, `${close.bytes} bytes before the close`);
-  assert.ok(metric(s, 'slowClosedAtS') < 4, `closed after ${metric(s, 'slowClosedAtS')} s`);
-  assert.equal(metric(s, 'fastLost'), 0);
-  assert.equal(metric(s, 'slowDropped'), 0);
-});
+test(
+  'a server that closes a slow member past a limit is reported as disconnecting',
+  { timeout: 100_000 },
+  async (t) => {
+    const s = await bench('test-closer', ['--backpressure-limit', '1MiB']);
+    t.diagnostic(`${s.slowConsumers?.verdict} | ${JSON.stringify(figures(s))}`);
+    assert.deepEqual(s.slowConsumers?.policy, ['disconnects']);
+    assert.equal(metric(s, 'slowClosed'), 1);
+    assert.equal(metric(s, 'slowCloseCode'), 1008);
+    const close = s.slowConsumers!.closes.find((c) => c.slow)!;
+    // It held at least its limit (ws's buffer) before closing: more than 1 MiB reached the member.
+    assert.ok(close.bytes > 2 ** 20, `${close.bytes} bytes before the close`);
+    assert.ok(metric(s, 'slowClosedAtS') < 4, `closed after ${metric(s, 'slowClosedAtS')} s`);
+    assert.equal(metric(s, 'fastLost'), 0);
+    assert.equal(metric(s, 'slowDropped'), 0);
+  },
+);
 
-test('a server that drops past a limit is reported as dropping, with its own count', { timeout: 100_000 }, async () => {
-  const s = await bench('test-dropper', ['--backpressure-limit', '1MiB']);
-  assert.deepEqual(s.slowConsumers?.policy, ['drops']);
-  const dropped = metric(s, 'slowDropped');
-  assert.ok(dropped > 50, `${dropped} dropped`);
-  assert.equal(dropped, metric(s, 'serverDropped'), "the members' count is the server's");
-  assert.match(s.slowConsumers!.verdict, /signalled/);
-  // Every output says it: "At a glance" in report.md, and the HTML's two timelines.
-  assert.match(
-    fs.readFileSync(path.join(s.dir, 'report.md'), 'utf8'),
-    /\*\*slow-consumers\*\*, test-dropper: drops \(/,
-  );
-  const page = fs.readFileSync(path.join(s.dir, 'report.html'), 'utf8');
-  assert.ok(page.includes('slow-memory:slow-consumers') && page.includes('slow-p99:slow-consumers'));
-  assert.equal(metric(s, 'fastLost'), 0);
-  assert.equal(metric(s, 'slowClosed'), 0);
-});
+test(
+  'a server that drops past a limit is reported as dropping, with its own count',
+  { timeout: 100_000 },
+  async (t) => {
+    const s = await bench('test-dropper', ['--backpressure-limit', '1MiB']);
+    t.diagnostic(`${s.slowConsumers?.verdict} | ${JSON.stringify(figures(s))}`);
+    assert.deepEqual(s.slowConsumers?.policy, ['drops']);
+    const dropped = metric(s, 'slowDropped');
+    assert.ok(dropped > 50, `${dropped} dropped`);
+    assert.equal(dropped, metric(s, 'serverDropped'), "the members' count is the server's");
+    assert.match(s.slowConsumers!.verdict, /signalled/);
+    // Every output says it: "At a glance" in report.md, and the HTML's two timelines.
+    assert.match(
+      fs.readFileSync(path.join(s.dir, 'report.md'), 'utf8'),
+      /\*\*slow-consumers\*\*, test-dropper: drops \(/,
+    );
+    const page = fs.readFileSync(path.join(s.dir, 'report.html'), 'utf8');
+    assert.ok(page.includes('slow-memory:slow-consumers') && page.includes('slow-p99:slow-consumers'));
+    assert.equal(metric(s, 'fastLost'), 0);
+    assert.equal(metric(s, 'slowClosed'), 0);
+  },
+);
 
 test(
   'without slow members, the room measures what broadcast measures, and nothing is lost',
   { timeout: 100_000 },
-  async () => {
+  async (t) => {
     const out = tempDir('wsbench-slow-');
     const room = ['--clients', '20', '--senders', '4', '--post-rate', '200', '--payload', '1024'];
     const r = await runBench(
@@ -142,6 +157,10 @@ test(
     assert.equal(metric(b, 'lost'), 0);
     assert.equal(metric(s, 'baseLost'), 0);
     assert.equal(metric(s, 'fastLost'), 0);
+    t.diagnostic(
+      `fan-out p50/p99 µs: broadcast ${metric(b, 'fanoutP50Us')}/${metric(b, 'fanoutP99Us')}, ` +
+        `slow-consumers baseline ${metric(s, 'baseFanoutP50Us')}/${metric(s, 'baseFanoutP99Us')}`,
+    );
     // Within noise on a shared 2-core VM: the same order of magnitude, p50 within 3x.
     const ratio = metric(s, 'baseFanoutP50Us') / metric(b, 'fanoutP50Us');
     assert.ok(
@@ -156,8 +175,9 @@ test(
   },
 );
 
-test('the echo variant: a member that sends faster than it reads its echoes', { timeout: 100_000 }, async () => {
+test('the echo variant: a member that sends faster than it reads its echoes', { timeout: 100_000 }, async (t) => {
   const s = await bench('ws', ['--slow-echo', 'true']);
+  t.diagnostic(`${s.slowConsumers?.verdict} | ${JSON.stringify(figures(s))}`);
   assert.match(s.case.id, /-echo$/);
   // ws queues the echoes without bound, and delivers every one when the member reads again.
   assert.deepEqual(s.slowConsumers?.policy, ['buffers without bound']);
