@@ -81,6 +81,7 @@ test('a server that grows without bound is stopped at the cap and reported so', 
   assert.match(s.slowConsumers!.verdict, /grew past 160 MiB in \d+\.\d s; stopped/);
   assert.ok(metric(s, 'cappedAtS') > 0 && metric(s, 'cappedAtS') < 6, `stopped after ${metric(s, 'cappedAtS')} s`);
   assert.ok(metric(s, 'rssPeakMiB') >= 160, `RSS peak ${metric(s, 'rssPeakMiB')} MiB`);
+  assert.ok(metric(s, 'growthMiBPerS') > 10, `grew ${metric(s, 'growthMiBPerS')} MiB/s`);
   assert.ok((s.warnings ?? []).some((w) => /grew past 160 MiB/.test(w)));
   assert.ok((s.slowConsumers!.series.rssMiB ?? []).length > 0, 'the memory timeline up to the cap is kept');
 });

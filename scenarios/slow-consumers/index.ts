@@ -162,6 +162,10 @@ function outcome(pair: RunPair, ctx: RunContext, c: CaseRef): ScenarioOutcome {
   const { metrics, observed } = slowMetrics(pair, latencyMetrics);
   const policy = policyOf(observed);
   metrics.growthMiBPerS = policy.growthMiBPerS;
+  // Stopped at the cap: no backlog was counted (the room never finished); the RSS growth says it.
+  const capped = pair.sampler.capped;
+  const firstRss = pair.samples.find((x) => x.rssMiB !== null)?.rssMiB;
+  if (capped && firstRss != null && capped.atS > 0) metrics.growthMiBPerS = (capped.rssMiB - firstRss) / capped.atS;
   const cpu = pair.slow ? cpuMetrics(pair.slow).metrics : {};
   if (cpu.serverCpuPct !== undefined) metrics.serverCpuPct = cpu.serverCpuPct;
   const limit = c.params.backpressureLimit as number;
