@@ -16,6 +16,7 @@ import { readSeq, sameBytes, SEQ_BYTES } from './frame.js';
 import { payloadFor } from './payload.js';
 import { encodeHistogram, newHistogram } from './histogram.js';
 import type { JobResult, SlowConsumersJob } from './jobs.js';
+import { counts, histograms, type Counts } from './result-names.js';
 import { openConnections, resetAll } from './open.js';
 import { FailureLatch, Phases, type Send } from './phases.js';
 import { MessageTemplate } from './template.js';
@@ -260,16 +261,16 @@ export async function runSlowConsumers(job: SlowConsumersJob, codec: WireCodec, 
   const posts = next.reduce((a, b) => a + b, 0);
   return {
     measuredMs: phases.measuredMs,
-    counts: {
+    counts: counts({
       ...tally(members, next),
       ...{ posts, backlogBytes, lagSeconds, slowMembers: job.slow },
       busyPct: busyPct(pacer.busySendMs, phases.measuredMs),
-    },
-    histograms: {
+    }),
+    histograms: histograms({
       latency: encodeHistogram(room.latency),
       fanout: encodeHistogram(room.fanout),
       sendLag: encodeHistogram(sendLag),
-    },
+    }),
     timeline: phases.timeline,
     warnings: [],
     series: room.series,
@@ -286,7 +287,7 @@ function expectedOf(m: Member, next: Int32Array): number {
 }
 
 /** Delivered, lost and duplicated, for the fast and for the slow members. */
-function tally(members: Member[], next: Int32Array): Record<string, number> {
+function tally(members: Member[], next: Int32Array): Partial<Counts> {
   const out: Record<string, number> = {
     fastDelivered: 0,
     fastLost: 0,

@@ -1,5 +1,6 @@
 /** The metrics of one slow-consumers run (baseline and slow room), and what the verdict needs. */
 import type { Measured } from '../../runner/process/loadgen-process.js';
+import type { Counts } from '../../runner/loadgen/result-names.js';
 import type { ServerProbeReply } from '../../runner/process/server-process.js';
 import type { Sample, ServerSampler } from './sampler.js';
 import { slope, type Observed } from './verdict.js';
@@ -35,7 +36,7 @@ export function slowMetrics(
     Object.assign(metrics, { fanoutP50Us: f.fanoutP50Us, fanoutP99Us: f.fanoutP99Us });
     if (metrics.baseFanoutP99Us > 0)
       metrics.fanoutP99ChangePct = (100 * (f.fanoutP99Us - metrics.baseFanoutP99Us)) / metrics.baseFanoutP99Us;
-    for (const k of ['fastLost', 'fastDuplicates', 'slowDelivered', 'slowDuplicates', 'slowClosed'])
+    for (const k of ['fastLost', 'fastDuplicates', 'slowDelivered', 'slowDuplicates', 'slowClosed'] as const)
       metrics[k] = r.counts[k] ?? 0;
     metrics.slowDropped = r.counts.slowLostOpen ?? 0;
   }
@@ -59,7 +60,7 @@ export function slowMetrics(
     metrics.slowClosedAtS = first.atS;
     metrics.slowCloseCode = first.code;
   }
-  const c = r?.counts ?? {};
+  const c: Partial<Counts> = r?.counts ?? {};
   const observed: Observed = {
     capped: pair.sampler.capped,
     capMiB: pair.capMiB,
