@@ -7,6 +7,13 @@
  */
 import dgram from 'node:dgram';
 
+/**
+ * This machine's wall clock in ms with a fraction (Date.now() has whole ms): the monotonic clock
+ * from the process's start, anchored to the wall clock then. Over a run it does not follow a
+ * step of the wall clock, which is what a barrier wants.
+ */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
 /** Seconds from 1900 (NTP's era) to 1970 (Unix). */
 const NTP_UNIX = 2_208_988_800;
 
@@ -45,13 +52,13 @@ function exchange(host: string, port: number, timeoutMs: number): Promise<{ offs
     let t1 = 0;
     sock.on('error', (e) => done(e));
     sock.on('message', (msg) => {
-      const t4 = Date.now();
+      const t4 = nowMs();
       if (msg.length < 48 || (msg[0] & 7) !== 4) return done(new Error('not an NTP server answer'));
       const t2 = readStamp(msg, 32);
       const t3 = readStamp(msg, 40);
       done(null, { offsetMs: (t2 - t1 + (t3 - t4)) / 2, rttMs: t4 - t1 - (t3 - t2) });
     });
-    t1 = Date.now();
+    t1 = nowMs();
     writeStamp(req, 40, t1);
     sock.send(req, port, host);
   });
@@ -83,14 +90,17 @@ export async function measureOffset(server: string, tries = 5, timeoutMs = 1000)
 }
 
 /** The reference clock now: this machine's clock corrected by the measured offset. */
-export const referenceNow = (offsetMs: number): number => Date.now() + offsetMs;
+export const referenceNow = (offsetMs: number): number => nowMs() + offsetMs;
 
-/** Resolves when the reference clock reaches `at` (timers to the last 20 ms, then setImmediate). */
+/**
+ * Resolves when the reference clock reaches `at`: timers until the last 50 ms (a timer on this
+ * kind of VM can wake several ms late), then setImmediate turns.
+ */
 export async function waitUntil(at: number, offsetMs: number): Promise<void> {
   for (;;) {
     const left = at - referenceNow(offsetMs);
     if (left <= 0) return;
-    await new Promise((r) => (left > 20 ? setTimeout(r, left - 15) : setImmediate(r)));
+    await new Promise((r) => (left > 60 ? setTimeout(r, left - 50) : setImmediate(r)));
   }
 }
 
@@ -99,14 +109,14 @@ export function startSntpServer(host: string, skewMs = 0): Promise<{ port: numbe
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket('udp4');
     sock.on('message', (msg, from) => {
-      const rx = Date.now() + skewMs;
+      const rx = nowMs() + skewMs;
       if (msg.length < 48) return;
       const out = Buffer.alloc(48);
       out[0] = (4 << 3) | 4; // version 4, mode 4 (server)
       out[1] = 1; // stratum 1
       msg.copy(out, 24, 40, 48); // originate = the client's transmit stamp
       writeStamp(out, 32, rx);
-      writeStamp(out, 40, Date.now() + skewMs);
+      writeStamp(out, 40, nowMs() + skewMs);
       sock.send(out, from.port, from.address);
     });
     sock.once('error', reject);

@@ -6,6 +6,11 @@
  * host name), with the CPU and memory a shard needs requested. Each worker prints its result
  * between markers on stdout; `kubectl logs` brings them back to `wsbench gather`.
  */
+// Types only (a dev dependency, erased from dist/): tsc checks the objects against the typed
+// models of the Kubernetes API, unknown fields included; the test validates them against its schemas.
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { ShardPlan } from './plan-file.js';
 import { shardJob } from './plan-file.js';
 
@@ -26,7 +31,7 @@ export function shardMemoryMiB(connections: number): number {
   return 256 + Math.ceil(connections / 64);
 }
 
-export function manifests(plan: ShardPlan, o: K8sOptions): Obj[] {
+export function manifests(plan: ShardPlan, o: K8sOptions): [IConfigMap, IJob] {
   const name = `wsbench-${plan.id}`;
   const labels = { 'app.kubernetes.io/name': 'wsbench-worker', 'wsbench/plan': plan.id };
   const ns = o.namespace ? { namespace: o.namespace } : {};
@@ -37,8 +42,8 @@ export function manifests(plan: ShardPlan, o: K8sOptions): Obj[] {
   // "safe" sysctl, allowed by default).
   const sysctls = perShard > DEFAULT_PORTS ? { securityContext: { sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }] } } : {};
   const deadline = Math.ceil(((plan.holdAt ?? plan.startAt) - Date.now() + plan.options.warmupMs + plan.options.durationMs) / 1000) + 600;
-  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-plan`, labels, ...ns }, data: { 'plan.json': `${JSON.stringify(plan, null, 2)}\n` } };
-  const container = {
+  const configMap: IConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-plan`, labels, ...ns }, data: { 'plan.json': `${JSON.stringify(plan, null, 2)}\n` } };
+  const container: IContainer = {
     name: 'worker',
     image: o.image,
     args: ['--plan', '/plan/plan.json'],
@@ -50,7 +55,7 @@ export function manifests(plan: ShardPlan, o: K8sOptions): Obj[] {
     resources: { requests: { cpu: String(o.cpu), memory }, limits: { memory } },
     volumeMounts: [{ name: 'plan', mountPath: '/plan', readOnly: true }],
   };
-  const jobObj = {
+  const jobObj: IJob = {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name, labels, ...ns },
@@ -109,6 +114,6 @@ export function toYaml(v: unknown, indent = ''): string {
 }
 
 /** The objects as one multi-document YAML file. */
-export function renderManifests(objects: Obj[]): string {
+export function renderManifests(objects: object[]): string {
   return objects.map((o) => `---${toYaml(o)}\n`).join('');
 }
