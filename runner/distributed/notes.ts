@@ -12,8 +12,10 @@ export function shardNote(d: ShardResult): string {
   if (d.status === 'failed') return `${label(d, d.plan)} (${where}): ${share}: failed: ${d.error?.message ?? 'no reason given'}`;
   const clock = d.clock ? `clock offset ${ms(d.clock.offsetMs)} (±${(d.clock.rttMs / 2).toFixed(1)} ms, NTP ${d.clock.source})` : `clock offset not measured${d.clockError ? ` (${d.clockError})` : ' (no NTP server in the plan)'}`;
   const start = d.startDelayMs === null ? 'never started' : `start ${ms(d.startDelayMs)}`;
-  const ramped = d.rampedDelayMs !== undefined ? `, ramped ${ms(d.rampedDelayMs)} from the hold time` : '';
-  const cpu = d.measured?.clientCpu != null ? `, loadgen CPU ${Math.round(d.measured.clientCpu)} %` : '';
+  const ramped = d.rampedDelayMs === undefined ? '' : d.rampedDelayMs <= 0 ? `, ramped ${(-d.rampedDelayMs).toFixed(0)} ms before the hold time` : `, ramped ${ms(d.rampedDelayMs)} after the hold time`;
+  // connections: the ramp's CPU says who limited the handshakes (the idle window's says nothing).
+  const ramp = d.measured?.rampClientCpu;
+  const cpu = ramp != null ? `, loadgen CPU ${Math.round(ramp)} % over its ramp` : d.measured?.clientCpu != null ? `, loadgen CPU ${Math.round(d.measured.clientCpu)} %` : '';
   const busy = d.busyPct !== undefined ? `, busy ${Math.round(d.busyPct)} %` : '';
   const flags = [d.clientBound ? 'client-bound' : null, d.pacingBound ? 'pacing-bound' : null].filter(Boolean);
   return `${label(d, d.plan)} (${where}): ${share}, ${start}${ramped}, ${clock}${cpu}${busy}${flags.length ? `, ${flags.join(', ')}` : ''}`;
