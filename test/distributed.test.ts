@@ -23,8 +23,23 @@ import { parseResults, printable, SHARD_RESULT_SCHEMA, type ShardResult } from '
 import { tempDir } from './helpers/bench.js';
 
 async function planFor(scenario: string, params: Record<string, string>, shards: number): Promise<ShardPlan> {
-  const raw = { scenario, target: 'ws://10.9.0.1:9000/echo', allowRemote: true, runs: '1', duration: '1', warmup: '0', out: tempDir('wsbench-dist-'), params };
-  return makeShardPlan(makePlan(raw), { shards, startAt: Date.parse('2026-12-04T03:00:00Z'), lateMs: 200, library: 'ws', command: 'test' });
+  const raw = {
+    scenario,
+    target: 'ws://10.9.0.1:9000/echo',
+    allowRemote: true,
+    runs: '1',
+    duration: '1',
+    warmup: '0',
+    out: tempDir('wsbench-dist-'),
+    params,
+  };
+  return makeShardPlan(makePlan(raw), {
+    shards,
+    startAt: Date.parse('2026-12-04T03:00:00Z'),
+    lateMs: 200,
+    library: 'ws',
+    command: 'test',
+  });
 }
 
 /** A deterministic spread of latencies (ns): a body around 50 µs and a tail to 20 ms. */
@@ -53,7 +68,13 @@ function shard(plan: ShardPlan, index: number, values: number[], extra: Partial<
     startDelayMs: 0.4,
     clock: { offsetMs: -0.3, rttMs: 0.2, source: 'ntp.test', samples: 5 },
     measured: {
-      result: { measuredMs: 1000, counts: { messages: values.length, bytes: values.length * 32 }, histograms: { latency: encodeHistogram(h) }, timeline: [values.length], warnings: [] },
+      result: {
+        measuredMs: 1000,
+        counts: { messages: values.length, bytes: values.length * 32 },
+        histograms: { latency: encodeHistogram(h) },
+        timeline: [values.length],
+        warnings: [],
+      },
       serverCpu: null,
       clientCpu: 40,
       serverRss: null,
@@ -75,7 +96,9 @@ function writeShards(docs: ShardResult[]): string {
 test('gather: the merged histogram is exactly the histogram of every shard sample; counters are summed', async () => {
   const plan = await planFor('throughput', { payload: '32', connections: '30' }, 3);
   const parts = [samples(1, 5000), samples(2, 7000), samples(3, 3001)];
-  const { report } = await gather([writeShards(parts.map((v, i) => shard(plan, i, v)))], tempDir('wsbench-gathered-'), ['gather']);
+  const { report } = await gather([writeShards(parts.map((v, i) => shard(plan, i, v)))], tempDir('wsbench-gathered-'), [
+    'gather',
+  ]);
   const all = newHistogram();
   for (const v of parts.flat()) all.recordValue(v);
   const run = report.runs[0];
@@ -86,13 +109,18 @@ test('gather: the merged histogram is exactly the histogram of every shard sampl
   const ref = decodeHistogram(encodeHistogram(all));
   assert.equal(merged.totalCount, 15_001);
   for (const k of ['minNonZeroValue', 'maxValue', 'mean', 'stdDeviation'] as const) assert.equal(merged[k], ref[k], k);
-  for (let p = 0; p <= 100; p += 0.5) assert.equal(merged.getValueAtPercentile(p), all.getValueAtPercentile(p), `p${p}`);
+  for (let p = 0; p <= 100; p += 0.5)
+    assert.equal(merged.getValueAtPercentile(p), all.getValueAtPercentile(p), `p${p}`);
   // The whole distribution, every bucket to HDR's 3 significant digits.
   assert.equal(merged.outputPercentileDistribution(1000), ref.outputPercentileDistribution(1000));
   assert.equal(run.stats.metrics.msgsPerSec, 15_001, 'messages summed over one common 1 s window');
   assert.equal(run.stats.metrics.shardsMissing, 0);
   assert.equal(run.stats.metrics.shards, 3);
-  assert.deepEqual([1, 2, 3].map((i) => run.stats.metrics[`loadgenLatencyCount${i}`]), [5000, 7000, 3001], 'per-shard rows kept');
+  assert.deepEqual(
+    [1, 2, 3].map((i) => run.stats.metrics[`loadgenLatencyCount${i}`]),
+    [5000, 7000, 3001],
+    'per-shard rows kept',
+  );
   assert.equal(run.warnings.filter((w) => /^shard \d\/3 \(node-\d/.test(w)).length, 3, 'one note per shard');
 });
 
@@ -101,7 +129,12 @@ test('gather: late, failed, missing and client-bound shards are named and flag t
   const docs = [
     shard(plan, 0, samples(1, 100)),
     shard(plan, 1, samples(2, 100), { startDelayMs: 912.5 }),
-    { ...shard(plan, 2, []), status: 'failed', measured: undefined, error: { code: 'ECONNECT', message: 'connect ECONNREFUSED 10.9.0.1:9000' } } as ShardResult,
+    {
+      ...shard(plan, 2, []),
+      status: 'failed',
+      measured: undefined,
+      error: { code: 'ECONNECT', message: 'connect ECONNREFUSED 10.9.0.1:9000' },
+    } as ShardResult,
     // shard 4 (index 3) never reported
     shard(plan, 4, samples(5, 100), { clientBound: true }),
   ];
@@ -127,10 +160,18 @@ test('gather: late, failed, missing and client-bound shards are named and flag t
 test('gather: results from kubectl logs with prefixes; a block cut short is reported, never guessed at', async () => {
   const plan = await planFor('throughput', { payload: '32', connections: '4' }, 2);
   // `kubectl logs --prefix`: every line of a pod carries `[pod/<name>/<container>] `.
-  const pod = (i: number): string => `[pod/w-${i}/worker] progress line\n${printable(shard(plan, i, samples(i + 1, 10))).trimEnd().split('\n').map((l) => `[pod/w-${i}/worker] ${l}`).join('\n')}\n`;
+  const pod = (i: number): string =>
+    `[pod/w-${i}/worker] progress line\n${printable(shard(plan, i, samples(i + 1, 10)))
+      .trimEnd()
+      .split('\n')
+      .map((l) => `[pod/w-${i}/worker] ${l}`)
+      .join('\n')}\n`;
   const logs = pod(0) + pod(1);
   const ok = parseResults(logs, 'logs');
-  assert.deepEqual(ok.docs.map((d) => d.index), [0, 1]);
+  assert.deepEqual(
+    ok.docs.map((d) => d.index),
+    [0, 1],
+  );
   assert.deepEqual(ok.broken, []);
   const cut = parseResults(logs.split('\n').slice(0, -3).join('\n'), 'cut.log');
   assert.equal(cut.docs.length, 1);
@@ -145,13 +186,25 @@ test('k8s: the ConfigMap and the Indexed Job for 20 shards and 1,000,000 connect
   const [cm, job] = docs;
   new ConfigMap(cm).validate();
   new Job(job).validate();
-  const spec = (job as { spec: Record<string, unknown> }).spec as { completionMode: string; completions: number; parallelism: number; backoffLimit: number; template: { spec: Record<string, unknown> } };
+  const spec = (job as { spec: Record<string, unknown> }).spec as {
+    completionMode: string;
+    completions: number;
+    parallelism: number;
+    backoffLimit: number;
+    template: { spec: Record<string, unknown> };
+  };
   assert.equal(spec.completionMode, 'Indexed');
   assert.equal(spec.completions, 20);
   assert.equal(spec.parallelism, 20);
   assert.equal(spec.backoffLimit, 0);
-  const pod = spec.template.spec as { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: Array<{ topologyKey: string }> } }; securityContext?: { sysctls: Array<{ name: string; value: string }> } };
-  assert.equal(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, 'kubernetes.io/hostname');
+  const pod = spec.template.spec as {
+    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: Array<{ topologyKey: string }> } };
+    securityContext?: { sysctls: Array<{ name: string; value: string }> };
+  };
+  assert.equal(
+    pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+    'kubernetes.io/hostname',
+  );
   // 50,000 connections per shard are more than one address's default ephemeral ports.
   assert.deepEqual(pod.securityContext?.sysctls, [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }]);
   // The plan survives the YAML block scalar whole.
@@ -159,7 +212,10 @@ test('k8s: the ConfigMap and the Indexed Job for 20 shards and 1,000,000 connect
   assert.deepEqual(back, plan);
   assert.equal((shardJob(back, 19) as { connections: number }).connections, 50_000);
   // The check can fail: a Job whose completions is not an integer is refused.
-  assert.throws(() => new Job({ ...job, spec: { ...spec, completions: 'twenty' } } as never).validate(), /completions must be integer/);
+  assert.throws(
+    () => new Job({ ...job, spec: { ...spec, completions: 'twenty' } } as never).validate(),
+    /completions must be integer/,
+  );
 });
 
 test('a shard index outside the plan, or a plan that is not one, is a one-line usage error', async () => {

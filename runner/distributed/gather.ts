@@ -36,7 +36,10 @@ function byIndex(docs: ShardResult[]): { shards: Map<number, ShardResult>; notes
   for (const d of docs) {
     const had = shards.get(d.index);
     if (!had || (had.status === 'failed' && d.status === 'completed')) shards.set(d.index, d);
-    if (had) notes.push(`shard ${d.index + 1}/${d.plan.shards}: ${docs.filter((x) => x.index === d.index).length} results found, the first completed one kept`);
+    if (had)
+      notes.push(
+        `shard ${d.index + 1}/${d.plan.shards}: ${docs.filter((x) => x.index === d.index).length} results found, the first completed one kept`,
+      );
   }
   return { shards, notes: [...new Set(notes)] };
 }
@@ -76,25 +79,51 @@ export async function planRun(docs: ShardResult[], rep: number): Promise<RunResu
   const plan = docs[0].plan;
   const { shards, notes } = byIndex(docs);
   const problems = shardProblems(plan, shards);
-  const base = { library: plan.library, scenario: plan.scenario, case: plan.case, rep, startedAt: new Date(plan.startAt).toISOString() };
-  const done = [...shards.values()].filter((d) => d.status === 'completed' && d.measured).sort((a, b) => a.index - b.index);
-  if (done.length === 0) return { ...base, status: 'errored', error: { code: 'ESHARDS', message: `no shard of ${plan.shards} completed: ${problems.lines.join('; ')}` } };
+  const base = {
+    library: plan.library,
+    scenario: plan.scenario,
+    case: plan.case,
+    rep,
+    startedAt: new Date(plan.startAt).toISOString(),
+  };
+  const done = [...shards.values()]
+    .filter((d) => d.status === 'completed' && d.measured)
+    .sort((a, b) => a.index - b.index);
+  if (done.length === 0)
+    return {
+      ...base,
+      status: 'errored',
+      error: { code: 'ESHARDS', message: `no shard of ${plan.shards} completed: ${problems.lines.join('; ')}` },
+    };
   const merged = mergeShards(done);
   const scenario = planScenario(plan);
-  const outcome = await scenario.run(shardContext(plan.library, { host: '', port: 0 }, '', async () => merged), plan.case, plan.options);
+  const outcome = await scenario.run(
+    shardContext(plan.library, { host: '', port: 0 }, '', async () => merged),
+    plan.case,
+    plan.options,
+  );
   const metrics = { ...outcome.stats.metrics, ...shardMetrics(plan, shards, problems.late) };
   let warnings = outcome.warnings.filter((w) => !/^\d+ load-generator processes/.test(w));
   if (plan.job.kind === 'connections') {
     // The server is not on the shards' hosts: no memory figures (the scenario read zeros).
     delete metrics.kibPerConnRss;
     delete metrics.kibPerConnHeap;
-    warnings = [...warnings.filter((w) => !/--expose-gc/.test(w)), "server memory per connection not measured: the server is not on the shards' hosts"];
+    warnings = [
+      ...warnings.filter((w) => !/--expose-gc/.test(w)),
+      "server memory per connection not measured: the server is not on the shards' hosts",
+    ];
   }
   const clientBound = outcome.stats.clientBound || done.some((d) => d.clientBound === true);
   const pacingBound = outcome.stats.pacingBound === true || done.some((d) => d.pacingBound === true);
-  const paced = outcome.stats.pacingBound !== undefined || done.some((d) => d.pacingBound !== undefined) ? { pacingBound } : {};
+  const paced =
+    outcome.stats.pacingBound !== undefined || done.some((d) => d.pacingBound !== undefined) ? { pacingBound } : {};
   const lines = [...problems.lines, ...notes, ...[...shards.values()].sort((a, b) => a.index - b.index).map(shardNote)];
-  return { ...base, status: 'completed', stats: { ...outcome.stats, metrics, clientBound, ...paced }, warnings: [...lines, ...warnings] };
+  return {
+    ...base,
+    status: 'completed',
+    stats: { ...outcome.stats, metrics, clientBound, ...paced },
+    warnings: [...lines, ...warnings],
+  };
 }
 
 /** Groups results by plan; repeated plans of one (library, scenario, case) become repetitions. */
@@ -119,7 +148,12 @@ function meta(plans: ShardPlan[], runs: RunResult[], argv: string[], runId: stri
   const libraries = [...new Set(plans.map((p) => p.library))];
   const params: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(first.options.params)) params[k] = Array.isArray(v) ? v.join(',') : v;
-  const pinning = { method: 'none', serverCpu: 'remote', clientCpu: `${first.shards} shards`, note: "distributed run: each shard on its own host (wsbench worker); this environment is the gathering machine's" };
+  const pinning = {
+    method: 'none',
+    serverCpu: 'remote',
+    clientCpu: `${first.shards} shards`,
+    note: "distributed run: each shard on its own host (wsbench worker); this environment is the gathering machine's",
+  };
   return {
     runId,
     startedAt: new Date(Math.min(...plans.map((p) => p.startAt))).toISOString(),
@@ -138,16 +172,36 @@ function meta(plans: ShardPlan[], runs: RunResult[], argv: string[], runId: stri
     environment: environment(pinning as Parameters<typeof environment>[0], argv),
     libraries: libraries.map((name) => {
       const p = plans.find((x) => x.library === name)!;
-      return { name, packageName: name, version: 'n/a', settings: { target: p.target.url, protocol: p.target.protocol, shards: p.shards, plans: plans.filter((x) => x.library === name).map((x) => x.id).join(', ') }, facts: {} };
+      return {
+        name,
+        packageName: name,
+        version: 'n/a',
+        settings: {
+          target: p.target.url,
+          protocol: p.target.protocol,
+          shards: p.shards,
+          plans: plans
+            .filter((x) => x.library === name)
+            .map((x) => x.id)
+            .join(', '),
+        },
+        facts: {},
+      };
     }),
   };
 }
 
 /** Reads shard results from files, folders or logs and writes the report into outDir/<run-id>/. */
-export async function gather(inputs: string[], outDir: string, argv: string[]): Promise<{ report: Report; store: ResultsStore; broken: string[] }> {
+export async function gather(
+  inputs: string[],
+  outDir: string,
+  argv: string[],
+): Promise<{ report: Report; store: ResultsStore; broken: string[] }> {
   const { docs, broken, files } = readResults(inputs);
   if (docs.length === 0) {
-    throw new UsageError(`no shard results in ${inputs.join(', ')} (${files} file${files === 1 ? '' : 's'}${broken.length ? `; ${broken[0]}` : ''}): pass the files or folder the workers wrote, or saved kubectl logs`);
+    throw new UsageError(
+      `no shard results in ${inputs.join(', ')} (${files} file${files === 1 ? '' : 's'}${broken.length ? `; ${broken[0]}` : ''}): pass the files or folder the workers wrote, or saved kubectl logs`,
+    );
   }
   const runs = await gatherRuns(docs);
   const plans = [...new Map(docs.map((d) => [d.plan.id, d.plan])).values()];

@@ -11,6 +11,7 @@
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IAffinity } from 'kubernetes-models/v1/Affinity';
 import type { ShardPlan } from './plan-file.js';
 import { shardJob } from './plan-file.js';
 
@@ -31,6 +32,12 @@ export function shardMemoryMiB(connections: number): number {
   return 256 + Math.ceil(connections / 64);
 }
 
+/** Required anti-affinity: no two shards of a plan on one node. */
+function onePerNode(id: string): IAffinity {
+  const term = { labelSelector: { matchLabels: { 'wsbench/plan': id } }, topologyKey: 'kubernetes.io/hostname' };
+  return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+}
+
 export function manifests(plan: ShardPlan, o: K8sOptions): [IConfigMap, IJob] {
   const name = `wsbench-${plan.id}`;
   const labels = { 'app.kubernetes.io/name': 'wsbench-worker', 'wsbench/plan': plan.id };
@@ -40,9 +47,19 @@ export function manifests(plan: ShardPlan, o: K8sOptions): [IConfigMap, IJob] {
   const memory = `${shardMemoryMiB(perShard)}Mi`;
   // More connections than one address has ephemeral ports: widen the pod's range (a namespaced,
   // "safe" sysctl, allowed by default).
-  const sysctls = perShard > DEFAULT_PORTS ? { securityContext: { sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }] } } : {};
-  const deadline = Math.ceil(((plan.holdAt ?? plan.startAt) - Date.now() + plan.options.warmupMs + plan.options.durationMs) / 1000) + 600;
-  const configMap: IConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-plan`, labels, ...ns }, data: { 'plan.json': `${JSON.stringify(plan, null, 2)}\n` } };
+  const sysctls =
+    perShard > DEFAULT_PORTS
+      ? { securityContext: { sysctls: [{ name: 'net.ipv4.ip_local_port_range', value: '1024 65535' }] } }
+      : {};
+  const deadline =
+    Math.ceil(((plan.holdAt ?? plan.startAt) - Date.now() + plan.options.warmupMs + plan.options.durationMs) / 1000) +
+    600;
+  const configMap: IConfigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${name}-plan`, labels, ...ns },
+    data: { 'plan.json': `${JSON.stringify(plan, null, 2)}\n` },
+  };
   const container: IContainer = {
     name: 'worker',
     image: o.image,
@@ -71,7 +88,7 @@ export function manifests(plan: ShardPlan, o: K8sOptions): [IConfigMap, IJob] {
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
-          affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'wsbench/plan': plan.id } }, topologyKey: 'kubernetes.io/hostname' }] } },
+          affinity: onePerNode(plan.id),
           ...sysctls,
           containers: [container],
           volumes: [{ name: 'plan', configMap: { name: `${name}-plan` } }],
@@ -102,7 +119,11 @@ export function toYaml(v: unknown, indent = ''): string {
     return entries
       .map(([k, x]) => {
         if (typeof x === 'string' && x.includes('\n')) {
-          const body = x.replace(/\n$/, '').split('\n').map((l) => `${indent}  ${l}`).join('\n');
+          const body = x
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => `${indent}  ${l}`)
+            .join('\n');
           return `\n${indent}${scalar(k)}: |\n${body}`;
         }
         const inner = toYaml(x, `${indent}  `);

@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+const ip = (...args: string[]): string =>
+  execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
 
 export interface Hosts {
   /** The server's address, in the root namespace. */
@@ -41,7 +42,10 @@ export function netnsUnavailable(): string | null {
 export function makeHosts(n: number, net = `10.201.${process.pid % 250}`): Hosts {
   const tag = randomBytes(3).toString('hex');
   const bridge = `wsb${tag}br`;
-  const namespaces = Array.from({ length: n }, (_, i) => ({ name: `wsb-shard${i}-${tag}`, address: `${net}.${10 + i}` }));
+  const namespaces = Array.from({ length: n }, (_, i) => ({
+    name: `wsb-shard${i}-${tag}`,
+    address: `${net}.${10 + i}`,
+  }));
   const tearDown = (): void => {
     for (const ns of namespaces) {
       try {
@@ -75,7 +79,12 @@ export function makeHosts(n: number, net = `10.201.${process.pid % 250}`): Hosts
     tearDown();
     throw err;
   }
-  return { serverAddress: `${net}.1`, namespaces, prefix: (i) => ['ip', 'netns', 'exec', namespaces[i].name], tearDown };
+  return {
+    serverAddress: `${net}.1`,
+    namespaces,
+    prefix: (i) => ['ip', 'netns', 'exec', namespaces[i].name],
+    tearDown,
+  };
 }
 
 /** Whether any namespace or link of a tag is left (for tests). */

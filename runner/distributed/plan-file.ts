@@ -36,7 +36,12 @@ export const ShardPlan = z.object({
   target: z.object({ url: z.string(), protocol: z.string() }),
   scenario: z.string(),
   case: CaseRef,
-  options: z.object({ params: z.record(z.string(), Scalar), warmupMs: z.number(), durationMs: z.number(), quick: z.boolean() }),
+  options: z.object({
+    params: z.record(z.string(), Scalar),
+    warmupMs: z.number(),
+    durationMs: z.number(),
+    quick: z.boolean(),
+  }),
   /** The whole job (all shards together), as the scenario built it. */
   job: z.record(z.string(), z.unknown()),
   shards: z.number().int().min(1),
@@ -73,21 +78,51 @@ class Captured {
  * A context for a scenario's run(): `measure` hands the job to `onJob`; the server is not ours,
  * so its memory reads 0 (gather leaves the memory metrics out).
  */
-export function shardContext(library: string, t: Pick<TargetInfo, 'host' | 'port' | 'paths'>, codecModule: string, onJob: (job: Job) => Promise<Measured>): RunContext {
+export function shardContext(
+  library: string,
+  t: Pick<TargetInfo, 'host' | 'port' | 'paths'>,
+  codecModule: string,
+  onJob: (job: Job) => Promise<Measured>,
+): RunContext {
   const zero = { gc: true, rss: 0, heapUsed: 0, heapTotal: 0, external: 0 };
-  const server = { pid: 0, port: t.port, settings: {}, facts: {}, exit: null, exited: new Promise<void>(() => {}), stderrTail: () => '', memory: async () => zero, stop: async () => {} } as ServerHandle;
-  return { library, server, target: { host: t.host, port: t.port, codecModule, ...(t.paths ? { paths: t.paths } : {}) }, measure: (job) => onJob(job) };
+  const server = {
+    pid: 0,
+    port: t.port,
+    settings: {},
+    facts: {},
+    exit: null,
+    exited: new Promise<void>(() => {}),
+    stderrTail: () => '',
+    memory: async () => zero,
+    stop: async () => {},
+  } as ServerHandle;
+  return {
+    library,
+    server,
+    target: { host: t.host, port: t.port, codecModule, ...(t.paths ? { paths: t.paths } : {}) },
+    measure: (job) => onJob(job),
+  };
 }
 
 /** The scenario's whole job for one case, as its run() would hand it to the load generator. */
-async function captureJob(scenario: Scenario, lib: RunPlan['libraries'][number], c: CaseRef, o: ScenarioOptions, resume: boolean): Promise<Job> {
+async function captureJob(
+  scenario: Scenario,
+  lib: RunPlan['libraries'][number],
+  c: CaseRef,
+  o: ScenarioOptions,
+  resume: boolean,
+): Promise<Job> {
   const t = lib.target!;
   const ctx = shardContext(lib.name, t, lib.codecModule, (job) => Promise.reject(new Captured(job)));
   try {
     await scenario.run(ctx, c, o);
   } catch (err) {
     if (!(err instanceof Captured)) throw err;
-    const job = { ...withJobTransport(err.job, lib.name, c, undefined), ...(t.tls ? { tls: targetTls(t, resume) } : {}), allowRemote: true };
+    const job = {
+      ...withJobTransport(err.job, lib.name, c, undefined),
+      ...(t.tls ? { tls: targetTls(t, resume) } : {}),
+      allowRemote: true,
+    };
     // A remote host: the kernel picks each shard's source port on its own address (no 127.0.0.x).
     return job.kind === 'connections' ? { ...job, perAddress: 0 } : job;
   }
@@ -97,17 +132,27 @@ async function captureJob(scenario: Scenario, lib: RunPlan['libraries'][number],
 /** Builds the shard plan from a validated bench plan (one target, one scenario, one case). */
 export async function makeShardPlan(plan: RunPlan, x: PlanExtras): Promise<ShardPlan> {
   const lib = plan.libraries.find((l) => l.target);
-  if (!lib?.target) throw new UsageError('a distributed run needs --target ws://host:port/path (the server the shards load)');
-  if (plan.scenarios.length !== 1) throw new UsageError(`a distributed run measures one scenario: pass --scenario with one of ${SHARDABLE.join(', ')}`);
+  if (!lib?.target)
+    throw new UsageError('a distributed run needs --target ws://host:port/path (the server the shards load)');
+  if (plan.scenarios.length !== 1)
+    throw new UsageError(
+      `a distributed run measures one scenario: pass --scenario with one of ${SHARDABLE.join(', ')}`,
+    );
   const ps = plan.scenarios[0];
-  if (!SHARDABLE.includes(ps.scenario.name)) throw new UsageError(`scenario ${ps.scenario.name} cannot be sharded: choose one of ${SHARDABLE.join(', ')}`);
+  if (!SHARDABLE.includes(ps.scenario.name))
+    throw new UsageError(`scenario ${ps.scenario.name} cannot be sharded: choose one of ${SHARDABLE.join(', ')}`);
   const cases = ps.cases.filter((c) => transportSkip(ps.scenario.name, lib.name, c, true) === null);
   if (cases.length !== 1) {
-    throw new UsageError(`a distributed run measures one case, and ${ps.scenario.name} has ${cases.length} here (${cases.map((c) => c.label).join('; ')}): narrow it, e.g. --payload 32 or --rates 10000`);
+    throw new UsageError(
+      `a distributed run measures one case, and ${ps.scenario.name} has ${cases.length} here (${cases.map((c) => c.label).join('; ')}): narrow it, e.g. --payload 32 or --rates 10000`,
+    );
   }
   const job = await captureJob(ps.scenario, lib, cases[0], ps.options, plan.transport.resume);
   const total = (job as EchoJob | ConnectionsJob).connections;
-  if (x.shards > total) throw new UsageError(`--shards ${x.shards} is more than the ${total} connections to share: use at most ${total} shards`);
+  if (x.shards > total)
+    throw new UsageError(
+      `--shards ${x.shards} is more than the ${total} connections to share: use at most ${total} shards`,
+    );
   const id = `${new Date(x.startAt).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
   const holdAt = job.kind === 'connections' ? (x.holdAt ?? x.startAt + 2000 + Math.ceil(total / x.shards)) : undefined;
   return {
@@ -133,13 +178,17 @@ export async function makeShardPlan(plan: RunPlan, x: PlanExtras): Promise<Shard
 
 /** The scenario a plan names. */
 export function planScenario(plan: ShardPlan): Scenario {
-  if (!Object.hasOwn(SCENARIOS, plan.scenario) || !SHARDABLE.includes(plan.scenario)) throw new UsageError(`the plan names scenario '${plan.scenario}', which cannot be sharded`);
+  if (!Object.hasOwn(SCENARIOS, plan.scenario) || !SHARDABLE.includes(plan.scenario))
+    throw new UsageError(`the plan names scenario '${plan.scenario}', which cannot be sharded`);
   return SCENARIOS[plan.scenario as keyof typeof SCENARIOS];
 }
 
 /** Shard `index`'s slice of the plan's job. */
 export function shardJob(plan: ShardPlan, index: number): Job {
-  if (!Number.isInteger(index) || index < 0 || index >= plan.shards) throw new UsageError(`shard index ${index} is outside the plan's ${plan.shards} shards (0-${plan.shards - 1}): check --index or JOB_COMPLETION_INDEX`);
+  if (!Number.isInteger(index) || index < 0 || index >= plan.shards)
+    throw new UsageError(
+      `shard index ${index} is outside the plan's ${plan.shards} shards (0-${plan.shards - 1}): check --index or JOB_COMPLETION_INDEX`,
+    );
   const job = plan.job as unknown as EchoJob | ConnectionsJob;
   const parts = splitJob(job, plan.shards);
   return parts[index];
@@ -151,7 +200,9 @@ export function parseShardPlan(text: string, where: string): ShardPlan {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${where} is not valid JSON (${(err as Error).message.split('\n')[0]}): pass the plan.json that wsbench k8s wrote`);
+    throw new UsageError(
+      `${where} is not valid JSON (${(err as Error).message.split('\n')[0]}): pass the plan.json that wsbench k8s wrote`,
+    );
   }
   const parsed = ShardPlan.safeParse(data);
   if (!parsed.success) {
@@ -162,6 +213,7 @@ export function parseShardPlan(text: string, where: string): ShardPlan {
 }
 
 export function readShardPlan(file: string): ShardPlan {
-  if (!fs.existsSync(file)) throw new UsageError(`no plan at ${file}: pass --plan <plan.json> (written by wsbench k8s)`);
+  if (!fs.existsSync(file))
+    throw new UsageError(`no plan at ${file}: pass --plan <plan.json> (written by wsbench k8s)`);
   return parseShardPlan(fs.readFileSync(file, 'utf8'), file);
 }

@@ -41,11 +41,31 @@ export interface Rehearsal {
   libraries: Array<{ name: string; resultsDir: string; log: string; serverPid: number }>;
 }
 
-function runWorker(hosts: Hosts, i: number, plan: string, resultsDir: string, cpu: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runWorker(
+  hosts: Hosts,
+  i: number,
+  plan: string,
+  resultsDir: string,
+  cpu: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const [file, ...args] = [...hosts.prefix(i), process.execPath, CLI, 'worker', '--plan', plan, '--out', resultsDir, '--cpu', cpu];
+    const [file, ...args] = [
+      ...hosts.prefix(i),
+      process.execPath,
+      CLI,
+      'worker',
+      '--plan',
+      plan,
+      '--out',
+      resultsDir,
+      '--cpu',
+      cpu,
+    ];
     // The pod's entry: the index comes from the Indexed Job's variable.
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, JOB_COMPLETION_INDEX: String(i) } });
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, JOB_COMPLETION_INDEX: String(i) },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -56,19 +76,50 @@ function runWorker(hosts: Hosts, i: number, plan: string, resultsDir: string, cp
 }
 
 /** One library: its server, a plan, the shards side by side. */
-async function rehearseLibrary(hosts: Hosts, ntp: string, lib: string, o: RehearsalOptions): Promise<Rehearsal['libraries'][number]> {
+async function rehearseLibrary(
+  hosts: Hosts,
+  ntp: string,
+  lib: string,
+  o: RehearsalOptions,
+): Promise<Rehearsal['libraries'][number]> {
   const adapter = findAdapter(lib);
   if (!adapter) throw new Error(`unknown library '${lib}'`);
   const dir = path.join(o.workDir, lib);
   const resultsDir = path.join(dir, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  const server = await startServer({ adapter, cpu: '0', readyTimeoutMs: 15_000, nofile: nofileFor(20_000 - 512), host: hosts.serverAddress, env: {} });
+  const server = await startServer({
+    adapter,
+    cpu: '0',
+    readyTimeoutMs: 15_000,
+    nofile: nofileFor(20_000 - 512),
+    host: hosts.serverAddress,
+    env: {},
+  });
   try {
     const target = `ws://${hosts.serverAddress}:${server.port}/echo`;
-    const planArgs = ['k8s', '--target', target, '--name', lib, '--shards', String(o.shards), '--start-at', `+${o.startIn ?? 5}`, '--ntp', ntp, '--server-pid', String(server.pid), '--out', dir, ...o.planArgs];
+    const planArgs = [
+      'k8s',
+      '--target',
+      target,
+      '--name',
+      lib,
+      '--shards',
+      String(o.shards),
+      '--start-at',
+      `+${o.startIn ?? 5}`,
+      '--ntp',
+      ntp,
+      '--server-pid',
+      String(server.pid),
+      '--out',
+      dir,
+      ...o.planArgs,
+    ];
     execFileSync(process.execPath, [CLI, ...planArgs], { stdio: ['ignore', 'ignore', 'inherit'] });
     const plan = path.join(dir, 'plan.json');
-    const runs = await Promise.all(hosts.namespaces.map((_, i) => runWorker(hosts, i, plan, resultsDir, o.loadgenCpu ?? '1')));
+    const runs = await Promise.all(
+      hosts.namespaces.map((_, i) => runWorker(hosts, i, plan, resultsDir, o.loadgenCpu ?? '1')),
+    );
     const log = path.join(dir, 'shards.log');
     fs.writeFileSync(log, runs.map((r) => r.stdout).join(''));
     for (const r of runs) process.stderr.write(r.stderr);
@@ -83,7 +134,8 @@ export async function rehearse(o: RehearsalOptions): Promise<Rehearsal> {
   const sntp = await startSntpServer(hosts.serverAddress);
   try {
     const libraries: Rehearsal['libraries'] = [];
-    for (const lib of o.libs) libraries.push(await rehearseLibrary(hosts, `${hosts.serverAddress}:${sntp.port}`, lib, o));
+    for (const lib of o.libs)
+      libraries.push(await rehearseLibrary(hosts, `${hosts.serverAddress}:${sntp.port}`, lib, o));
     return { libraries };
   } finally {
     sntp.close();

@@ -79,7 +79,10 @@ export function parseResults(text: string, where: string): { docs: ShardResult[]
     try {
       const parsed = ShardResult.safeParse(JSON.parse(raw));
       if (parsed.success) docs.push(parsed.data as ShardResult);
-      else broken.push(`${label}: not a shard result (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
+      else
+        broken.push(
+          `${label}: not a shard result (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`,
+        );
     } catch {
       broken.push(`${label}: torn JSON`);
     }
@@ -95,7 +98,8 @@ export function parseResults(text: string, where: string): { docs: ShardResult[]
     const prefix = lines[i].slice(0, at);
     const body = lines[i + 1]?.startsWith(prefix) ? lines[i + 1].slice(prefix.length) : undefined;
     const end = lines[i + 2]?.includes(END);
-    if (body === undefined || !end) broken.push(`${where} line ${i + 1}: a result block without its end marker (log cut short?)`);
+    if (body === undefined || !end)
+      broken.push(`${where} line ${i + 1}: a result block without its end marker (log cut short?)`);
     else take(body, `${where} line ${i + 2}`);
     i += 2;
   }
@@ -104,7 +108,15 @@ export function parseResults(text: string, where: string): { docs: ShardResult[]
 
 /** Every result in the given files and folders (a folder: each file in it, not recursing). */
 export function readResults(inputs: string[]): { docs: ShardResult[]; broken: string[]; files: number } {
-  const files = inputs.flatMap((p) => (fs.existsSync(p) && fs.statSync(p).isDirectory() ? fs.readdirSync(p).sort().map((f) => path.join(p, f)).filter((f) => fs.statSync(f).isFile()) : [p]));
+  const files = inputs.flatMap((p) =>
+    fs.existsSync(p) && fs.statSync(p).isDirectory()
+      ? fs
+          .readdirSync(p)
+          .sort()
+          .map((f) => path.join(p, f))
+          .filter((f) => fs.statSync(f).isFile())
+      : [p],
+  );
   const docs: ShardResult[] = [];
   const broken: string[] = [];
   for (const f of files) {

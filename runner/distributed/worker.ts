@@ -93,7 +93,11 @@ export async function runShard(plan: ShardPlan, index: number, opts: WorkerOptio
       ...barrierHooks(plan, job, offset, timing),
     });
     // The scenario's own verdicts on this shard alone (client-bound, pacing-bound).
-    const own = await planScenario(plan).run(shardContext(plan.library, { host: '', port: 0 }, '', async () => measured), plan.case, plan.options);
+    const own = await planScenario(plan).run(
+      shardContext(plan.library, { host: '', port: 0 }, '', async () => measured),
+      plan.case,
+      plan.options,
+    );
     return {
       ...base,
       status: 'completed',
@@ -106,6 +110,12 @@ export async function runShard(plan: ShardPlan, index: number, opts: WorkerOptio
     } as ShardResult;
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    return { ...base, status: 'failed', ...timing, error: { code: e.code ?? 'ESHARD', message: e.message ?? String(err) }, finishedAt: new Date().toISOString() } as ShardResult;
+    return {
+      ...base,
+      status: 'failed',
+      ...timing,
+      error: { code: e.code ?? 'ESHARD', message: e.message ?? String(err) },
+      finishedAt: new Date().toISOString(),
+    } as ShardResult;
   }
 }

@@ -26,7 +26,8 @@ export function splitJob<J extends EchoJob | ConnectionsJob>(job: J, n: number):
   const parts = Math.max(1, Math.min(n, job.connections));
   return Array.from({ length: parts }, (_, i) => {
     const connections = Math.floor(job.connections / parts) + (i < job.connections % parts ? 1 : 0);
-    const rate = job.kind !== 'echo' || job.rate === undefined ? {} : { rate: (job.rate * connections) / job.connections };
+    const rate =
+      job.kind !== 'echo' || job.rate === undefined ? {} : { rate: (job.rate * connections) / job.connections };
     return { ...job, connections, ...rate };
   });
 }
