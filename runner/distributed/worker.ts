@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { nofileFor } from '../../scenarios/common.js';
+import { CLIENT_FULL_PCT } from '../stats.js';
 import type { Job } from '../loadgen/jobs.js';
 import { runLoadgen, type LoadgenHooks, type Measured } from '../process/loadgen-process.js';
 import { measureOffset, referenceNow, waitUntil, type ClockOffset } from './clock.js';
@@ -30,6 +31,14 @@ function budgetMs(plan: ShardPlan, job: Job): number {
   const connections = 'connections' in job ? job.connections : 0;
   const wait = Math.max(0, (plan.holdAt ?? plan.startAt) - Date.now());
   return wait + plan.options.warmupMs + plan.options.durationMs + 60_000 + connections * 5;
+}
+
+/**
+ * A connections shard with no server to sample (a real cluster): its ramp was client-bound if its
+ * own core was full, as for a --target without --server-pid.
+ */
+function rampFull(x: Measured): boolean {
+  return x.serverUnmeasured === true && (x.rampClientCpu ?? 0) >= CLIENT_FULL_PCT;
 }
 
 interface Timing {
@@ -103,7 +112,7 @@ export async function runShard(plan: ShardPlan, index: number, opts: WorkerOptio
       status: 'completed',
       ...timing,
       measured: measured as Measured,
-      clientBound: own.stats.clientBound,
+      clientBound: own.stats.clientBound || rampFull(measured),
       ...(own.stats.pacingBound !== undefined ? { pacingBound: own.stats.pacingBound } : {}),
       ...(measured.result.counts.busyPct !== undefined ? { busyPct: measured.result.counts.busyPct } : {}),
       finishedAt: new Date().toISOString(),
