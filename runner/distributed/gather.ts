@@ -108,6 +108,12 @@ export async function planRun(docs: ShardResult[], rep: number): Promise<RunResu
     // The server is not on the shards' hosts: no memory figures (the scenario read zeros).
     delete metrics.kibPerConnRss;
     delete metrics.kibPerConnHeap;
+    // Per shard, the ramp's CPU (the idle window's says nothing); no messages to count.
+    done.forEach((d, i) => {
+      delete metrics[`loadgenMsgsPerSec${i + 1}`];
+      delete metrics[`loadgenLatencyCount${i + 1}`];
+      if (d.measured!.rampClientCpu != null) metrics[`loadgenCpuPct${i + 1}`] = d.measured!.rampClientCpu;
+    });
     warnings = [
       ...warnings.filter((w) => !/--expose-gc/.test(w)),
       "server memory per connection not measured: the server is not on the shards' hosts",
