@@ -42,7 +42,7 @@ test(
       '--warmup',
       '0.2',
     ];
-    const r = await rehearse({ libs: ['ws'], shards: 3, planArgs: args, startIn: 3, workDir });
+    const r = await rehearse({ libs: ['ws'], shards: 3, planArgs: args, startIn: 6, workDir });
     const lib = r.libraries[0];
     // The stdout of the workers (what `kubectl logs` would return) and their files agree.
     const fromLogs = readResults([lib.log]);
@@ -65,11 +65,10 @@ test(
         d.clock && Math.abs(d.clock.offsetMs) < 50,
         `shard ${d.index}: clock offset measured against the rehearsal's NTP: ${JSON.stringify(d.clock)}`,
       );
-      assert.ok(
-        d.startDelayMs !== null && d.startDelayMs < 1000,
-        `shard ${d.index} started ${d.startDelayMs} ms after the barrier`,
-      );
+      assert.equal(typeof d.startDelayMs, 'number', `shard ${d.index}: its start delay is recorded`);
     }
+    // A shard later than the plan's tolerance is counted late (this busy machine decides which).
+    const late = docs.filter((d) => d.startDelayMs! > d.plan.lateMs).length;
     const out = tempDir('wsbench-gathered-');
     execFileSync(process.execPath, [CLI, 'gather', lib.log, '--out', out], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -95,6 +94,7 @@ test(
     );
     assert.equal(run.stats.metrics.shards, 3);
     assert.equal(run.stats.metrics.shardsMissing, 0);
+    assert.equal(run.stats.metrics.shardsLate, late);
     assert.ok(run.stats.metrics.serverCpuPct > 0, 'shard 0 sampled the server (same host here)');
     assert.ok(fs.existsSync(path.join(runFolder(out), 'report.html')));
   },

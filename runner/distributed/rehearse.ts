@@ -106,7 +106,7 @@ async function rehearseLibrary(
       '--shards',
       String(o.shards),
       '--start-at',
-      `+${o.startIn ?? 5}`,
+      `+${o.startIn ?? 8}`,
       '--ntp',
       ntp,
       '--server-pid',
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const libs = (takeFlag(args, '--lib') ?? 'ws').split(',');
   const shards = Number(takeFlag(args, '--shards') ?? 3);
   const out = takeFlag(args, '--out') ?? 'results';
-  const startIn = Number(takeFlag(args, '--start-in') ?? 5);
+  const startIn = Number(takeFlag(args, '--start-in') ?? 8);
   const loadgenCpu = takeFlag(args, '--loadgen-cpu') ?? '1';
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wsbench-rehearsal-'));
   const r = await rehearse({ libs, shards, planArgs: args, startIn, loadgenCpu, workDir });
