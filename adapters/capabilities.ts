@@ -28,3 +28,15 @@ export function tlsStackOf(library: string | AdapterInfo): string {
   const tls = capabilitiesOf(library)?.tls;
   return tls && 'stack' in tls ? tls.stack : 'https.createServer (node:tls)';
 }
+
+/** The backpressure control of `library` (its manifest's), or null when it has none (see backpressureMissing). */
+export function backpressureKnob(library: string | AdapterInfo): string | null {
+  const b = capabilitiesOf(library)?.backpressure;
+  return b && 'knob' in b ? b.knob : null;
+}
+
+/** Why `library` has no backpressure control, for the report. */
+export function backpressureMissing(library: string | AdapterInfo): string {
+  const b = capabilitiesOf(library)?.backpressure;
+  return b && 'unsupported' in b ? b.unsupported : 'no send-side limit known to wsbench';
+}

@@ -163,11 +163,11 @@ export interface FallbackSupport {
 }
 
 /** A setting of a library that bounds what it buffers for a slow client (room for slow consumers). */
-export interface BackpressureControl {
-  /** The library's own name for it, e.g. `maxBufferedAmount`. */
-  name: string;
-  description: string;
-}
+/**
+ * The library's own send-side limit for a client that does not read, which --backpressure-limit
+ * sets (passed to the server as WSBENCH_BACKPRESSURE_LIMIT, bytes), or why it has none.
+ */
+export type BackpressureControl = { knob: string } | { unsupported: string };
 
 /** What a library can do, each missing capability with its reason. Read without loading the library. */
 export interface Capabilities {
@@ -179,7 +179,8 @@ export interface Capabilities {
   tls: { stack: string } | { unsupported: string };
   /** Its HTTP fallback transports; absent: WebSocket only. */
   fallback?: FallbackSupport;
-  backpressure?: BackpressureControl[];
+  /** Its outgoing backpressure control (the slow-consumers scenario); absent: none known to wsbench. */
+  backpressure?: BackpressureControl;
 }
 
 /** A micro-benchmark suite: tasks that time the library's own framing code, or why it has none. */

@@ -90,6 +90,7 @@ function summarize(scenario: Scenario, group: RunResult[]): CaseSummary {
     metrics,
     latency,
     ...(medianRun?.stats.timeline ? { timeline: medianRun.stats.timeline } : {}),
+    ...(medianRun?.stats.slowConsumers ? { slowConsumers: medianRun.stats.slowConsumers } : {}),
     clientBound: done.some((r) => r.stats.clientBound),
     ...(done.some((r) => r.stats.pacingBound !== undefined)
       ? { pacingBound: done.some((r) => r.stats.pacingBound === true) }

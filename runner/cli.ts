@@ -19,6 +19,7 @@ import { formatWithUnit } from './report/format.js';
 import { compareCommand, loadBaseline, parseThreshold, runCompareAfterBench } from './compare/command.js';
 import { parseExportSpecs, writeExports } from './export/index.js';
 import { mergeCommand } from './compare/merge.js';
+import { distributedCommands } from './distributed/commands.js';
 
 function scenarioHelp(): string {
   const lines = ['', 'Scenarios (--scenario, default: all):'];
@@ -173,6 +174,7 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(reportCommand());
   program.addCommand(compareCommand());
   program.addCommand(mergeCommand());
+  for (const c of distributedCommands()) program.addCommand(c);
   for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => {} });
   try {
     await program.parseAsync(argv, { from: 'user' });

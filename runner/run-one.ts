@@ -89,6 +89,7 @@ class RunServer {
       ...(this.lib.libDir ? { WSBENCH_LIB_DIR: this.lib.libDir } : {}),
       ...(mode ? { WSBENCH_SERVER_MODE: mode } : {}),
       ...transportEnv(this.lib, this.c, tls),
+      ...this.ps.scenario.serverEnv?.(this.c),
       ...this.topo?.env,
     };
     const o = { adapter: this.lib, cpu: this.pin.serverCpu, readyTimeoutMs: plan.readyTimeoutMs, nofile: this.nofile };

@@ -62,6 +62,7 @@ export const connections: Scenario<ConnectionsParams, ConnectionsCase> = {
     m('serverRssMiB', 'server RSS', 'MiB', 'lower'),
   ],
   headline: 'kibPerConnRss',
+  shardable: true,
   transports: { compression: true },
   // Memory per connection needs a forced GC in the server.
   target: () => 'needs a forced GC in the server for memory per connection, which a running target does not offer',

@@ -14,6 +14,7 @@ import { httpVsWs } from './http-vs-ws.js';
 import { fallback } from './fallback.js';
 import { conformance } from './conformance.js';
 import { capacity } from './capacity.js';
+import { slowConsumers } from './slow-consumers/index.js';
 
 /** Every scenario; the ones outside DEFAULT_SCENARIOS run only when named with --scenario. */
 export const SCENARIOS = {
@@ -26,11 +27,14 @@ export const SCENARIOS = {
   fallback,
   conformance,
   capacity,
+  'slow-consumers': slowConsumers,
 } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
 /** What `npm run bench` runs when no --scenario is given. */
+/** What a distributed run (wsbench k8s / worker) measures when no --scenario is given. */
+export const DEFAULT_SHARD_SCENARIO: ScenarioName = 'throughput';
 export const DEFAULT_SCENARIOS: ScenarioName[] = ['latency', 'throughput', 'rate', 'connections', 'broadcast'];
 
 /** Scenarios registered at run time (tests): never in the default suite. */

@@ -29,6 +29,7 @@ export const latency: Scenario<LatencyParams, LatencyCase> = {
   ],
   alternates: true,
   headline: 'p50Us',
+  shardable: true,
   transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;

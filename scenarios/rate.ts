@@ -5,7 +5,7 @@
  */
 import type { Measured } from '../runner/process/loadgen-process.js';
 import type { CaseSummary, Report } from '../runner/report/schema.js';
-import { findSummary, metricMedian, scenarioCases } from '../runner/report/format.js';
+import { findSummary, formatWithUnit, metricMedian, scenarioCases } from '../runner/report/format.js';
 import { xyLines, type ChartDraft, type Point } from '../runner/report/chart-kit.js';
 import type { Highlight, Scenario, ScenarioOutcome } from './types.js';
 import { echoJob, echoOutcome, latencyDefs, m, PACED_CPU_DEFS, PACED_DEFS, pacedMetrics, WIRE_DEFS } from './common.js';
@@ -65,6 +65,7 @@ export const rate: Scenario<RateParams, RateCase> = {
     ...WIRE_DEFS,
   ],
   headline: 'p99Us',
+  shardable: true,
   transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;
@@ -84,6 +85,7 @@ export const rate: Scenario<RateParams, RateCase> = {
   },
   estimateMs: (_c, o) => o.warmupMs + o.durationMs + 800,
   highlights: (summaries, given) => rateHighlights(summaries, Number(given['p99-max'] ?? P99_MAX_MS)),
+  findingRange: perRunRange,
   charts: rateCharts,
 };
 
@@ -148,4 +150,30 @@ export function withPacing(out: ScenarioOutcome, x: Measured): ScenarioOutcome {
   for (const name of ['sendLag', 'service'] as const)
     if (x.result.histograms[name]) out.stats.histograms[name] = x.result.histograms[name];
   return out;
+}
+
+/**
+ * How far the finding moves from run to run: ` (runs: 1.00k–5.00k, n=3)` — each run's own highest
+ * rate whose p99 stayed within the bound (a run with none counts as none). '' with one run, or for
+ * a finding of another kind.
+ */
+function perRunRange(report: Report, h: NonNullable<Report['highlights']>[number]): string {
+  const bound = /p99 ≤ ([\d.]+) ms/.exec(h.label);
+  if (h.scenario !== 'rate' || !bound) return '';
+  const limitUs = Number(bound[1]) * 1000;
+  const best = new Map<number, number | null>();
+  for (const r of report.runs) {
+    if (r.scenario !== 'rate' || r.library !== h.library || r.status !== 'completed') continue;
+    const rate = Number(r.case.params.rate);
+    const p99 = r.stats.metrics.p99Us;
+    const prev = best.get(r.rep) ?? null;
+    best.set(r.rep, p99 !== undefined && p99 <= limitUs && rate > (prev ?? -1) ? rate : prev);
+  }
+  if (best.size < 2) return '';
+  const values = [...best.values()];
+  const fmt = (v: number | null): string => (v === null ? 'none' : formatWithUnit(v, h.unit));
+  const nums = values.filter((v): v is number => v !== null);
+  const lo = values.includes(null) ? null : Math.min(...nums);
+  const hi = nums.length ? Math.max(...nums) : null;
+  return lo === hi ? ` (every run, n=${values.length})` : ` (runs: ${fmt(lo)}–${fmt(hi)}, n=${values.length})`;
 }

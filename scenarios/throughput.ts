@@ -35,6 +35,7 @@ export const throughput: Scenario<ThroughputParams, ThroughputCase> = {
   ],
   alternates: true,
   headline: 'msgsPerSec',
+  shardable: true,
   transports: { frames: true, compression: true, messages: true },
   cases(o) {
     const connections = o.params.connections;

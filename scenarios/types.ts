@@ -134,6 +134,10 @@ export interface Scenario<P = Record<string, ParamValue>, C = Record<string, Cas
   highlights?(summaries: CaseSummary[], given: Record<string, CaseValue>): Highlight[];
   /** Charts of its own in the HTML report, beyond the percentile curves and timelines. */
   charts?(report: Report, section: string): ChartDraft[];
+  /** One-line summaries per library for "At a glance" (e.g. an observed policy), from the report. */
+  glance?(report: Report): { scenario: string; library: string; summary: string }[];
+  /** How far one of its findings moves from run to run (e.g. ` (runs: 1.00k–5.00k, n=3)`); '' when it does not apply. */
+  findingRange?(report: Report, h: NonNullable<Report['highlights']>[number]): string;
   /** The metric a transport cost (TLS, compression) is told in; absent: the headline. */
   costMetric?: string;
   /**
@@ -151,6 +155,10 @@ export interface Scenario<P = Record<string, ParamValue>, C = Record<string, Cas
    * server kept warm through the case, short windows A B | B A | ... Absent: one fresh server per run.
    */
   alternates?: boolean;
+  /** Extra environment for the server process of a case (e.g. a backpressure limit). */
+  serverEnv?(c: Case<C>): Record<string, string>;
+  /** Its load splits into shards of a distributed run (wsbench worker / gather): one job, sliced. */
+  shardable?: boolean;
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
   /** Open files the server and load generator need for a case (raised with prlimit). */

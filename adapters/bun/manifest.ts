@@ -7,6 +7,9 @@ export const manifest = {
   ...runtimeEntry('bun', 'ipc'),
   topology,
   capabilities: {
+    backpressure: {
+      knob: 'backpressureLimit (wsbench sets 64 MiB, closeOnBackpressureLimit true; Bun default 16 MiB)',
+    },
     binary: true,
     compression: {
       unsupported:

@@ -7,7 +7,10 @@
  */
 const MAX_PAYLOAD = Number(process.env.WSBENCH_MAX_PAYLOAD || 16 * 1024 * 1024);
 /** Bun's default is 16 MiB, beyond which a send is dropped: as large as uWS's here. */
-const BACKPRESSURE_LIMIT = 64 * 1024 * 1024;
+/** --backpressure-limit (WSBENCH_BACKPRESSURE_LIMIT, bytes) replaces it, for every library with a knob. */
+const BACKPRESSURE_LIMIT = Number(process.env.WSBENCH_BACKPRESSURE_LIMIT || 64 * 1024 * 1024);
+/** Broadcast members, for the buffered amount a probe reports (slow-consumers). */
+const members = new Set();
 const ROOM = 'room';
 
 /** Bun.serve's websocket options as wsbench sets them; the report's settings list the same. */
@@ -64,7 +67,12 @@ function start(hostname, port) {
     websocket: {
       ...WS_OPTIONS,
       open(ws) {
-        if (ws.data.broadcast) ws.subscribe(ROOM);
+        if (!ws.data.broadcast) return;
+        ws.subscribe(ROOM);
+        members.add(ws);
+      },
+      close(ws) {
+        members.delete(ws);
       },
       // Text arrives as a string and binary as a Buffer; each goes back as it came.
       message(ws, message) {
@@ -90,6 +98,14 @@ function memory() {
   };
 }
 
+/** Memory without a GC, and what Bun holds for the room's members (ws.getBufferedAmount()). */
+function probe() {
+  const m = process.memoryUsage();
+  let bufferedBytes = 0;
+  for (const ws of members) bufferedBytes += ws.getBufferedAmount?.() ?? 0;
+  return { type: 'probe', rss: m.rss, heapUsed: m.heapUsed, external: m.external, bufferedBytes };
+}
+
 function main() {
   if (!process.send) {
     process.stderr.write('usage: bun run adapters/bun/server.js (started by the runner, with IPC)\n');
@@ -101,6 +117,7 @@ function main() {
     const server = start(process.env.WSBENCH_SERVER_HOST || '127.0.0.1', Number(process.env.WSBENCH_SERVER_PORT || 0));
     process.on('message', (m) => {
       if (m && m.type === 'mem') send(memory());
+      else if (m && m.type === 'probe') send(probe());
       else if (m && m.type === 'stop') {
         server.stop(true);
         process.exit(0);

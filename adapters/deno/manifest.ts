@@ -7,6 +7,7 @@ export const manifest = {
   ...runtimeEntry('deno', 'stdout'),
   topology,
   capabilities: {
+    backpressure: { unsupported: 'Deno.upgradeWebSocket has no send-side limit option' },
     binary: true,
     compression: { unsupported: 'Deno.upgradeWebSocket offers no permessage-deflate' },
     broadcast: true,

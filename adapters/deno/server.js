@@ -88,6 +88,14 @@ function memory() {
   return { gc: Boolean(gc), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
 }
 
+/** Memory without a GC, and the room's bufferedAmount (WebSocket.bufferedAmount) summed. */
+function probe() {
+  const m = Deno.memoryUsage();
+  let bufferedBytes = 0;
+  for (const s of room) bufferedBytes += s.bufferedAmount ?? 0;
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, bufferedBytes };
+}
+
 /** Requests on stdin, one JSON object a line; its end (the runner gone) ends the process. */
 async function serveRequests(server) {
   const decoder = new TextDecoder();
@@ -105,6 +113,7 @@ async function serveRequests(server) {
         continue;
       }
       if (m?.type === 'mem') line('MEM', memory());
+      else if (m?.type === 'probe') line('PROBE', probe());
       else if (m?.type === 'stop') await server.shutdown().finally(() => Deno.exit(0));
     }
   }

@@ -6,6 +6,12 @@ import { NODE_TLS, nodeEntry } from '../_shared/entry.js';
 export const manifest = {
   ...nodeEntry('fastify-websocket', '@fastify/websocket'),
   topology,
-  capabilities: { binary: true, compression: true, broadcast: true, tls: NODE_TLS },
+  capabilities: {
+    backpressure: { unsupported: 'ws underneath: no send-side limit' },
+    binary: true,
+    compression: true,
+    broadcast: true,
+    tls: NODE_TLS,
+  },
   micro: { unreachable: 'see ws: @fastify/websocket hands every frame to ws (the same code, the same figures)' },
 } satisfies LibraryManifest;

@@ -14,8 +14,14 @@ import { HTTP_ECHO_PATH } from '../_shared/http-echo.js';
 import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
+import { sumOver } from '../_shared/backpressure.js';
 
 type FastifyFactory = (opts: object) => FastifyInstance;
+
+const room = new Set<WebSocket>();
+
+/** What ws holds for the room (bufferedAmount), for slow-consumers. */
+export const probe = () => ({ bufferedBytes: sumOver(room, (s) => s.bufferedAmount) });
 
 const wsOptions = {
   perMessageDeflate: COMPRESSION ? WS_DEFLATE : FAIR_SETTINGS.compression,
@@ -43,7 +49,6 @@ export const adapter: ServerAdapter = {
     const https = tls ? { https: { cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) } } : {};
     const app = make({ logger: false, bodyLimit: FAIR_SETTINGS.maxPayloadBytes, ...https });
     await app.register((plugin.default ?? plugin) as never, { options: wsOptions });
-    const room = new Set<WebSocket>();
     app.register(async (scope: FastifyInstance) => {
       scope.get(
         '/echo',

@@ -7,6 +7,7 @@ export const manifest = {
   ...nodeEntry('faye-websocket', 'faye-websocket'),
   topology,
   capabilities: {
+    backpressure: { unsupported: 'faye-websocket has no send-side limit' },
     binary: true,
     compression: {
       unsupported:

@@ -7,6 +7,7 @@ export const manifest = {
   ...nodeEntry('socket.io-uws', 'socket.io'),
   topology,
   capabilities: {
+    backpressure: { knob: "uWS's maxBackpressure through io.attachApp (wsbench sets 64 MiB)" },
     binary: true,
     compression: {
       unsupported:

@@ -12,8 +12,10 @@ import { serveUwsHttpEcho } from '../_shared/uws-http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from '../uwebsockets/binding.js';
 import { tlsFiles } from '../_shared/tls.js';
+import { BACKPRESSURE_LIMIT } from '../_shared/backpressure.js';
 
-const MAX_BACKPRESSURE = 64 * 1024 * 1024;
+/** --backpressure-limit replaces it (slow-consumers). */
+const MAX_BACKPRESSURE = BACKPRESSURE_LIMIT ?? 64 * 1024 * 1024;
 
 const options = {
   transports: ['websocket' as const],

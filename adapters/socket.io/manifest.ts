@@ -7,6 +7,7 @@ export const manifest = {
   ...nodeEntry('socket.io', 'socket.io'),
   topology,
   capabilities: {
+    backpressure: { unsupported: "Engine.IO's write buffer has no limit" },
     binary: true,
     compression: true,
     broadcast: true,

@@ -12,8 +12,28 @@ import { listen } from '../_shared/listen.js';
 import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
 import { redisAdapter } from './redis-adapter.js';
+import { sumOver } from '../_shared/backpressure.js';
 
 const fallback = process.env.WSBENCH_SERVER_MODE === 'fallback';
+
+type EngineSocket = { writeBuffer?: Array<{ data?: unknown }>; transport?: { socket?: { bufferedAmount?: number } } };
+let engineClients: Record<string, EngineSocket> = {};
+
+/** Bytes of the packets waiting in one Engine.IO socket's write buffer (encoded strings or buffers). */
+const waiting = (c: EngineSocket): number =>
+  sumOver(c.writeBuffer ?? [], (p) =>
+    typeof p.data === 'string' ? p.data.length : Buffer.isBuffer(p.data) ? p.data.length : 0,
+  );
+
+/**
+ * What socket.io holds for its clients, for slow-consumers: the packets waiting in Engine.IO's
+ * own write buffer (it holds them there while the transport is not writable) and the bytes ws
+ * holds under each Engine.IO socket (bufferedAmount).
+ */
+export const probe = () => {
+  const all = Object.values(engineClients);
+  return { bufferedBytes: sumOver(all, (c) => waiting(c) + (c.transport?.socket?.bufferedAmount ?? 0)) };
+};
 
 const options = {
   transports: fallback ? ['polling' as const, 'websocket' as const] : ['websocket' as const],
@@ -43,6 +63,7 @@ export const adapter: ServerAdapter = {
     io.engine.on('connection_error', ignoreClientError);
     // Several processes (--server-procs): rooms span them through Socket.IO's own Redis adapter.
     const redis = bus ? await redisAdapter(io) : undefined;
+    engineClients = (io.engine as unknown as { clients: Record<string, EngineSocket> }).clients;
     io.on('connection', (socket) => {
       socket.on('error', ignoreClientError);
       socket.on('echo', (message: unknown) => socket.emit('echo', message));

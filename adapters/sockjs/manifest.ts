@@ -11,6 +11,7 @@ export const manifest = {
   ...nodeEntry('sockjs', 'sockjs'),
   topology,
   capabilities: {
+    backpressure: { unsupported: 'sockjs has no send-side limit' },
     binary: { unsupported: 'SockJS carries text messages only' },
     compression: {
       unsupported:

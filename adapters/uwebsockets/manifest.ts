@@ -6,7 +6,13 @@ import { nodeEntry } from '../_shared/entry.js';
 export const manifest = {
   ...nodeEntry('uwebsockets', 'uWebSockets.js'),
   topology,
-  capabilities: { binary: true, compression: true, broadcast: true, tls: { stack: 'uWS.SSLApp (native TLS)' } },
+  capabilities: {
+    backpressure: { knob: 'maxBackpressure (wsbench sets 64 MiB; uWS default 64 KiB)' },
+    binary: true,
+    compression: true,
+    broadcast: true,
+    tls: { stack: 'uWS.SSLApp (native TLS)' },
+  },
   micro: {
     unreachable:
       'not reachable: uWebSockets.js frames, masks and validates in native code (C++) and exposes no JS framing API',

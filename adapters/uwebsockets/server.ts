@@ -9,8 +9,14 @@ import { loadedVersion } from '../_shared/load-library.js';
 import { serveUwsHttpEcho } from '../_shared/uws-http-echo.js';
 import { tlsFiles } from '../_shared/tls.js';
 import { COMPRESSION } from '../_shared/compression.js';
+import { BACKPRESSURE_LIMIT, sumOver } from '../_shared/backpressure.js';
 
-const MAX_BACKPRESSURE = 64 * 1024 * 1024;
+/** --backpressure-limit replaces it (slow-consumers). */
+const MAX_BACKPRESSURE = BACKPRESSURE_LIMIT ?? 64 * 1024 * 1024;
+const members = new Set<{ getBufferedAmount(): number }>();
+
+/** What uWS holds for the room (getBufferedAmount: user space only), for slow-consumers. */
+export const probe = () => ({ bufferedBytes: sumOver(members, (s) => s.getBufferedAmount()) });
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -44,7 +50,11 @@ export const adapter: ServerAdapter = {
     });
     app.ws('/broadcast', {
       ...common,
-      open: (ws) => void ws.subscribe('room'),
+      open: (ws) => {
+        ws.subscribe('room');
+        members.add(ws);
+      },
+      close: (ws) => void members.delete(ws),
       message: (ws, message, isBinary) => void ws.publish('room', message, isBinary, COMPRESSION),
     });
     serveUwsHttpEcho(app);

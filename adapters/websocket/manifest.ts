@@ -7,6 +7,7 @@ export const manifest = {
   ...nodeEntry('websocket', 'websocket'),
   topology,
   capabilities: {
+    backpressure: { unsupported: 'websocket-node has no send-side limit (outputBufferFull is only a signal)' },
     binary: true,
     compression: { unsupported: 'websocket (websocket-node) has no permessage-deflate support' },
     broadcast: true,

@@ -10,8 +10,14 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { listen } from '../_shared/listen.js';
 import { guardSockets, ignoreClientError } from '../_shared/client-errors.js';
+import { sumOver } from '../_shared/backpressure.js';
 
 type Connection = websocket.connection;
+
+const room = new Set<Connection>();
+
+/** What the room's node:net sockets hold unsent (websocket-node keeps no queue of its own), for slow-consumers. */
+export const probe = () => ({ bufferedBytes: sumOver(room, (c) => c.socket.writableLength) });
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -37,7 +43,6 @@ export const adapter: ServerAdapter = {
       disableNagleAlgorithm: true,
       keepalive: false,
     });
-    const room = new Set<Connection>();
     wss.on('request', (request) => {
       const conn = request.accept(null, request.origin);
       // websocket-node emits socket errors on the connection (its docs: listen for 'error').

@@ -6,7 +6,13 @@ import { NODE_TLS, nodeEntry } from '../_shared/entry.js';
 export const manifest = {
   ...nodeEntry('ws', 'ws'),
   topology,
-  capabilities: { binary: true, compression: true, broadcast: true, tls: NODE_TLS },
+  capabilities: {
+    backpressure: { unsupported: 'ws has no send-side limit: send() queues without bound (bufferedAmount)' },
+    binary: true,
+    compression: true,
+    broadcast: true,
+    tls: NODE_TLS,
+  },
   protocol: 'raw',
   micro: async () => {
     const [{ wsTasks }, { requireFrom }] = await Promise.all([

@@ -11,6 +11,12 @@ import { loadLibrary, loadedVersion } from '../_shared/load-library.js';
 import { httpEchoListener } from '../_shared/http-echo.js';
 import { guardSockets, ignoreClientError, logServerError } from '../_shared/client-errors.js';
 import { COMPRESSION, WS_DEFLATE, WS_DEFLATE_SETTING } from '../_shared/compression.js';
+import { sumOver } from '../_shared/backpressure.js';
+
+const room = new Set<WebSocket>();
+
+/** What ws holds for the room (bufferedAmount: its queue and the socket's), for slow-consumers. */
+export const probe = () => ({ bufferedBytes: sumOver(room, (s) => s.bufferedAmount) });
 
 export const adapter: ServerAdapter = {
   settings: {
@@ -22,7 +28,6 @@ export const adapter: ServerAdapter = {
   },
   async start({ host, port, bus }) {
     const { WebSocketServer } = loadLibrary<typeof import('ws')>('ws');
-    const room = new Set<WebSocket>();
     const server = createHttpServer(httpEchoListener);
     guardSockets(server);
     const wss = new WebSocketServer({

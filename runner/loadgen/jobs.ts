@@ -120,7 +120,28 @@ export interface ClientEchoJob extends JobBase {
   payloadBytes: number;
 }
 
-export type Job = EchoJob | ConnectionsJob | BroadcastJob | HttpJob | HandshakeJob | ClientEchoJob;
+/**
+ * A chat room with slow consumers: `clients` members, the last `slow` of them read slowly
+ * (`slowReadBytesPerSec`, 0: not at all) from source address `slowAddress` (so the runner can
+ * tell their sockets apart in /proc/net/tcp); `senders` fast members post `rate` posts/s in total.
+ * After the window the slow members read everything that is left (for up to `drainMs`).
+ */
+export interface SlowConsumersJob extends JobBase {
+  kind: 'slow-consumers';
+  clients: number;
+  slow: number;
+  senders: number;
+  rate: number;
+  payloadBytes: number;
+  binary: boolean;
+  slowReadBytesPerSec: number;
+  /** The echo variant: the slow members send on the echo channel (at a sender's rate) and read their echoes slowly. */
+  slowEcho?: boolean;
+  slowAddress?: string;
+  drainMs: number;
+}
+
+export type Job = EchoJob | ConnectionsJob | BroadcastJob | HttpJob | HandshakeJob | ClientEchoJob | SlowConsumersJob;
 
 /** Common to every result. Histograms are HDR, compressed base64, in nanoseconds. */
 export interface JobResult {
@@ -135,6 +156,10 @@ export interface JobResult {
   tls?: TlsInfo;
   /** With compression: what was offered, and the server's Sec-WebSocket-Extensions answer. */
   deflate?: { offered: string; answered: string };
+  /** Named per-second series, from the first post (slow-consumers). */
+  series?: Record<string, number[]>;
+  /** Connections the server closed: which, when (s from the first post), close code (0: none seen). */
+  closes?: Array<{ client: number; slow: boolean; atS: number; code: number; bytes: number; port: number }>;
 }
 
 /** Load generator -> runner. */

@@ -4,6 +4,7 @@
  * it never prints.
  */
 import { runBroadcast } from './broadcast.js';
+import { runSlowConsumers } from './slow-consumers.js';
 import { runConnections } from './connections.js';
 import { runEcho } from './echo.js';
 import { runClientEcho } from './client-echo.js';
@@ -47,6 +48,7 @@ async function run(job: Job): Promise<JobResult> {
   if (job.kind === 'echo') return runEcho(job, codec, send, nextContinue);
   if (job.kind === 'connections') return runConnections(job, codec, send, nextContinue);
   if (job.kind === 'handshake') return runHandshake(job, codec, send);
+  if (job.kind === 'slow-consumers') return runSlowConsumers(job, codec, send);
   return runBroadcast(job, codec, send);
 }
 

@@ -33,6 +33,20 @@ export const COUNT_NAMES = {
   echoed: 'connections: connections whose echo check passed',
   handshakes: 'http-vs-ws: WebSocket handshakes timed',
   requests: 'http-vs-ws: HTTP requests timed',
+  posts: 'slow-consumers: posts sent from the first one (warm-up included)',
+  fastDelivered: 'slow-consumers: posts delivered to the fast members',
+  fastLost: 'slow-consumers: posts the fast members never got',
+  fastDuplicates: 'slow-consumers: posts the fast members got twice',
+  fastClosed: 'slow-consumers: fast members the server closed (after the window)',
+  slowDelivered: 'slow-consumers: posts (echoes) delivered to the slow members, window and drain',
+  slowLost: 'slow-consumers: posts the slow members never got',
+  slowLostOpen: 'slow-consumers: of those, lost by members the server kept open (dropped)',
+  slowDuplicates: 'slow-consumers: posts the slow members got twice',
+  slowClosed: 'slow-consumers: slow members the server closed',
+  slowBytes: 'slow-consumers: bytes the slow members received',
+  slowMembers: 'slow-consumers: slow members in the room',
+  backlogBytes: 'slow-consumers: bytes the open slow members had not read when the window ended',
+  lagSeconds: 'slow-consumers: seconds from the first post to the end of the window',
 } as const;
 
 export type CountName = keyof typeof COUNT_NAMES;

@@ -4,7 +4,7 @@
  * histograms merged (never averaged), counts and timelines summed, rates summed, CPU reported
  * per process, client-bound when any process is. Jobs of other kinds run in one process.
  */
-import type { EchoJob, Job, JobResult } from '../loadgen/jobs.js';
+import type { ConnectionsJob, EchoJob, Job, JobResult } from '../loadgen/jobs.js';
 import { encodeHistogram } from '../loadgen/histogram.js';
 import { runLoadgen, type LoadgenHooks, type Measured } from './loadgen-process.js';
 import { mergeHistograms } from '../stats.js';
@@ -18,12 +18,16 @@ import {
   type Histograms,
 } from '../loadgen/result-names.js';
 
-/** The parts of an echo job for `n` processes (fewer when there are fewer connections). */
-export function splitJob(job: EchoJob, n: number): EchoJob[] {
+/**
+ * The parts of a job for `n` processes or shards (fewer when there are fewer connections): an
+ * echo job here, also a connections job for `wsbench worker` (runner/distributed).
+ */
+export function splitJob<J extends EchoJob | ConnectionsJob>(job: J, n: number): J[] {
   const parts = Math.max(1, Math.min(n, job.connections));
   return Array.from({ length: parts }, (_, i) => {
     const connections = Math.floor(job.connections / parts) + (i < job.connections % parts ? 1 : 0);
-    const rate = job.rate === undefined ? {} : { rate: (job.rate * connections) / job.connections };
+    const rate =
+      job.kind !== 'echo' || job.rate === undefined ? {} : { rate: (job.rate * connections) / job.connections };
     return { ...job, connections, ...rate };
   });
 }

@@ -42,6 +42,8 @@ export interface LoadgenHooks {
   onRamped?: () => Promise<void>;
   /** A multi-process server (--server-procs): sample its whole process tree, and its Redis. */
   topology?: { redisPid?: number };
+  /** Awaited before the job is sent to the started process (a shard's start barrier). */
+  beforeJob?: () => Promise<void>;
 }
 
 export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measured> {
@@ -105,7 +107,8 @@ function jobResult(
         ),
       ),
     );
-    void child.sendMessage!({ type: 'job', job } as never);
+    // A shard (runner/distributed) holds the job until its start time.
+    void Promise.resolve(hooks.beforeJob?.()).then(() => child.sendMessage!({ type: 'job', job } as never), reject);
   });
 }
 

@@ -9,7 +9,18 @@ import { adapterModuleUrl } from '../../adapters/_shared/module-url.js';
 import { busTarget, connectBus, type RoomBus } from '../../adapters/_shared/room-bus.js';
 import { runPrimary } from '../topology/cluster-primary.js';
 
-type Inbound = { type: 'mem' } | { type: 'stop' } | { type: 'spread' };
+type Inbound = { type: 'mem' } | { type: 'stop' } | { type: 'spread' } | { type: 'probe' };
+
+/**
+ * What an adapter's server module may export besides `adapter`: its library's own account of
+ * what it holds for its clients (bytes buffered, messages it dropped), read without a GC.
+ */
+export type ServerProbe = () => { bufferedBytes?: number; dropped?: number; closed?: number };
+
+function probe(fn: ServerProbe | undefined): object {
+  const m = process.memoryUsage();
+  return { type: 'probe', rss: m.rss, heapUsed: m.heapUsed, external: m.external, ...(fn?.() ?? {}) };
+}
 
 /** With --server-procs: the room's bus (relayed through Redis unless the library has its own). */
 async function bus(): Promise<RoomBus | undefined> {
@@ -49,13 +60,14 @@ async function main(): Promise<void> {
   // --server-procs N with node:cluster: this process is the primary, its workers run the adapter.
   if (process.env.WSBENCH_TOPOLOGY === 'node-cluster' && cluster.isPrimary) return runPrimary(modulePath);
   try {
-    const mod = (await import(adapterModuleUrl(modulePath))) as { adapter: ServerAdapter };
+    const mod = (await import(adapterModuleUrl(modulePath))) as { adapter: ServerAdapter; probe?: ServerProbe };
     const host = process.env.WSBENCH_SERVER_HOST ?? '127.0.0.1';
     const roomBus = await bus();
     const port = Number(process.env.WSBENCH_SERVER_PORT ?? 0);
     const server = await mod.adapter.start({ host, port, ...(roomBus ? { bus: roomBus } : {}) });
     process.on('message', (m: Inbound) => {
       if (m.type === 'mem') send(memory());
+      else if (m.type === 'probe') send(probe(mod.probe));
       else if (m.type === 'spread')
         send({ type: 'spread', procs: [{ pid: process.pid, origin: roomBus?.origin, ...roomBus?.counts() }] });
       else if (m.type === 'stop') void server.close().finally(() => process.exit(0));

@@ -25,6 +25,15 @@ export interface ServerMemory {
   external: number;
 }
 
+/** A probe's answer (server-main.ts): bytes; absent fields are not known. */
+export interface ServerProbeReply {
+  rss?: number;
+  heapUsed?: number;
+  bufferedBytes?: number;
+  dropped?: number;
+  closed?: number;
+}
+
 export interface ServerHandle {
   pid: number;
   port: number;
@@ -38,6 +47,8 @@ export interface ServerHandle {
   memory(timeoutMs?: number): Promise<ServerMemory>;
   /** With --server-procs: each process's connections, as its workers count them. */
   spread(timeoutMs?: number): Promise<Array<{ pid: number; origin?: string; connections?: number; members?: number }>>;
+  /** Memory without a GC, and the library's own buffered/dropped counts where its adapter tells them. */
+  probe?(timeoutMs?: number): Promise<ServerProbeReply | null>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +117,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   handle.memory = (timeoutMs = 30_000) => request<ServerMemory>(channel, 'mem', timeoutMs);
   handle.spread = (timeoutMs = 10_000) =>
     request<{ procs: Awaited<ReturnType<ServerHandle['spread']>> }>(channel, 'spread', timeoutMs).then((m) => m.procs);
+  handle.probe = (timeoutMs = 500) => requestProbe(channel, timeoutMs);
   handle.stop = () => stopProcess(pid, handle.exited);
   return handle;
 }
@@ -170,6 +182,23 @@ function request<T>(child: ServerChannel, type: 'mem' | 'spread', timeoutMs: num
       child.off(onMessage);
       reject(new CodedError('ESERVER_EXIT', `the server is gone: ${e.message}`));
     });
+  });
+}
+
+/** One probe; null when the server does not answer within `timeoutMs` (busy, or gone). */
+function requestProbe(child: ServerChannel, timeoutMs: number): Promise<ServerProbeReply | null> {
+  return new Promise((resolve) => {
+    const done = (v: ServerProbeReply | null): void => {
+      clearTimeout(timer);
+      child.off(onMessage);
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(null), timeoutMs);
+    const onMessage = (m: unknown): void => {
+      if ((m as { type: string }).type === 'probe') done(m as ServerProbeReply);
+    };
+    child.on(onMessage);
+    child.send({ type: 'probe' }).catch(() => done(null));
   });
 }
 

@@ -178,7 +178,7 @@ function findingLines(report: Report): string[] {
 
 function glanceLines(report: Report): string[] {
   const leads = leaders(report);
-  const conformance = conformanceGlance(report).map((c) => `${INDENT}conformance, ${c.library}: ${c.summary}`);
+  const conformance = conformanceGlance(report).map((c) => `${INDENT}${c.scenario}, ${c.library}: ${c.summary}`);
   if (leads.length === 0)
     return conformance.length ? ['At a glance:', ...conformance, ...findingLines(report)] : findingLines(report);
   return [

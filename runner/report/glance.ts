@@ -14,6 +14,7 @@ import {
 } from './format.js';
 import { directionWords, marginText } from './relative.js';
 import { compareLibraries, comparisonText, sameText, type PairedComparison } from '../sidebyside/verdict.js';
+import { findScenario } from '../../scenarios/index.js';
 
 /** Who leads one case on the headline metric, and by how much over the runner-up. */
 export interface Lead {
@@ -95,9 +96,12 @@ export function leaders(report: Report): Lead[] {
   return leads;
 }
 
-/** The conformance scenario's one-line summary per library, for "At a glance". */
-export function conformanceGlance(report: Report): { library: string; summary: string }[] {
-  return (report.conformance ?? []).map((c) => ({ library: c.library, summary: c.summary }));
+/** One-line summaries per library for "At a glance": conformance's, and each scenario's own (Scenario.glance). */
+export function conformanceGlance(report: Report): { scenario: string; library: string; summary: string }[] {
+  return [
+    ...(report.conformance ?? []).map((c) => ({ scenario: 'conformance', library: c.library, summary: c.summary })),
+    ...report.scenarios.flatMap((s) => findScenario(s.name)?.glance?.(report) ?? []),
+  ];
 }
 
 /** One sweep finding (e.g. the highest rate with p99 under a bound) across libraries. */
@@ -108,32 +112,6 @@ export interface Finding {
   values: { library: string; text: string }[];
 }
 
-/**
- * How far the finding moves from run to run: ` (runs: 1.00k–5.00k, n=3)` — each run's own highest
- * rate whose p99 stayed within the bound (a run with none counts as none). '' with one run, or for
- * a finding of another kind.
- */
-function perRunRange(report: Report, h: NonNullable<Report['highlights']>[number]): string {
-  const bound = /p99 ≤ ([\d.]+) ms/.exec(h.label);
-  if (h.scenario !== 'rate' || !bound) return '';
-  const limitUs = Number(bound[1]) * 1000;
-  const best = new Map<number, number | null>();
-  for (const r of report.runs) {
-    if (r.scenario !== 'rate' || r.library !== h.library || r.status !== 'completed') continue;
-    const rate = Number(r.case.params.rate);
-    const p99 = r.stats.metrics.p99Us;
-    const prev = best.get(r.rep) ?? null;
-    best.set(r.rep, p99 !== undefined && p99 <= limitUs && rate > (prev ?? -1) ? rate : prev);
-  }
-  if (best.size < 2) return '';
-  const values = [...best.values()];
-  const fmt = (v: number | null): string => (v === null ? 'none' : formatWithUnit(v, h.unit));
-  const nums = values.filter((v): v is number => v !== null);
-  const lo = values.includes(null) ? null : Math.min(...nums);
-  const hi = nums.length ? Math.max(...nums) : null;
-  return lo === hi ? ` (every run, n=${values.length})` : ` (runs: ${fmt(lo)}–${fmt(hi)}, n=${values.length})`;
-}
-
 /** The report's sweep findings, grouped by scenario and label, libraries in report order. */
 export function findings(report: Report): Finding[] {
   const groups = new Map<string, Finding>();
@@ -142,7 +120,10 @@ export function findings(report: Report): Finding[] {
     const key = JSON.stringify([h.scenario, h.label]);
     const group = groups.get(key) ?? { scenario: h.scenario, label: h.label, values: [] };
     const base = h.value === null ? 'none' : formatWithUnit(h.value, h.unit);
-    group.values.push({ library: h.library, text: `${base}${perRunRange(report, h)}` });
+    group.values.push({
+      library: h.library,
+      text: `${base}${findScenario(h.scenario)?.findingRange?.(report, h) ?? ''}`,
+    });
     groups.set(key, group);
   }
   for (const g of groups.values()) g.values.sort((a, b) => order.indexOf(a.library) - order.indexOf(b.library));

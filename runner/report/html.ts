@@ -122,7 +122,7 @@ function glanceSection(report: Report): SafeHtml {
       html`<li><strong>${f.scenario}</strong>, ${f.label}: ${f.values.map((v, i) => html`${i ? ', ' : ''}${v.library} <strong>${v.text}</strong>`)}</li>`,
   );
   const conformance = conformanceGlance(report).map(
-    (c) => html`<li><strong>conformance</strong>, ${c.library}: ${c.summary}</li>`,
+    (c) => html`<li><strong>${c.scenario}</strong>, ${c.library}: ${c.summary}</li>`,
   );
   if (rows.length === 0 && found.length === 0 && conformance.length === 0) return html``;
   return html`<section id="glance"><h2>At a glance</h2>

@@ -117,7 +117,7 @@ function glanceBlock(report: Report): string[] {
       `**${escapeMarkdown(f.scenario)}**, ${escapeMarkdown(f.label)}: ${f.values.map((v) => `${escapeMarkdown(v.library)} ${escapeMarkdown(v.text)}`).join(', ')}`,
   );
   const conformance = conformanceGlance(report).map(
-    (c) => `**conformance**, ${escapeMarkdown(c.library)}: ${escapeMarkdown(c.summary)}`,
+    (c) => `**${escapeMarkdown(c.scenario)}**, ${escapeMarkdown(c.library)}: ${escapeMarkdown(c.summary)}`,
   );
   if (rows.length === 0 && found.length === 0 && conformance.length === 0) return [];
   return [

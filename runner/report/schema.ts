@@ -43,8 +43,34 @@ export const Probe = z.object({
 });
 export type Probe = z.infer<typeof Probe>;
 
+/**
+ * slow-consumers: the policy observed towards the slow members, the knob that controls it, the
+ * per-second timelines (the runner's samples: t, rssMiB, heapMiB, bufferedBytes, sendQSlow,
+ * sendQFast; the load generator's: fastDelivered, slowDelivered, fastP50Us, fastP99Us; null where
+ * not known), and the slow members the server closed.
+ */
+export const SlowConsumersDetail = z.object({
+  policy: z.array(z.enum(['buffers without bound', 'drops', 'disconnects', 'kept up'])),
+  verdict: z.string(),
+  knob: z.string(),
+  series: z.record(z.string(), z.array(z.number().nullable())),
+  closes: z.array(
+    z.object({
+      client: z.number(),
+      slow: z.boolean(),
+      atS: z.number(),
+      code: z.number(),
+      bytes: z.number(),
+      port: z.number(),
+    }),
+  ),
+});
+export type SlowConsumersDetail = z.infer<typeof SlowConsumersDetail>;
+
 /** What one completed run measured. */
 export const RunStats = z.object({
+  /** slow-consumers only. */
+  slowConsumers: SlowConsumersDetail.optional(),
   /** Values keyed by the scenario's MetricDef keys. */
   metrics: z.record(z.string(), z.number()),
   /** HDR histograms, compressed base64, values in nanoseconds; merged across runs. */
@@ -180,6 +206,8 @@ export const CaseSummary = z.object({
   clientBound: z.boolean(),
   /** Some run was pacing-bound (see RunStats.pacingBound). Absent where no run said. */
   pacingBound: z.boolean().optional(),
+  /** slow-consumers: the median run's policy, timelines and closes. */
+  slowConsumers: SlowConsumersDetail.optional(),
   /** Capacity searches: every probe of every completed run (each with its `rep`). */
   probes: z.array(Probe).optional(),
   noisy: z.boolean(),

@@ -25,6 +25,9 @@ for (const name of [
   'test-ratecap',
   'test-fragile',
   'test-lax',
+  'test-unbounded',
+  'test-closer',
+  'test-dropper',
 ]) {
   registerLibrary({ name, packageName: 'ws', serverModule: `../test/adapters/${name}.js`, codecModule: 'ws/codec.js' });
 }

@@ -1,0 +1,5 @@
+/** Test-only: see slow-policy.ts (policy `unbounded`). */
+import { policyAdapter } from './slow-policy.js';
+
+export { probe } from './slow-policy.js';
+export const adapter = policyAdapter('unbounded');
