@@ -39,6 +39,9 @@ export const ERROR_CODES = [
   'EREDIS_MISSING',
   'EREDIS_START',
   'EREDIS_EXIT',
+  // distributed runs (runner/distributed): a shard, or all of them
+  'ESHARD',
+  'ESHARDS',
   'ERUNTIME',
   'ENATIVE',
   'ENOFILE',

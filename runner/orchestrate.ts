@@ -79,6 +79,8 @@ async function runRecorded(
   runs: number,
   warm?: WarmServers,
   notes: string[] = [],
+  /** A result already in hand (a warm-up window that errored): recorded, not run. */
+  given?: RunResult,
 ): Promise<RunResult | null> {
   if (k.control.interrupted) return null;
   const info: RunInfo = {
@@ -91,7 +93,8 @@ async function runRecorded(
     runs,
   };
   k.progress.runStart(info, ps.scenario.estimateMs(c, ps.options));
-  const run = await runOne({ plan: k.plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, ps, c, rep, warm);
+  const run =
+    given ?? (await runOne({ plan: k.plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, ps, c, rep, warm));
   const result = notes.length && run.status === 'completed' ? { ...run, warnings: [...run.warnings, ...notes] } : run;
   // A run cut short by Ctrl-C is not a result: it is neither kept nor shown.
   if (k.control.interrupted) return null;
@@ -119,6 +122,7 @@ async function runAll(k: Sink): Promise<void> {
           warmup: (lib, timed, rep) =>
             runOne({ plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, timed, c, rep, warm),
           window: (lib, timed, rep, notes) => runRecorded(k, lib, timed, c, rep, wp.blocks, warm, notes),
+          failed: (lib, timed, result) => runRecorded(k, lib, timed, c, 0, wp.blocks, warm, [], result),
         });
       } finally {
         await warm.stopAll();

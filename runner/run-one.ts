@@ -136,7 +136,8 @@ class RunServer {
             cpu: this.pin.clientCpus[0],
             serverPid: this.server!.pid,
             serverGone: this.gone,
-            timeoutMs: hooks.timeoutMs ?? plan.warmupMs + plan.durationMs + plan.runSlackMs,
+            // The run's own timing: a side-by-side window (or warm-up window) is not the plan's.
+            timeoutMs: hooks.timeoutMs ?? this.ps.options.warmupMs + this.ps.options.durationMs + plan.runSlackMs,
             nofile: hooks.nofile ?? this.nofile,
             onRamped: hooks.onRamped,
             onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),

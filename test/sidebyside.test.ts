@@ -12,7 +12,7 @@ import { buildReport, type ReportMeta } from '../runner/aggregate.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { pairedStats, signedRankP, t975 } from '../runner/sidebyside/paired.js';
 import { blockOrder, runCaseSideBySide, steady } from '../runner/sidebyside/windows.js';
-import type { PlannedLibrary } from '../runner/plan.js';
+import type { PlannedLibrary, PlannedScenario } from '../runner/plan.js';
 import { leaders, leadText } from '../runner/report/glance.js';
 import { renderConsole } from '../runner/report/console.js';
 import { renderMarkdown } from '../runner/report/markdown.js';
@@ -195,6 +195,7 @@ test('a case side by side: warm-ups until steady, then blocks in alternating ord
         );
         return done(lib.name, rep, []);
       },
+      failed: async () => assert.fail('no warm-up window errored'),
     },
   );
   assert.deepEqual(seen, [
@@ -209,6 +210,50 @@ test('a case side by side: warm-ups until steady, then blocks in alternating ord
     'a2 500+1000',
     'b2 500+1000 flagged',
   ]);
+});
+
+test('a warm-up window that errors (a wrong echo) is the library’s row of the case: recorded once, no windows', async () => {
+  const libs = [{ name: 'a' }, { name: 'b' }] as unknown as PlannedLibrary[];
+  const ps = { scenario: { name: 'latency' }, options: { warmupMs: 0, durationMs: 0 } } as unknown as PlannedScenario;
+  const seen: string[] = [];
+  const row = (library: string, rep: number, status: 'completed' | 'errored'): RunResult =>
+    (status === 'completed'
+      ? {
+          library,
+          scenario: 'latency',
+          case: { id: 'x', label: 'x', params: {} },
+          rep,
+          startedAt: '',
+          status,
+          warnings: [],
+          stats: { metrics: {}, histograms: {}, timeline: [100, 100], clientBound: false },
+        }
+      : {
+          library,
+          scenario: 'latency',
+          case: { id: 'x', label: 'x', params: {} },
+          rep,
+          startedAt: '',
+          status,
+          error: { code: 'EECHO', message: 'duplicated echo' },
+        }) as RunResult;
+  await runCaseSideBySide(
+    libs,
+    ps,
+    { blocks: 2, windowMs: 1000, settleMs: 500 },
+    {
+      warmup: async (lib, _t, rep) => row(lib.name, rep, lib.name === 'b' ? 'errored' : 'completed'),
+      window: async (lib, _t, rep) => {
+        seen.push(`${lib.name}${rep}`);
+        return row(lib.name, rep, 'completed');
+      },
+      failed: async (lib, _t, result) => {
+        seen.push(`${lib.name} failed ${result.rep} ${result.status === 'errored' ? result.error.code : ''}`);
+        return result;
+      },
+    },
+  );
+  assert.deepEqual(seen, ['b failed 0 EECHO', 'a0', 'a1']);
 });
 
 test('a memory figure is not barred by the client-bound flag (it limits rates and times, not memory)', () => {

@@ -79,11 +79,13 @@ export class WarmServers {
 /**
  * How the orchestrator runs a case's windows, with the scenario's timing replaced by the window's:
  * `warmup` runs one not recorded (rep < 0); `window` runs one, adds `notes` to its warnings and
- * records it, or answers null once the bench was interrupted.
+ * records it, or answers null once the bench was interrupted; `failed` records a warm-up window
+ * that errored as the library's row of the case (a wrong or missing echo voids it, warm-up or not).
  */
 export interface CaseRunner {
   warmup(lib: PlannedLibrary, ps: PlannedScenario, rep: number): Promise<RunResult>;
   window(lib: PlannedLibrary, ps: PlannedScenario, rep: number, notes: string[]): Promise<RunResult | null>;
+  failed(lib: PlannedLibrary, ps: PlannedScenario, result: RunResult): Promise<RunResult | null>;
 }
 
 /** The timing of a window (or a warm-up window), as the scenario sees it. */
@@ -101,15 +103,17 @@ export function steady(timeline: number[]): { steady: boolean; change: number | 
 
 /**
  * Warm-up windows, round after round, until every library's last one was steady (or MAX_WARMUPS):
- * returns a warning for each library that never got steady. Warm-up windows are not recorded.
+ * returns a warning for each library that never got steady, and the warm-up window of each library
+ * that errored (its server crashed, or gave a wrong echo). Warm-up windows are not recorded.
  */
 export async function warmUp(
   libs: PlannedLibrary[],
   ps: PlannedScenario,
   warmup: CaseRunner['warmup'],
   wp: WindowPlan,
-): Promise<Map<string, string>> {
+): Promise<{ notes: Map<string, string>; failures: Map<string, RunResult> }> {
   const pending = new Set(libs.map((l) => l.name));
+  const failures = new Map<string, RunResult>();
   const last = new Map<string, number | null>();
   for (let round = 0; round < MAX_WARMUPS && pending.size > 0; round++) {
     for (const lib of blockOrder(libs, round)) {
@@ -117,6 +121,7 @@ export async function warmUp(
       const r = await warmup(lib, withTiming(ps, wp.settleMs, WARMUP_WINDOW_MS), -1 - round);
       if (r.status !== 'completed') {
         pending.delete(lib.name);
+        if (r.status === 'errored') failures.set(lib.name, r);
         continue;
       }
       const s = steady(r.stats.timeline ?? []);
@@ -126,6 +131,7 @@ export async function warmUp(
   }
   const notes = new Map<string, string>();
   for (const name of pending) {
+    if (failures.has(name)) continue;
     const change = last.get(name);
     const moved = change === null || change === undefined ? 'gave no rate' : `moved ${(change * 100).toFixed(0)} %`;
     notes.set(
@@ -133,7 +139,7 @@ export async function warmUp(
       `not steady: after ${MAX_WARMUPS} warm-up windows its rate still ${moved} within a window (steady: within ±${STEADY_TOLERANCE * 100} %); its windows counted anyway`,
     );
   }
-  return notes;
+  return { notes, failures };
 }
 
 /** Every window of one case: warm-up, then `blocks` blocks in alternating order. */
@@ -143,10 +149,15 @@ export async function runCaseSideBySide(
   wp: WindowPlan,
   run: CaseRunner,
 ): Promise<void> {
-  const notes = await warmUp(libs, ps, run.warmup, wp);
+  const { notes, failures } = await warmUp(libs, ps, run.warmup, wp);
+  for (const lib of libs) {
+    const failed = failures.get(lib.name);
+    if (failed && (await run.failed(lib, ps, { ...failed, rep: 0 })) === null) return;
+  }
   const timed = withTiming(ps, wp.settleMs, wp.windowMs);
   for (let b = 0; b < wp.blocks; b++) {
     for (const lib of blockOrder(libs, b)) {
+      if (failures.has(lib.name)) continue;
       const note = notes.get(lib.name);
       if ((await run.window(lib, timed, b, note ? [note] : [])) === null) return;
     }
