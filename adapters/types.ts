@@ -144,6 +144,23 @@ export interface AdapterRuntime {
   entry: string;
 }
 
+/** Where to look for a runtime's binary: its main package's folder, and a file inside another installed package. */
+export interface RuntimeLookup {
+  main: string | null;
+  inPackage(pkg: string, file: string): string;
+}
+
+/**
+ * How a runtime other than Node runs a server (adapters/<runtime>/runtime.ts; runner/process/runtimes.ts
+ * finds and starts it): where its binary is, in order, the arguments that run an entry file, and
+ * the environment that keeps it quiet (no update checks, telemetry or prompts).
+ */
+export interface RuntimeLaunch {
+  binaries(l: RuntimeLookup): string[];
+  args(entry: string): string[];
+  env: Record<string, string>;
+}
+
 /** A capability: `true`, or the reason the library lacks it (shown on every row it skips). */
 export type Capability = true | { unsupported: string };
 

@@ -27,9 +27,10 @@ async function interrupt(
   signal: NodeJS.Signals,
   ready: () => Promise<void>,
   env: Record<string, string> = {},
+  scenario: string[] = ['--scenario', 'latency'],
 ): Promise<{ code: number | null; dir: string; goneMs: number; left: string }> {
   const out = tempDir();
-  const bench = startBench(['bench', '--lib', libs, '--scenario', 'latency', ...SHORT, '--runs', '5', '--out', out], {
+  const bench = startBench(['bench', '--lib', libs, ...scenario, ...SHORT, '--runs', '5', '--out', out], {
     env,
     timeoutMs: 60_000,
   });
@@ -85,7 +86,14 @@ test(
       for (let i = 0; i < 300 && !fs.existsSync(flag); i++) await sleep(50);
       assert.ok(fs.existsSync(flag), 'test-hang never began to hang');
     };
-    const r = await interrupt('ws,test-hang', 'SIGTERM', hanging, { WSBENCH_HANG_FLAG: flag });
+    // rate runs one fresh server per run (latency's side-by-side warm-up would make the hang a
+    // finished, errored result before the signal): the hanging run is the one cut short.
+    const r = await interrupt('ws,test-hang', 'SIGTERM', hanging, { WSBENCH_HANG_FLAG: flag }, [
+      '--scenario',
+      'rate',
+      '--rates',
+      '1000',
+    ]);
     assert.equal(r.left, '', `still running ${r.goneMs} ms after SIGTERM`);
     // SIGTERM is ignored by a busy loop: it took the runner's SIGKILL after its grace period.
     assert.ok(r.goneMs >= 1000, `gone after ${r.goneMs} ms: the server did not hang when signalled`);

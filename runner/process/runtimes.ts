@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../errors.js';
 import type { AdapterRuntime } from '../../adapters/types.js';
+import { RUNTIMES } from '../../adapters/runtimes.js';
 
 /** The project root: dist/runner/process/runtimes.js is three levels below it. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -27,11 +28,10 @@ function packageDir(name: string, from: string): string | null {
 }
 
 /**
- * Where each runtime's binary may be, in order. The packages are resolved as Node resolves them
- * from wsbench's folder: this checkout's node_modules, or (wsbench installed as a dependency) the
- * user's node_modules beside it. npm 11 runs no install scripts: Bun's binary is found in its
- * platform package, or in `bun/bin/bun.exe` where npm placed it there; Deno's in its platform
- * package. WSBENCH_BUN / WSBENCH_DENO name another binary.
+ * Where a runtime's binary may be, in order: WSBENCH_<NAME>, then what its launch
+ * (adapters/<runtime>/runtime.ts) lists. Its packages are resolved as Node resolves them from
+ * wsbench's folder: this checkout's node_modules, or (wsbench installed as a dependency) the
+ * user's node_modules beside it.
  */
 function candidates(name: AdapterRuntime['name']): string[] {
   const main = packageDir(name, PKG);
@@ -39,23 +39,9 @@ function candidates(name: AdapterRuntime['name']): string[] {
     const dir = packageDir(pkg, PKG) ?? (main && packageDir(pkg, path.join(main, 'package.json')));
     return dir ? path.join(dir, file) : '';
   };
-  const arch = process.arch === 'arm64' ? 'aarch64' : 'x64';
-  if (name === 'bun') {
-    return [
-      process.env.WSBENCH_BUN ?? '',
-      main ? path.join(main, 'bin', 'bun.exe') : '',
-      ...['', '-baseline', '-musl'].map((v) =>
-        inPackage(`@oven/bun-${process.platform}-${arch}${v}`, path.join('bin', 'bun')),
-      ),
-    ].filter(Boolean);
-  }
-  const denoArch = process.arch === 'arm64' ? 'arm64' : 'x64';
-  return [
-    process.env.WSBENCH_DENO ?? '',
-    inPackage(`@deno/${process.platform}-${denoArch}-glibc`, 'deno'),
-    inPackage(`@deno/${process.platform}-${denoArch}`, 'deno'),
-    main ? path.join(main, 'deno') : '',
-  ].filter(Boolean);
+  return [process.env[`WSBENCH_${name.toUpperCase()}`] ?? '', ...RUNTIMES[name].binaries({ main, inPackage })].filter(
+    Boolean,
+  );
 }
 
 /** A real executable (not the few-byte placeholder some packages ship before their install step). */
@@ -103,27 +89,10 @@ export function runtimeMissing(name: AdapterRuntime['name']): string | null {
 export function runtimeCommand(runtime: AdapterRuntime): { executable: string; args: string[] } {
   const executable = findRuntime(runtime.name);
   if (!executable) throw new CodedError('ERUNTIME', runtimeMissing(runtime.name)!);
-  const entry = path.join(ROOT, runtime.entry);
-  if (runtime.name === 'bun') return { executable, args: ['run', '--no-install', entry] };
-  // Only what a server needs: the network and its own environment; --expose-gc for `mem`.
-  return {
-    executable,
-    args: [
-      'run',
-      '--quiet',
-      '--no-prompt',
-      '--no-config',
-      '--allow-net',
-      '--allow-env',
-      '--allow-read',
-      '--v8-flags=--expose-gc',
-      entry,
-    ],
-  };
+  return { executable, args: RUNTIMES[runtime.name].args(path.join(ROOT, runtime.entry)) };
 }
 
 /** Environment for a runtime: no update checks, no telemetry, no prompts. */
 export function runtimeEnv(runtime: AdapterRuntime): Record<string, string> {
-  if (runtime.name === 'deno') return { DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1' };
-  return { BUN_DISABLE_TELEMETRY: '1', DO_NOT_TRACK: '1', NO_COLOR: '1' };
+  return RUNTIMES[runtime.name].env;
 }
