@@ -75,7 +75,7 @@ export const broadcast: Scenario<BroadcastParams, BroadcastCase> = {
   nofile: (c) => nofileFor(c.params.clients),
   async run(ctx, c, o) {
     const x = await ctx.measure({
-      kind: 'broadcast',
+      kind: 'room',
       ...ctx.target,
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,

@@ -230,7 +230,7 @@ function roomSearch(ctx: RunContext, c: RoomSearchCase): Promise<SearchResult> {
   return searchCapacity(
     async (clients): Promise<ProbeOutcome> => {
       const job = {
-        kind: 'broadcast' as const,
+        kind: 'room' as const,
         ...ctx.target,
         warmupMs: PROBE_WARMUP_MS,
         durationMs: Math.max(probeMs, 1000),

@@ -29,6 +29,9 @@ export const conformance: Scenario = {
     m('informational', 'informational', 'count', 'none', true),
   ],
   headline: 'pass',
+  // Its one-line verdict summary per library, in "At a glance".
+  glance: (report) =>
+    (report.conformance ?? []).map((c) => ({ scenario: 'conformance', library: c.library, summary: c.summary })),
   runsOnce: true,
   cases: () => [
     { id: 'rfc6455', label: `RFC 6455 conformance, ${CASES.length} cases`, params: { cases: CASES.length } },

@@ -86,7 +86,7 @@ export const connections: Scenario<ConnectionsParams, ConnectionsCase> = {
     let after = before;
     const x = await ctx.measure(
       {
-        kind: 'connections',
+        kind: 'hold',
         ...ctx.target,
         warmupMs: 0,
         durationMs: o.durationMs,

@@ -49,7 +49,7 @@ function byIndex(docs: ShardResult[]): { shards: Map<number, ShardResult>; notes
 export function mergeShards(done: ShardResult[]): Measured {
   const parts = done.map((d, i) => (i === 0 ? d.measured! : { ...d.measured!, serverUnmeasured: undefined }));
   const merged = mergeMeasured(parts);
-  if (done[0].plan.job.kind !== 'connections' || done.length === 1) return merged;
+  if (done[0].plan.job.kind !== 'hold' || done.length === 1) return merged;
   // The ramps ran side by side: the merged ramp lasts from the first shard's start to the last one's end.
   const starts = done.map((d) => d.startDelayMs ?? 0);
   const ends = done.map((d, i) => starts[i] + d.measured!.result.counts.rampMs);
@@ -105,7 +105,7 @@ export async function planRun(docs: ShardResult[], rep: number): Promise<RunResu
   );
   const metrics = { ...outcome.stats.metrics, ...shardMetrics(plan, shards, problems.late) };
   let warnings = outcome.warnings.filter((w) => !/^\d+ load-generator processes/.test(w));
-  if (plan.job.kind === 'connections') {
+  if (plan.job.kind === 'hold') {
     // The server is not on the shards' hosts: no memory figures (the scenario read zeros).
     delete metrics.kibPerConnRss;
     delete metrics.kibPerConnHeap;

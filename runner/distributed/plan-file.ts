@@ -127,7 +127,7 @@ async function captureJob(
       allowRemote: true,
     };
     // A remote host: the kernel picks each shard's source port on its own address (no 127.0.0.x).
-    return job.kind === 'connections' ? { ...job, perAddress: 0 } : job;
+    return job.kind === 'hold' ? { ...job, perAddress: 0 } : job;
   }
   throw new UsageError(`scenario ${scenario.name} ran no job: it cannot be sharded`);
 }
@@ -157,7 +157,7 @@ export async function makeShardPlan(plan: RunPlan, x: PlanExtras): Promise<Shard
       `--shards ${x.shards} is more than the ${total} connections to share: use at most ${total} shards`,
     );
   const id = `${new Date(x.startAt).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
-  const holdAt = job.kind === 'connections' ? (x.holdAt ?? x.startAt + 2000 + Math.ceil(total / x.shards)) : undefined;
+  const holdAt = job.kind === 'hold' ? (x.holdAt ?? x.startAt + 2000 + Math.ceil(total / x.shards)) : undefined;
   return {
     schema: SHARD_PLAN_SCHEMA,
     version: 1,

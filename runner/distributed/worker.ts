@@ -53,7 +53,7 @@ function barrierHooks(plan: ShardPlan, job: Job, offset: number, timing: Timing)
     await waitUntil(plan.startAt, offset);
     timing.startDelayMs = referenceNow(offset) - plan.startAt;
   };
-  if (job.kind !== 'connections') return { onRamped: start };
+  if (job.kind !== 'hold') return { onRamped: start };
   const holdAt = plan.holdAt ?? plan.startAt;
   return {
     beforeJob: start,

@@ -72,7 +72,7 @@ export interface EchoJob extends JobBase {
 
 /** Ramp to `connections` idle connections, hold them, check echo still works, close. */
 export interface ConnectionsJob extends JobBase {
-  kind: 'connections';
+  kind: 'hold';
   connections: number;
   /** Handshakes allowed in flight at once. */
   concurrency: number;
@@ -82,7 +82,7 @@ export interface ConnectionsJob extends JobBase {
 
 /** A chat room: `clients` in the room, `senders` of them send, `rate` messages/s in total. */
 export interface BroadcastJob extends JobBase {
-  kind: 'broadcast';
+  kind: 'room';
   clients: number;
   senders: number;
   rate: number;
@@ -127,7 +127,7 @@ export interface ClientEchoJob extends JobBase {
  * After the window the slow members read everything that is left (for up to `drainMs`).
  */
 export interface SlowConsumersJob extends JobBase {
-  kind: 'slow-consumers';
+  kind: 'slow-room';
   clients: number;
   slow: number;
   senders: number;

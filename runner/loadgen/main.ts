@@ -46,9 +46,9 @@ async function run(job: Job): Promise<JobResult> {
   // A running target (--target) names its own request paths.
   const codec = await loadCodec(job.codecModule, job.paths);
   if (job.kind === 'echo') return runEcho(job, codec, send, nextContinue);
-  if (job.kind === 'connections') return runConnections(job, codec, send, nextContinue);
+  if (job.kind === 'hold') return runConnections(job, codec, send, nextContinue);
   if (job.kind === 'handshake') return runHandshake(job, codec, send);
-  if (job.kind === 'slow-consumers') return runSlowConsumers(job, codec, send);
+  if (job.kind === 'slow-room') return runSlowConsumers(job, codec, send);
   return runBroadcast(job, codec, send);
 }
 

@@ -96,12 +96,9 @@ export function leaders(report: Report): Lead[] {
   return leads;
 }
 
-/** One-line summaries per library for "At a glance": conformance's, and each scenario's own (Scenario.glance). */
+/** One-line summaries per library for "At a glance": each scenario's own (Scenario.glance: conformance's verdicts, slow-consumers' policies). */
 export function conformanceGlance(report: Report): { scenario: string; library: string; summary: string }[] {
-  return [
-    ...(report.conformance ?? []).map((c) => ({ scenario: 'conformance', library: c.library, summary: c.summary })),
-    ...report.scenarios.flatMap((s) => findScenario(s.name)?.glance?.(report) ?? []),
-  ];
+  return [...report.scenarios.flatMap((s) => findScenario(s.name)?.glance?.(report) ?? [])];
 }
 
 /** One sweep finding (e.g. the highest rate with p99 under a bound) across libraries. */

@@ -123,7 +123,7 @@ export const slowConsumers: Scenario = {
   nofile: (c) => nofileFor(c.params.clients as number),
   async run(ctx, c, o) {
     const job = (slow: number): SlowConsumersJob => ({
-      kind: 'slow-consumers',
+      kind: 'slow-room',
       ...ctx.target,
       warmupMs: o.warmupMs,
       durationMs: o.durationMs,
