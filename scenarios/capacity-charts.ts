@@ -3,20 +3,9 @@
  * of every probe (p50 and p99, log axis), the bound as a flat line, and the capacity found as a
  * vertical line. Plain chart specs (runner/report/chart-kit.ts), read through Scenario.charts.
  */
-import type { ChartDataset, Point } from '../runner/report/chart-kit.js';
+import type { ChartDataset, ChartDraft, Point } from '../runner/report/chart-kit.js';
 import type { CaseSummary, Report } from '../runner/report/schema.js';
 import { libraryOrder, metricMedian, scenarioCases } from '../runner/report/format.js';
-
-type Draft = {
-  name: string;
-  section: string;
-  title: string;
-  kind: 'xy';
-  xTitle: string;
-  yTitle: string;
-  yLog: boolean;
-  datasets: ChartDataset[];
-};
 
 const SERIES = { p50: '#4e79a7', p99: '#f28e2b', bound: '#bab0ac', found: '#e15759' };
 
@@ -24,7 +13,7 @@ function byX(points: Point[]): Point[] {
   return points.filter((p) => Number.isFinite(p.y) && p.y > 0).sort((a, b) => a.x - b.x);
 }
 
-function chartOf(s: CaseSummary, scenario: string): Draft | null {
+function chartOf(s: CaseSummary, scenario: string): ChartDraft | null {
   const probes = (s.probes ?? []).filter((p) => p.figures.p50Us !== undefined);
   if (probes.length === 0) return null;
   const room = s.case.params.search === 'room';
@@ -75,8 +64,8 @@ function chartOf(s: CaseSummary, scenario: string): Draft | null {
 }
 
 /** One chart per library and case of a capacity scenario, in library order. */
-export function capacityCharts(report: Report, scenario: string): Draft[] {
-  const out: Draft[] = [];
+export function capacityCharts(report: Report, scenario: string): ChartDraft[] {
+  const out: ChartDraft[] = [];
   for (const c of scenarioCases(report, scenario)) {
     for (const lib of libraryOrder(report)) {
       const s = report.summaries.find(

@@ -84,17 +84,23 @@ export class MessageTemplate {
    */
   deflatedBytes(seq: number, deflater: Deflater): Buffer {
     const last = this.raw.length - 1;
-    const frames = this.raw.map((m, i) => {
-      let data = m.payload;
-      if (i === last && this.rawSeqAt >= 0) {
-        data = this.rawScratch ??= Buffer.from(data);
-        writeMaskedSeq(data, this.rawSeqAt, seq, NO_MASK, 0);
-      }
-      const b = buildFrame(m.opcode, deflater.deflate(data), this.mask).bytes;
-      b[0] |= COMPRESSED;
-      return b;
-    });
-    return frames.length === 1 ? frames[0] : Buffer.concat(frames);
+    let data = this.raw[last].payload;
+    if (this.rawSeqAt >= 0) {
+      data = this.rawScratch ??= Buffer.from(data);
+      writeMaskedSeq(data, this.rawSeqAt, seq, NO_MASK, 0);
+    }
+    // The usual message is one frame: one compressed frame, no array or closure per send.
+    if (last === 0) return this.deflatedFrame(this.raw[0].opcode, data, deflater);
+    const frames: Buffer[] = [];
+    for (let i = 0; i < last; i++) frames.push(this.deflatedFrame(this.raw[i].opcode, this.raw[i].payload, deflater));
+    frames.push(this.deflatedFrame(this.raw[last].opcode, data, deflater));
+    return Buffer.concat(frames);
+  }
+
+  private deflatedFrame(opcode: number, data: Buffer, deflater: Deflater): Buffer {
+    const b = buildFrame(opcode, deflater.deflate(data), this.mask).bytes;
+    b[0] |= COMPRESSED;
+    return b;
   }
 
   /** Writes message `seq` whole into `out` at `at`; returns the offset after it. */

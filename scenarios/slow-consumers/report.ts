@@ -3,21 +3,11 @@
  * and two charts per case (HTML): the server's memory (RSS) over time, and the fast members'
  * fan-out p99 over time, one line per library, from the median run's timelines.
  */
-import type { ChartDataset, Point } from '../../runner/report/chart-kit.js';
+import type { ChartDataset, ChartDraft, Point } from '../../runner/report/chart-kit.js';
 import type { Report } from '../../runner/report/schema.js';
 import { findSummary, libraryOrder, metricMedian, scenarioCases } from '../../runner/report/format.js';
 
 const SCENARIO = 'slow-consumers';
-
-type Draft = {
-  name: string;
-  section: string;
-  title: string;
-  kind: 'xy';
-  xTitle: string;
-  yTitle: string;
-  datasets: ChartDataset[];
-};
 
 /** One line per library and case: the policy seen, and what the fast members felt. */
 export function slowConsumersGlance(report: Report): { scenario: string; library: string; summary: string }[] {
@@ -41,8 +31,8 @@ export function slowConsumersGlance(report: Report): { scenario: string; library
 }
 
 /** Memory and fast p99 over time, per case, one dataset per library (x: seconds). */
-export function slowConsumersCharts(report: Report, colors: Map<string, string>): Draft[] {
-  const drafts: Draft[] = [];
+export function slowConsumersCharts(report: Report, colors: Map<string, string>): ChartDraft[] {
+  const drafts: ChartDraft[] = [];
   for (const c of scenarioCases(report, SCENARIO)) {
     const series = libraryOrder(report).map((lib) => ({
       lib,
