@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The reusable action's work (action.yml runs it; it runs the same on a laptop): checks the base
-# out beside the head (a git worktree), installs each, benches them in turns (rounds A B, B A,
-# A B ...: one `wsbench bench --runs 1` per side per round, so drift hits both sides alike),
-# merges each side's rounds into one report and lets `wsbench compare` judge, as the project's own
-# gate does (.github/workflows/bench.yml, docs/ci.md).
+# out beside the head (a git worktree), installs each, and benches them side by side in one bench:
+# each library's base copy, head copy and a second base copy (the same-code noise), servers kept
+# warm, windows alternating A B C | C B A ... (docs/statistics.md); then `wsbench compare --within`
+# calls each library's change from the paired windows, as the project's own gate does
+# (.github/workflows/bench.yml, docs/ci.md).
 #
 # Environment (action.yml maps its inputs onto these):
 #   WSBENCH_CLI  wsbench's dist/runner/cli.js
@@ -14,7 +15,8 @@
 #   LIBS         --lib: names, or adapter paths relative to HEAD_DIR
 #   SCENARIOS    --scenario ('' = wsbench's default)
 #   INSTALL      a command run in the folder of each checkout before benching ('' = none)
-#   ROUNDS (5), THRESHOLD (5), BENCH_ARGS (--quick), COMPARE_ARGS ('')
+#   ROUNDS (10: blocks of alternating windows; the gate's test needs 8 to call anything),
+#   THRESHOLD (5), BENCH_ARGS (--quick), COMPARE_ARGS ('')
 # Exit: wsbench compare's code (0 no regression, 1 a regression, 2 bad input or an errored head),
 # or 2 when the base cannot be checked out, an install fails or a bench writes no report.
 set -euo pipefail
@@ -28,7 +30,7 @@ fail() {
 [ -n "${BASE_REF:-}" ] || fail "no base to compare with: set the base-ref input (a commit, branch or tag)"
 [ -n "${LIBS:-}" ] || fail "no libraries: set the libs input (e.g. ./bench/my-adapter, or ws,socket.io)"
 [ -n "${RESULTS:-}" ] || fail "RESULTS is not set"
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-10}
 THRESHOLD=${THRESHOLD:-5}
 BENCH_ARGS=${BENCH_ARGS---quick}
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || fail "rounds must be a whole number of at least 1, not '$ROUNDS'"
@@ -60,33 +62,54 @@ for side in base head; do
   fi
 done
 
-# A run that errored still writes its report (exit 2); compare decides what that means, so only a
-# missing report stops here. Each bench's output is kept beside its report.
-bench() {
-  local side=$1 round=$2 dir code=0
-  dir=$([ "$side" = base ] && echo "$BASE_DIR" || echo "$HEAD_DIR")
-  mkdir -p "$RESULTS/$side-rounds"
-  # shellcheck disable=SC2086 # BENCH_ARGS is a list of arguments
-  (cd "$dir" && node "$WSBENCH_CLI" bench --lib "$LIBS" ${SCENARIOS:+--scenario "$SCENARIOS"} $BENCH_ARGS --runs 1 --out "$RESULTS/$side-rounds/$round") \
-    >"$RESULTS/$side-rounds/$round.log" 2>&1 || code=$?
-  echo "round $round, $side: bench exited with $code"
-  if ! ls "$RESULTS/$side-rounds/$round"/*/report.json >/dev/null 2>&1; then
-    tail -n 20 "$RESULTS/$side-rounds/$round.log" >&2
-    fail "round $round of the $side wrote no report (log: $RESULTS/$side-rounds/$round.log)"
+# One bench, side by side: for each library, the base's copy, the head's and a second copy of the
+# base (same-code noise), as three named rows whose servers stay warm while the blocks alternate
+# between them (A B C | C B A ...). A built-in name is loaded from each checkout's node_modules
+# (name@folder), an adapter path from each checkout. A run that errored still writes its report
+# (exit 2); compare decides what that means, so only a missing report stops here.
+entries=()
+names=()
+IFS=',' read -r -a libs <<<"$LIBS"
+for lib in "${libs[@]}"; do
+  lib=$(echo "$lib" | xargs)
+  [ -n "$lib" ] || continue
+  if [[ "$lib" == */* || "$lib" == .* ]]; then
+    name=$(basename "$lib")
+    base_entry="$BASE_DIR/$lib"
+    head_entry="$HEAD_DIR/$lib"
+  else
+    name=$lib
+    base_entry="$lib@$BASE_DIR"
+    head_entry="$lib@$HEAD_DIR"
   fi
-}
-for round in $(seq 1 "$ROUNDS"); do
-  if [ $((round % 2)) = 1 ]; then bench base "$round"; bench head "$round"; else bench head "$round"; bench base "$round"; fi
+  names+=("$name")
+  entries+=("$name@base=$base_entry" "$name@head=$head_entry" "$name@aa=$base_entry")
 done
-
-for side in base head; do
-  # shellcheck disable=SC2046 # one folder per round, in round order
-  node "$WSBENCH_CLI" merge --out "$RESULTS/$side" $(for n in $(seq 1 "$ROUNDS"); do ls -d "$RESULTS/$side-rounds/$n"/*/; done) >/dev/null
-done
-base_report=$(ls -d "$RESULTS"/base/*/ | head -n 1)
-head_report=$(ls -d "$RESULTS"/head/*/ | head -n 1)
+[ "${#names[@]}" -gt 0 ] || fail "no libraries in '$LIBS'"
+lib_arg=$(IFS=','; echo "${entries[*]}")
 code=0
-# shellcheck disable=SC2086 # COMPARE_ARGS is a list of arguments
-node "$WSBENCH_CLI" compare "$base_report" "$head_report" --threshold "$THRESHOLD" --markdown "$RESULTS/compare.md" ${COMPARE_ARGS:-} || code=$?
-echo "wsbench compare exited with $code"
-exit "$code"
+echo "bench: ${#names[@]} librar$([ "${#names[@]}" = 1 ] && echo y || echo ies) x base, head, base again; $ROUNDS blocks side by side"
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of arguments
+(cd "$HEAD_DIR" && node "$WSBENCH_CLI" bench --lib "$lib_arg" ${SCENARIOS:+--scenario "$SCENARIOS"} $BENCH_ARGS --runs "$ROUNDS" --out "$RESULTS/bench") \
+  >"$RESULTS/bench.log" 2>&1 || code=$?
+echo "bench exited with $code"
+report=$(ls -d "$RESULTS"/bench/*/ 2>/dev/null | head -n 1)
+if [ -z "$report" ] || [ ! -f "$report/report.json" ]; then
+  tail -n 20 "$RESULTS/bench.log" >&2
+  fail "the bench wrote no report (log: $RESULTS/bench.log)"
+fi
+
+# Each library: head against base, paired by block, with the base's second copy as the noise.
+# The worst exit code wins (2 over 1 over 0); the summaries are joined.
+worst=0
+: >"$RESULTS/compare.md"
+for name in "${names[@]}"; do
+  code=0
+  # shellcheck disable=SC2086 # COMPARE_ARGS is a list of arguments
+  node "$WSBENCH_CLI" compare --within "$report" --base "$name@base" --head "$name@head" --aa "$name@aa" \
+    --threshold "$THRESHOLD" --markdown "$RESULTS/compare-$name.md" ${COMPARE_ARGS:-} || code=$?
+  echo "wsbench compare ($name) exited with $code"
+  cat "$RESULTS/compare-$name.md" >>"$RESULTS/compare.md"
+  [ "$code" -gt "$worst" ] && worst=$code
+done
+exit "$worst"

@@ -69,20 +69,22 @@ const seconds = (o: { zero?: boolean } = {}) => number(o.zero ? { min: 0 } : { m
 export const BENCH_OPTIONS = {
   lib: {
     arg: '<names>',
-    help: `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter`,
+    help: `libraries, comma separated (${LIBRARY_NAMES.join(', ')}), or a group (${Object.keys(LIBRARY_GROUPS).join(', ')}; default: node, the original five); name@<folder> loads it from <folder>/node_modules; a path loads your own adapter; <name>@<label>=<entry> names a row (ws@aa=ws: a second copy of ws, for same-code noise)`,
   },
   scenario: { arg: '<names>', help: 'scenarios, comma separated (default: all; see below)' },
-  quick: { help: 'a short suite: 2 runs, 0.5 s warm-up, 1 s windows, smaller sweeps' },
+  quick: {
+    help: 'a short suite (about 3 min): 6 blocks side by side, 1 run elsewhere, 0.5 s warm-up, 1 s windows, smaller sweeps, no production cases',
+  },
   runs: {
     arg: '<n>',
-    help: 'repetitions of every measurement, libraries interleaved',
+    help: 'repetitions of every measurement, libraries interleaved (side by side: blocks of windows, 10, quick 6)',
     default: 3,
-    quick: 2,
+    quick: 1,
     parse: number({ int: true, min: 1 }),
   },
   duration: {
     arg: '<s>',
-    help: 'measured window per run, in seconds',
+    help: 'measured window per run, in seconds (side by side: each window; slow-consumers: 30, quick 10)',
     default: 3,
     quick: 1,
     parse: seconds(),

@@ -1,8 +1,9 @@
 /**
  * Executes a RunPlan: for each repetition, each scenario case, each library in turn (so drift
  * hits all alike): start the server, measure, append the run to runs.jsonl, stop the server.
- * A library that fails becomes an errored run and the others go on. The report is rewritten
- * after every run, so an interruption loses at most the run in flight.
+ * A library that fails becomes an errored run and the others go on. runs.jsonl gets every run as
+ * it ends (report.json every few seconds and at the end), so an interruption loses at most the run
+ * in flight.
  */
 import type { Scenario } from '../scenarios/types.js';
 import { buildReport, type ReportMeta } from './aggregate.js';
@@ -45,7 +46,7 @@ function totalEstimate(plan: RunPlan): number {
   for (const ps of plan.scenarios)
     for (const c of ps.cases)
       ms += alternatesIn(plan)(ps)
-        ? (wp.blocks + 1) * (wp.settleMs + wp.windowMs + 700)
+        ? (wp.blocks + 1) * (wp.settleMs + wp.windowMs + 300)
         : ps.scenario.estimateMs(c, ps.options) * (ps.scenario.runsOnce ? 1 : plan.runs);
   return ms * plan.libraries.length;
 }
@@ -67,6 +68,24 @@ interface Sink {
   total: number;
   index: number;
   tls?: TlsMaterial;
+  /** When report.json was last rewritten, and what rebuilding it cost (ms). */
+  written: { at: number; costMs: number };
+}
+
+/** report.json between runs: at most every 2 s, and never more than a tenth of the bench's time. */
+const REPORT_EVERY_MS = 2000;
+
+/**
+ * Rewrites report.json unless it was rewritten a moment ago. Rebuilding it is work over every run
+ * so far (its intervals and tests; about 0.3 s at 150 runs here): after every one of hundreds of
+ * windows it would cost the bench minutes. runs.jsonl has every run the moment it ends, and
+ * runBench writes the whole report at the end (and on Ctrl-C).
+ */
+function writeReportSoon(k: Sink): void {
+  const now = performance.now();
+  if (now - k.written.at < Math.max(REPORT_EVERY_MS, 10 * k.written.costMs)) return;
+  k.store.write('report.json', renderJson(k.report()));
+  k.written = { at: now, costMs: performance.now() - now };
 }
 
 /** Runs one run (or window) with its progress lines and records it; false when the bench was interrupted. */
@@ -100,7 +119,7 @@ async function runRecorded(
   if (k.control.interrupted) return null;
   k.runs.push(result);
   k.store.appendRun(result);
-  k.store.write('report.json', renderJson(k.report()));
+  writeReportSoon(k);
   k.progress.runEnd(info, result);
   return result;
 }
@@ -201,7 +220,8 @@ export async function runBench(
     ? tlsMaterial(plan.transport)
     : undefined;
   try {
-    await runAll({ plan, progress, control, facts, runs, store, report, total, index: 0, tls });
+    const written = { at: Number.NEGATIVE_INFINITY, costMs: 0 };
+    await runAll({ plan, progress, control, facts, runs, store, report, total, index: 0, tls, written });
   } finally {
     tls?.dispose();
   }

@@ -121,37 +121,67 @@ function pickLibraries(value: string | undefined): PlannedLibrary[] {
   const names = (list(value, '--lib') ?? DEFAULT_LIBRARIES).flatMap((n) =>
     Object.hasOwn(LIBRARY_GROUPS, n) ? LIBRARY_GROUPS[n] : [n],
   );
-  const picked = [...new Set(names)].map((entry) => {
-    const at = entry.indexOf('@');
-    const name = at > 0 ? entry.slice(0, at) : entry;
-    const a = findAdapter(name);
-    // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
-    // `nope@/tmp` is the name@folder form of an unknown library, not a path.
-    if (!a && isPathEntry(at > 0 ? name : entry)) return customLibrary(entry);
-    if (!a)
-      throw new UsageError(
-        `unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`,
-      );
-    const noRuntime = a.runtime && at < 0 ? runtimeMissing(a.runtime.name) : null;
-    if (noRuntime) throw new UsageError(`--lib ${entry}: ${noRuntime}`);
-    if (at < 0) return a;
-    if (at === entry.length - 1)
-      throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
-    // The runtime's binary is found in this project (or WSBENCH_BUN / WSBENCH_DENO), never in a folder.
-    if (a.runtime)
-      throw new UsageError(
-        `--lib ${entry}: ${name} cannot be loaded from a folder; to run another ${name}, set WSBENCH_${name.toUpperCase()}=<path to its binary>`,
-      );
-    return libraryFromFolder(a, entry, entry.slice(at + 1));
+  const picked = [...new Set(names)].map((given) => {
+    const { label, entry } = splitLabel(given);
+    return label ? labelled(pickLibrary(entry), label, given) : pickLibrary(entry);
   });
   const seen = new Set<string>();
   for (const l of picked) {
     // Two folders with the same basename would share a row in every report.
     if (seen.has(l.name))
-      throw new UsageError(`--lib: two entries are both named '${l.name}': use folders with different names`);
+      throw new UsageError(
+        `--lib: two entries are both named '${l.name}': name them, e.g. ${l.name.replace(/@.*$/, '')}@base=<folder>,${l.name.replace(/@.*$/, '')}@head=<folder>`,
+      );
     seen.add(l.name);
   }
   return picked;
+}
+
+/** `ws@head=ws@../head`, `chat@base=../base/adapter`: a row name given to an entry. */
+function splitLabel(given: string): { label?: string; entry: string } {
+  const m = /^([A-Za-z0-9][\w.-]*(?:@[\w.-]+)?)=(.+)$/.exec(given);
+  return m ? { label: m[1], entry: m[2] } : { entry: given };
+}
+
+/**
+ * The entry under the name it was given: a built-in library keeps its name before the @ (its
+ * capabilities are looked up by it), an adapter of your own takes no built-in name.
+ */
+function labelled(lib: PlannedLibrary, label: string, given: string): PlannedLibrary {
+  const base = label.replace(/@.*$/, '');
+  const builtIn = !lib.custom && !lib.target;
+  const own = lib.name.replace(/@.*$/, '');
+  if (builtIn && (base !== own || !label.includes('@')))
+    throw new UsageError(
+      `--lib ${given}: name a ${own} entry ${own}@<label>, e.g. ${own}@head=${given.slice(label.length + 1)}`,
+    );
+  if (!builtIn && Object.hasOwn(ADAPTERS, base))
+    throw new UsageError(`--lib ${given}: '${base}' is the name of a built-in library: choose another name`);
+  return { ...lib, name: label };
+}
+
+function pickLibrary(entry: string): PlannedLibrary {
+  const at = entry.indexOf('@');
+  const name = at > 0 ? entry.slice(0, at) : entry;
+  const a = findAdapter(name);
+  // `./my-adapter`, `/abs/adapter.js`: an adapter from outside the project (built-in names win).
+  // `nope@/tmp` is the name@folder form of an unknown library, not a path.
+  if (!a && isPathEntry(at > 0 ? name : entry)) return customLibrary(entry);
+  if (!a)
+    throw new UsageError(
+      `unknown library '${name}' (--lib): choose from ${Object.keys(ADAPTERS).join(', ')}, or a group: ${Object.keys(LIBRARY_GROUPS).join(', ')}`,
+    );
+  const noRuntime = a.runtime && at < 0 ? runtimeMissing(a.runtime.name) : null;
+  if (noRuntime) throw new UsageError(`--lib ${entry}: ${noRuntime}`);
+  if (at < 0) return a;
+  if (at === entry.length - 1)
+    throw new UsageError(`--lib ${entry}: name a folder after the @, e.g. ${name}@../${name}-next`);
+  // The runtime's binary is found in this project (or WSBENCH_BUN / WSBENCH_DENO), never in a folder.
+  if (a.runtime)
+    throw new UsageError(
+      `--lib ${entry}: ${name} cannot be loaded from a folder; to run another ${name}, set WSBENCH_${name.toUpperCase()}=<path to its binary>`,
+    );
+  return libraryFromFolder(a, entry, entry.slice(at + 1));
 }
 
 function pickScenarios(value: string | undefined): Scenario[] {
@@ -229,7 +259,9 @@ export function makePlan(raw: RawOptions): RunPlan {
   const runSlackMs = 1000 * optionValue(raw, 'runTimeout');
   const baselineLib = checkBaseline(raw, libraries);
   const host = checkHost(raw);
-  const transport = parseTransport(raw.transport ?? {});
+  // --quick leaves out the production cases (TLS + compression): the default suite has them.
+  const parsed = parseTransport(raw.transport ?? {});
+  const transport = quick ? { ...parsed, defaults: false } : parsed;
   const given = parseParams(raw.params);
   // The production cases belong to the default suite: a sweep the user sized is run as given.
   const sized = Object.keys(given).some((k) =>
@@ -241,7 +273,10 @@ export function makePlan(raw: RawOptions): RunPlan {
     const params: Record<string, ParamValue> = {};
     for (const p of scenario.params)
       params[p.name] = given[p.name] ?? (quick && p.quick !== undefined ? p.quick : p.default);
-    const options: ScenarioOptions = { params, warmupMs, durationMs, quick };
+    // A scenario's own window (slow consumers) unless --duration was given.
+    const own = raw.duration === undefined ? scenario.window : undefined;
+    const windowMs = own ? 1000 * (quick ? own.quickDurationS : own.durationS) : durationMs;
+    const options: ScenarioOptions = { params, warmupMs, durationMs: windowMs, quick };
     return {
       scenario,
       options,

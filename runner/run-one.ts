@@ -17,7 +17,8 @@ import type { CaseRef, RunResult } from './report/schema.js';
 import { connectTarget, targetSkip, targetTls, targetWarnings } from './target.js';
 import type { TlsMaterial } from './tls-cert.js';
 import { transportEnv, transportSkip, withJobTransport } from './transport-run.js';
-import type { Measured } from './process/loadgen-process.js';
+import type { LoadgenHooks, Measured } from './process/loadgen-process.js';
+import type { EchoJob, Job } from './loadgen/jobs.js';
 import { topologySkip } from './topology/index.js';
 import { startTopology, type TopologyRun } from './topology/run.js';
 import type { WarmServers } from './sidebyside/windows.js';
@@ -126,25 +127,28 @@ class RunServer {
       },
       measure: async (job, hooks = {}) => {
         // The load generator refuses a non-loopback target unless the job says it was allowed.
-        const x = await runLoadgens(
-          {
-            ...withJobTransport(job, lib, c, tls, plan.transport),
-            ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
-            allowRemote: plan.allowRemote,
-          },
-          {
-            cpu: this.pin.clientCpus[0],
-            serverPid: this.server!.pid,
-            serverGone: this.gone,
-            // The run's own timing: a side-by-side window (or warm-up window) is not the plan's.
-            timeoutMs: hooks.timeoutMs ?? this.ps.options.warmupMs + this.ps.options.durationMs + plan.runSlackMs,
-            nofile: hooks.nofile ?? this.nofile,
-            onRamped: hooks.onRamped,
-            onTick: (m) => progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
-            ...(this.topo ? { topology: { redisPid: this.topo.redisPid } } : {}),
-          },
-          this.pin.clientCpus,
-        );
+        const full: Job = {
+          ...withJobTransport(job, lib, c, tls, plan.transport),
+          ...(lib.target?.tls ? { tls: targetTls(lib.target, plan.transport.resume) } : {}),
+          allowRemote: plan.allowRemote,
+        };
+        const lg = {
+          cpu: this.pin.clientCpus[0],
+          serverPid: this.server!.pid,
+          serverGone: this.gone,
+          // The run's own timing: a side-by-side window (or warm-up window) is not the plan's.
+          timeoutMs: hooks.timeoutMs ?? this.ps.options.warmupMs + this.ps.options.durationMs + plan.runSlackMs,
+          nofile: hooks.nofile ?? this.nofile,
+          onRamped: hooks.onRamped,
+          onTick: (m: Parameters<NonNullable<LoadgenHooks['onTick']>>[0]) =>
+            progress.tick(m.phase, m.elapsedMs, m.totalMs, m.perSecond),
+          ...(this.topo ? { topology: { redisPid: this.topo.redisPid } } : {}),
+        };
+        // Side by side, one load-generator process: it stays connected across the case's windows.
+        const kept = this.warm && full.kind === 'echo' && this.pin.clientCpus.length <= 1 && !this.topo;
+        const x = kept
+          ? await this.warm!.measure(lib.name, full as EchoJob, lg, lg)
+          : await runLoadgens(full, lg, this.pin.clientCpus);
         this.negotiated ??= x.result.tls;
         this.measured = x;
         if (x.result.deflate) facts.recordDeflate(lib.name, x.result.deflate);

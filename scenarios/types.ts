@@ -161,6 +161,11 @@ export interface Scenario<P = Record<string, ParamValue>, C = Record<string, Cas
   shardable?: boolean;
   /** Runs once whatever --runs says (its result does not vary from run to run). */
   runsOnce?: boolean;
+  /**
+   * Its own measured window, in seconds, when --duration is not given (and under --quick): for a
+   * scenario whose answer takes longer to show than a throughput window (a slow member's backlog).
+   */
+  window?: { durationS: number; quickDurationS: number };
   /** Open files the server and load generator need for a case (raised with prlimit). */
   nofile?(c: Case<C>): number | undefined;
   run(ctx: RunContext, c: Case<C>, o: ScenarioOptions<P>): Promise<ScenarioOutcome>;

@@ -132,33 +132,46 @@ function runAction(repo: string, results: string, env: Record<string, string>): 
 }
 
 test(
-  'action/bench.sh: base and head benched in turns, merged and compared; the base worktree removed',
+  'action/bench.sh: base, head and a base copy benched side by side in one bench, compared; the base worktree removed',
   { timeout: 200_000 },
   () => {
     const repo = userRepo();
     const results = path.join(tempDir('wsbench-action-out-'), 'results');
     const r = runAction(repo, results, { BASE_REF: 'HEAD~1' });
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-    assert.match(String(r.stdout), /round 1, base: .*\nround 1, head: .*\nround 2, head: .*\nround 2, base: /);
+    assert.match(
+      String(r.stdout),
+      /bench: 1 library x base, head, base again; 2 blocks side by side\nbench exited with 0\n/,
+    );
+    assert.match(String(r.stdout), /wsbench compare \(chat-adapter\) exited with 0/);
     const md = fs.readFileSync(path.join(results, 'compare.md'), 'utf8');
-    assert.match(md, /\| latency \| 1 conn, 32 B, text \| chat-adapter \|/);
-    for (const side of ['base', 'head']) {
-      const [run] = fs.readdirSync(path.join(results, side));
-      const report = JSON.parse(fs.readFileSync(path.join(results, side, run, 'report.json'), 'utf8')) as {
-        runs: { library: string; status: string }[];
-        environment: { gitCommit: string };
-      };
-      assert.deepEqual(
-        report.runs.map((x) => `${x.library}/${x.status}`),
-        ['chat-adapter/completed', 'chat-adapter/completed'],
-        `${side}: one run per round`,
-      );
-      assert.equal(
-        report.environment.gitCommit,
-        git(repo, 'rev-parse', '--short', side === 'base' ? 'HEAD~1' : 'HEAD'),
-        `${side}: the commit benchmarked`,
-      );
-    }
+    assert.match(md, /\| latency \| 1 conn, 32 B, text \|/);
+    const [run] = fs.readdirSync(path.join(results, 'bench'));
+    const report = JSON.parse(fs.readFileSync(path.join(results, 'bench', run, 'report.json'), 'utf8')) as {
+      runs: { library: string; status: string; rep: number }[];
+      libraries: { name: string; facts: { adapterPath?: string } }[];
+      environment: { gitCommit: string };
+    };
+    // Two blocks of three windows, in alternating order: A B C | C B A.
+    assert.deepEqual(
+      report.runs.map((x) => `${x.rep}:${x.library}/${x.status}`),
+      [
+        '0:chat-adapter@base/completed',
+        '0:chat-adapter@head/completed',
+        '0:chat-adapter@aa/completed',
+        '1:chat-adapter@aa/completed',
+        '1:chat-adapter@head/completed',
+        '1:chat-adapter@base/completed',
+      ],
+    );
+    const paths = Object.fromEntries(report.libraries.map((l) => [l.name, l.facts.adapterPath ?? '']));
+    assert.equal(
+      paths['chat-adapter@head'],
+      path.join(fs.realpathSync(repo), 'bench/chat-adapter'),
+      'the head is this checkout',
+    );
+    assert.notEqual(paths['chat-adapter@base'], paths['chat-adapter@head'], 'the base is another checkout');
+    assert.equal(paths['chat-adapter@aa'], paths['chat-adapter@base'], 'the A/A copy is the base again');
     assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1, 'the base worktree is removed');
 
     const bad = runAction(repo, path.join(results, 'again'), { BASE_REF: 'no-such-branch' });

@@ -61,7 +61,25 @@ test('plan: name@folder uses the same adapter, its own name, the folder and its 
   const twin = wsCopy('ws-next');
   assert.throws(
     () => plan(`ws@${dir},ws@${twin}`, out),
-    (e: Error) => e instanceof UsageError && /both named 'ws@ws-next'/.test(e.message),
+    (e: Error) => e instanceof UsageError && /both named 'ws@ws-next'.*ws@base=<folder>/.test(e.message),
+  );
+  // Named rows: two folders of one basename, and a second copy of the project's own ws.
+  const named = plan(`ws@base=ws@${dir},ws@head=ws@${twin},ws@aa=ws`, out).libraries;
+  assert.deepEqual(
+    named.map((l) => [l.name, l.libDir]),
+    [
+      ['ws@base', dir],
+      ['ws@head', twin],
+      ['ws@aa', undefined],
+    ],
+  );
+  assert.throws(
+    () => plan(`head=ws@${dir}`, out),
+    (e: Error) => e instanceof UsageError && /name a ws entry ws@<label>, e.g. ws@head=/.test(e.message),
+  );
+  assert.throws(
+    () => plan(`socket.io@x=ws`, out),
+    (e: Error) => e instanceof UsageError && /name a ws entry/.test(e.message),
   );
 });
 

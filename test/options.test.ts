@@ -21,7 +21,10 @@ test('an entry is a flag with its wording and default in --help, hidden ones lef
   assert.match(help, /--dry-run\s+plan only/);
   assert.doesNotMatch(help, /--secret/);
   const bench = addOptions(new Command('bench'), BENCH_OPTIONS).helpInformation();
-  assert.match(bench, /--runs <n>\s+repetitions of every measurement, libraries\s+interleaved \(default 3, quick 2\)/);
+  assert.match(
+    bench,
+    /--runs <n>\s+repetitions of every measurement, libraries\s+interleaved \(side by side: blocks of\s+windows, 10, quick 6\) \(default 3, quick 1\)/,
+  );
 });
 
 test('parsed: switches are booleans, transport flags nest, values are checked and defaulted', () => {

@@ -26,6 +26,7 @@ import {
   scenarioTable,
 } from '../runner/report/format.js';
 import { reportJsonSchema } from '../runner/report/schema-export.js';
+import { encodeHistogram, newHistogram } from '../runner/loadgen/histogram.js';
 import { findings, leaders } from '../runner/report/glance.js';
 import { relativeText } from '../runner/report/relative.js';
 
@@ -100,13 +101,13 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   assert.equal(uws.cells[0]!.text, '1.48M');
   assert.equal(uws.cells[0]!.best, true);
   // Three runs a side: the signed-rank test cannot reach p ≤ 0.05 (its least p is 0.25), so no call.
-  assert.equal(uws.relative, '~ same (6.41–6.41x, p=0.25, n=3)');
+  assert.equal(uws.relative, 'too few runs to tell (n=3, 6 needed)');
   assert.equal(uws.comparison?.ratio.toFixed(2), '6.41');
   assert.deepEqual(uws.flags, ['client-bound']);
   assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, 'baseline');
   assert.equal(
     small!.rows.find((r) => r.library === 'socket.io')!.relative,
-    '~ same (0.52–0.52x, p=0.25, n=3)',
+    'too few runs to tell (n=3, 6 needed)',
     'the interval of the factor (above 1 = better), with the test that cannot call it',
   );
   const sockjs = big!.rows.find((r) => r.library === 'sockjs')!;
@@ -118,7 +119,7 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const lead = leaders(fixture()).find((l) => l.scenario === 'latency')!;
   assert.deepEqual(
     [lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2), lead.noLeader],
-    ['uwebsockets', 'ws', '2.28', 'uwebsockets and ws ~ same (2.28–2.28x, p=0.25, n=3)'],
+    ['uwebsockets', 'ws', '2.28', 'too few runs to tell uwebsockets from ws (n=3, 6 needed)'],
   );
   const [finding] = findings(fixture());
   assert.deepEqual(
@@ -142,7 +143,7 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*baseline$/);
   assert.match(lineOf(latency, 'websocket'), /\[noisy\]$/);
   const small = block(out, '[32 B payload]');
-  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*~ same \(6\.41–6\.41x, p=0\.25, n=3\)\s+\[client-bound\]$/);
+  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*too few runs to tell \(n=3, 6 needed\)\s+\[client-bound\]$/);
   assert.match(
     lineOf(block(out, '[1 KiB payload]'), 'sockjs'),
     /errored\s+server crashed: <script>alert\(1\)<\/script>$/,
@@ -157,7 +158,7 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(out, /\[client-bound\] the load generator saturated its core/);
   assert.match(
     out,
-    /^ {2}latency \[10 connections × 32 B\] p50: best median uwebsockets 41\.8 µs, no clear leader: uwebsockets and ws ~ same \(2\.28–2\.28x, p=0\.25, n=3\)$/m,
+    /^ {2}latency \[10 connections × 32 B\] p50: best median uwebsockets 41\.8 µs, no clear leader: too few runs to tell uwebsockets from ws \(n=3, 6 needed\)$/m,
   );
   assert.match(
     out,
@@ -212,7 +213,7 @@ test('markdown: one table row per library, escaped cells, flags, environment', (
   );
   assert.match(
     md,
-    /\| latency \| 10 connections × 32 B \| no clear leader \| p50: 41\.8 µs \(best median: uwebsockets\) \| no clear leader: uwebsockets and ws \\~ same \(2\.28–2\.28x, p=0\.25, n=3\) \|/,
+    /\| latency \| 10 connections × 32 B \| no clear leader \| p50: 41\.8 µs \(best median: uwebsockets\) \| no clear leader: too few runs to tell uwebsockets from ws \(n=3, 6 needed\) \|/,
   );
 });
 
@@ -268,6 +269,24 @@ test('html charts: one dataset per library, in report order; HDR x positions', (
       LIBS,
       spec.name,
     );
+  // A curve over several runs has the band they span: ws's three windows at 100, 200 and 300 µs.
+  const report = fixture();
+  let k = 0;
+  for (const r of report.runs) {
+    if (r.scenario !== 'latency' || r.library !== 'ws' || r.status !== 'completed') continue;
+    const h = newHistogram();
+    const us = 100 * ++k;
+    for (let i = 0; i < 1000; i++) h.recordValue(us * 1000 + i);
+    r.stats.histograms.latency = encodeHistogram(h);
+  }
+  const curve = buildChartSpecs(report).find((s) => s.name === 'latency-curve:latency:c10-p32:latency')!;
+  const ws = curve.datasets.find((d) => d.label === 'ws')!;
+  assert.ok(ws.band, 'ws: a band over its 3 windows');
+  assert.equal(ws.band.lo.length, (ws.data as unknown[]).length, 'a band point at every point of the curve');
+  for (const [i, lo] of ws.band.lo.entries()) {
+    assert.ok(Math.abs(lo.y - 100) < 2 && Math.abs(ws.band.hi[i].y - 301) < 2, `${lo.y}–${ws.band.hi[i].y} µs`);
+  }
+  assert.equal(curve.datasets.find((d) => d.label === 'socket.io')!.band, undefined, 'no histograms: no band');
   assert.equal(percentileX(99, false), 100);
   assert.equal(percentileX(0.5, true), 2);
   assert.equal(Math.round(percentileX(100, false)), 1e5, 'p100 is parked at 99.999 %, not at infinity');
@@ -448,7 +467,10 @@ test('"vs baseline" reads the same way in every format: faster/slower from the l
   assert.match(console, /^\* best in case · vs ws: .*“faster”\/“better” always means better than ws/m);
   for (const table of reportTables(fixture())) {
     for (const row of table.cases.flatMap((ct) => ct.rows).filter((r) => r.relative)) {
-      assert.match(row.relative!, /^(?:\d+\.\d\dx (?:faster|slower) \[[\d.]+–[\d.]+\]|~ same \(.*n=\d+\)|baseline)$/);
+      assert.match(
+        row.relative!,
+        /^(?:\d+\.\d\dx (?:faster|slower) \[[\d.]+–[\d.]+\]|~ same \(.*n=\d+\)|too few runs to tell \(n=\d+, 6 needed\)|baseline)$/,
+      );
       assert.ok(
         md.includes(` | ${row.relative} | `) && page.includes(`<td class="num">${row.relative}</td>`),
         row.relative!,
@@ -457,6 +479,6 @@ test('"vs baseline" reads the same way in every format: faster/slower from the l
   }
   assert.match(
     lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'),
-    / ~ same \(0\.59–0\.59x, p=0\.25, n=3\)$/,
+    / too few runs to tell \(n=3, 6 needed\)$/,
   );
 });

@@ -275,3 +275,52 @@ test(
     }
   },
 );
+
+test(
+  'slow-consumers against a running target: with --server-pid its memory and policy, without it says what it lacks',
+  { timeout: 150_000 },
+  async () => {
+    server ??= await startPlainServer();
+    const url = `ws://127.0.0.1:${server.port}/`;
+    const args = [
+      '--scenario',
+      'slow-consumers',
+      '--clients',
+      '10',
+      '--duration',
+      '3',
+      '--warmup',
+      '0.3',
+      '--runs',
+      '1',
+    ];
+    const withPid = await bench([
+      '--target',
+      url,
+      '--server-pid',
+      String(server.pid),
+      '--target-broadcast',
+      '/broadcast',
+      ...args,
+    ]);
+    assert.equal(withPid.code, 0, `exit ${withPid.code}\n${withPid.stderr}\n${withPid.stdout}`);
+    const run = withPid.runs.find((x) => x.scenario === 'slow-consumers');
+    assert.equal(run?.status, 'completed', JSON.stringify(run));
+    assert.ok((run.stats?.metrics.rssPeakMiB ?? 0) > 0, `server memory sampled: ${JSON.stringify(run.stats?.metrics)}`);
+    assert.ok((run.stats?.metrics.growthMiBPerS ?? 0) > 0, 'the backlog held for the slow member is seen');
+    assert.match(withPid.stdout, /slow-consumers, target: buffers without bound/);
+
+    const without = await bench(['--target', url, '--target-broadcast', '/broadcast', ...args]);
+    assert.equal(without.code, 0, `exit ${without.code}\n${without.stderr}\n${without.stdout}`);
+    const bare = without.runs.find((x) => x.scenario === 'slow-consumers');
+    assert.equal(bare?.status, 'completed', JSON.stringify(bare));
+    assert.equal(bare.stats?.metrics.rssPeakMiB, undefined, 'no memory figure without a pid');
+    assert.ok(
+      bare.warnings?.some((w) => /no server process to sample \(--target without --server-pid\)/.test(w)),
+      JSON.stringify(bare.warnings),
+    );
+
+    const noRoom = await bench(['--target', url, ...args]);
+    assert.equal(noRoom.runs.find((x) => x.scenario === 'slow-consumers')?.status, 'skipped');
+  },
+);

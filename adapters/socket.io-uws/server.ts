@@ -12,7 +12,36 @@ import { serveUwsHttpEcho } from '../_shared/uws-http-echo.js';
 import { FAIR_SETTINGS, type ServerAdapter } from '../types.js';
 import { loadUws } from '../uwebsockets/binding.js';
 import { tlsFiles } from '../_shared/tls.js';
-import { BACKPRESSURE_LIMIT } from '../_shared/backpressure.js';
+import { BACKPRESSURE_LIMIT, sumOver } from '../_shared/backpressure.js';
+
+type UwsEngineSocket = {
+  writeBuffer?: Array<{ data?: unknown }>;
+  transport?: { socket?: { getBufferedAmount?: () => number } };
+};
+let engineClients: Record<string, UwsEngineSocket> = {};
+
+/** uWS's own backlog of a socket; 0 once it closed (uWS throws on a closed socket). */
+function uwsBuffered(c: UwsEngineSocket): number {
+  try {
+    return c.transport?.socket?.getBufferedAmount?.() ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What socket.io on uWS holds for its clients, for slow-consumers: Engine.IO's write buffer of
+ * each socket and uWS's `getBufferedAmount()` under it (user space only, as uWS counts it).
+ */
+export const probe = () => ({
+  bufferedBytes: sumOver(
+    Object.values(engineClients),
+    (c) =>
+      sumOver(c.writeBuffer ?? [], (p) =>
+        typeof p.data === 'string' ? p.data.length : Buffer.isBuffer(p.data) ? p.data.length : 0,
+      ) + uwsBuffered(c),
+  ),
+});
 
 /** --backpressure-limit replaces it (slow-consumers). */
 const MAX_BACKPRESSURE = BACKPRESSURE_LIMIT ?? 64 * 1024 * 1024;
@@ -49,6 +78,7 @@ export const adapter: ServerAdapter = {
     const io = new Server(options);
     // Options Engine.IO's uServer hands to app.ws(); not in socket.io's own option types.
     io.attachApp(app, { compression: uws.DISABLED, maxBackpressure: MAX_BACKPRESSURE, idleTimeout: 0 } as never);
+    engineClients = (io.engine as unknown as { clients: Record<string, UwsEngineSocket> }).clients;
     io.on('connection', (socket) => {
       socket.on('echo', (message: unknown) => socket.emit('echo', message));
       if (socket.handshake.query.channel === 'broadcast') {

@@ -68,6 +68,8 @@ export class RawConnection implements CodecConnection {
   private raw = false;
   private closing = false;
   private failed = false;
+  /** How the connection failed (closed by the server, reset...), once it has: a kept session checks it between windows. */
+  failure: ClientError | null = null;
   private readonly reply = (text: string): void => this.sendText(text);
   /** permessage-deflate as negotiated; null when not offered. */
   deflate: DeflateParams | null = null;
@@ -80,6 +82,13 @@ export class RawConnection implements CodecConnection {
   extensionsAnswer = '';
   /** Data messages that came without RSV1 although permessage-deflate was negotiated. */
   uncompressedIn = 0;
+
+  /** A new window on a kept connection (a side-by-side session): its counts start again. */
+  resetCounts(): void {
+    this.deflatedOut = 0;
+    this.uncompressedIn = 0;
+    if (this.deflater) this.deflater.busyMs = this.deflater.bytesIn = this.deflater.bytesOut = 0;
+  }
 
   private constructor(
     readonly opts: ConnectOptions,
@@ -357,6 +366,7 @@ export class RawConnection implements CodecConnection {
   private fail(err: ClientError): void {
     if (this.failed) return;
     this.failed = true;
+    this.failure = err;
     this.inflater?.close();
     this.deflater?.close();
     if (!this.upgraded) this.upgradeDone(err);

@@ -22,7 +22,7 @@ const RING_MASK = RING - 1;
 /** How long in-flight echoes may take to come back after the window ends. */
 const DRAIN_MS = 5000;
 
-class EchoConn {
+export class EchoConn {
   nextSeq = 0;
   expected = 0;
   /** Send time (closed loop) or due time (open loop) of each outstanding message. */
@@ -93,7 +93,7 @@ interface EchoTally {
   readonly service: Recorder;
 }
 
-function echoSteps(
+export function echoSteps(
   job: EchoJob,
   conns: EchoConn[],
   messages: EchoMessages,
@@ -129,6 +129,8 @@ function echoSteps(
   let pacer: Loop;
   let readBusy = 0;
   let sent = 0;
+  // A kept session's connections have sent in earlier windows: this one counts its own.
+  const sentBefore = totalSent(conns);
   return {
     start: () => {
       pacer =
@@ -145,7 +147,7 @@ function echoSteps(
       t.win.end = phases.measureEnd;
       readBusy += sumBusy(conns);
       t.sending = false;
-      sent = pacer.stop();
+      sent = pacer.stop() - sentBefore;
     },
     drain: () => drain(conns, Math.max(DRAIN_MS, job.durationMs)),
     close: () => Promise.all(conns.map((c) => c.conn.close())),

@@ -68,6 +68,11 @@ export interface EchoJob extends JobBase {
   messages?: { source: string; order: 'order' | 'sample' };
   /** Report `ramped` once connected and wait for `continue` (processes of one run start together). */
   barrier?: boolean;
+  /**
+   * A kept session (side by side): connect, then measure a window on each `window` message and
+   * answer its `result`, keeping the connections open between windows, until `end`.
+   */
+  session?: boolean;
 }
 
 /** Ramp to `connections` idle connections, hold them, check echo still works, close. */
@@ -170,4 +175,10 @@ export type LoadgenMessage =
   | { type: 'error'; code: string; message: string };
 
 /** Runner -> load generator. */
-export type RunnerMessage = { type: 'job'; job: Job } | { type: 'continue' };
+export type RunnerMessage =
+  | { type: 'job'; job: Job }
+  | { type: 'continue' }
+  /** A kept echo session (EchoJob.session): measure one more window on the open connections. */
+  | { type: 'window'; warmupMs: number; durationMs: number }
+  /** A kept echo session: close the connections and exit. */
+  | { type: 'end' };

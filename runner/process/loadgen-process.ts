@@ -62,7 +62,7 @@ export async function runLoadgen(job: Job, hooks: LoadgenHooks): Promise<Measure
   const topo =
     hooks.topology && hooks.serverPid > 0 ? new TopologySampler(hooks.serverPid, hooks.topology.redisPid) : undefined;
   const sampler = new CpuSampler({ server: hooks.serverPid, client: pid }, topo);
-  const deadline = timeout(hooks.timeoutMs);
+  const deadline = expiry(hooks.timeoutMs);
   try {
     const result = await Promise.race([
       jobResult(job, spawned, exited, hooks, sampler),
@@ -113,7 +113,7 @@ function jobResult(
 }
 
 /** CPU and memory of both processes at the load generator's phases: the window, and a ramp. */
-class CpuSampler {
+export class CpuSampler {
   private start: Snapshot | null = null;
   private end: Snapshot | null = null;
   private rampStart: Snapshot | null = null;
@@ -163,7 +163,7 @@ class CpuSampler {
 }
 
 /** Rejects after `ms` (ETIMEOUT): the server stopped answering. */
-function timeout(ms: number): { expired: Promise<never>; clear: () => void } {
+export function expiry(ms: number): { expired: Promise<never>; clear: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(

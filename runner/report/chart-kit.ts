@@ -33,6 +33,11 @@ export interface ChartDataset {
   data: (number | null)[] | Point[];
   /** Bars: the whisker of each bar, [min, max] over the runs (windows) behind its median; null: none. */
   whiskers?: ([number, number] | null)[];
+  /**
+   * Percentile curves: the band the runs (windows) behind the curve span, the lowest and the
+   * highest run's value at each percentile of the curve; absent with fewer than 2 runs.
+   */
+  band?: { lo: Point[]; hi: Point[] };
 }
 
 /**

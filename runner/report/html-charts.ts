@@ -7,7 +7,17 @@
 import type { CaseRef, Report } from './schema.js';
 import { findSummary, libraryOrder, scenarioCases } from './format.js';
 import { findScenario } from '../../scenarios/index.js';
-import { hasData, libraryColors, percentileX, xyLines, type ChartDraft as Draft, type ChartSpec } from './chart-kit.js';
+import {
+  hasData,
+  libraryColors,
+  percentileX,
+  xyLines,
+  type ChartDataset,
+  type ChartDraft as Draft,
+  type ChartSpec,
+  type Point,
+} from './chart-kit.js';
+import { decodeHistogram } from '../loadgen/histogram.js';
 
 export type { ChartDataset, ChartSpec, Point } from './chart-kit.js';
 export { formatBytes, libraryColors, percentileX } from './chart-kit.js';
@@ -35,14 +45,57 @@ function latencyCurves(report: Report, scenario: string, c: CaseRef): Draft[] {
     xTitle: 'percentile',
     yTitle: 'µs (log)',
     yLog: true,
-    datasets: xyLines(report, (lib) => {
-      const s = findSummary(report, scenario, c.id, lib);
-      const curve = s?.status === 'completed' ? (s.latency[hist]?.curve ?? []) : [];
-      // Curves are 0–100 by convention; a curve that never exceeds 1 was written as fractions.
-      const fraction = curve.every(([p]) => p <= 1);
-      return curve.map(([p, us]) => ({ x: percentileX(p, fraction), y: us }));
+    datasets: xyLines(report, (lib) => curveOf(report, scenario, c, lib, hist)).map((d) => {
+      const band = curveBand(report, scenario, c, d.label, hist);
+      return band ? { ...d, band } : d;
     }),
   }));
+}
+
+function curveOf(report: Report, scenario: string, c: CaseRef, lib: string, hist: string): Point[] {
+  const s = findSummary(report, scenario, c.id, lib);
+  const curve = s?.status === 'completed' ? (s.latency[hist]?.curve ?? []) : [];
+  // Curves are 0–100 by convention; a curve that never exceeds 1 was written as fractions.
+  const fraction = curve.every(([p]) => p <= 1);
+  return curve.map(([p, us]) => ({ x: percentileX(p, fraction), y: us }));
+}
+
+/**
+ * The band around a library's curve: at each percentile of its curve, the lowest and the highest
+ * value among its runs (each window's own histogram); null with fewer than 2 runs to span.
+ */
+function curveBand(
+  report: Report,
+  scenario: string,
+  c: CaseRef,
+  lib: string,
+  hist: string,
+): ChartDataset['band'] | null {
+  const s = findSummary(report, scenario, c.id, lib);
+  const curve = s?.status === 'completed' ? (s.latency[hist]?.curve ?? []) : [];
+  const runs = report.runs
+    .flatMap((r) =>
+      r.status === 'completed' &&
+      r.scenario === scenario &&
+      r.case.id === c.id &&
+      r.library === lib &&
+      r.stats.histograms[hist]
+        ? [decodeHistogram(r.stats.histograms[hist])]
+        : [],
+    )
+    .filter((h) => h.totalCount > 0);
+  if (runs.length < 2 || curve.length === 0) return null;
+  const fraction = curve.every(([p]) => p <= 1);
+  const lo: Point[] = [];
+  const hi: Point[] = [];
+  for (const [p] of curve) {
+    const pct = fraction ? p * 100 : p;
+    const values = runs.map((h) => Math.min(h.getValueAtPercentile(pct), h.maxValue) / 1000);
+    const x = percentileX(p, fraction);
+    lo.push({ x, y: Math.min(...values) });
+    hi.push({ x, y: Math.max(...values) });
+  }
+  return { lo, hi };
 }
 
 /** Messages per second over each second of the median run (a single second shows no trend: no chart). */

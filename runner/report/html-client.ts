@@ -114,15 +114,30 @@ function wsbenchWhiskers(spec: ChartSpec): object {
 
 function wsbenchConfig(spec: ChartSpec): object {
   const bar = spec.kind === 'bar';
-  const datasets = spec.datasets.map((d) => ({
-    label: d.label,
-    data: d.data,
-    borderColor: d.color,
-    backgroundColor: bar ? d.color : d.color + '33',
-    borderWidth: bar ? 0 : 2,
-    pointRadius: spec.kind === 'percentile' ? 0 : 3,
-    spanGaps: true,
-  }));
+  const datasets = spec.datasets.flatMap((d) => {
+    const line = {
+      label: d.label,
+      data: d.data,
+      borderColor: d.color,
+      backgroundColor: bar ? d.color : d.color + '33',
+      borderWidth: bar ? 0 : 2,
+      pointRadius: spec.kind === 'percentile' ? 0 : 3,
+      spanGaps: true,
+    };
+    if (!d.band) return [line];
+    // The runs' band: its low edge, then its high edge filled down to it ('-1': the dataset before).
+    const edge = { borderWidth: 0, pointRadius: 0, spanGaps: true, borderColor: d.color };
+    return [
+      line,
+      { ...edge, label: d.label + ' (runs: lowest)', data: d.band.lo, fill: false },
+      { ...edge, label: d.label + ' (runs: highest)', data: d.band.hi, fill: '-1', backgroundColor: d.color + '29' },
+    ];
+  });
+  const legend = {
+    position: 'bottom',
+    // A band's edges are not libraries: the legend lists the libraries only.
+    labels: { filter: (item: { text: string }) => !/ \(runs: (lowest|highest)\)$/.test(item.text) },
+  };
   const tooltip =
     spec.kind === 'percentile'
       ? {
@@ -142,7 +157,7 @@ function wsbenchConfig(spec: ChartSpec): object {
       responsive: true,
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: false },
-      plugins: { legend: { position: 'bottom' }, tooltip },
+      plugins: { legend, tooltip },
       scales: wsbenchScales(spec),
     },
   };

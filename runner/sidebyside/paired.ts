@@ -25,6 +25,11 @@ export const ALPHA = 0.05;
  * server processes (≈2.5 % here) plus the window-to-window spread of a pair (≈2 %).
  */
 export const NOISE_BAND = 0.05;
+/**
+ * Pairs the signed-rank test needs before it can say anything at ALPHA: with n pairs its smallest
+ * two-sided p is 2 / 2^n (0.0625 at 5, 0.031 at 6), so fewer pairs read "too few to tell".
+ */
+export const MIN_PAIRS = 6;
 
 /** t(0.975, df) for df = 1..30; beyond, the normal 1.96 plus a small-sample term. */
 const T975 = [
@@ -91,8 +96,11 @@ export interface PairedStats {
   method: 'paired' | 'welch';
   /** `higher`/`lower`: value above/below base, called; `same`: the runs cannot tell. */
   call: 'higher' | 'lower' | 'same';
-  /** Why `same`, when it is: `p` (the test), `band` (within NOISE_BAND), `n` (fewer than 2 pairs). */
-  sameBy?: 'p' | 'band' | 'n';
+  /**
+   * Why `same`, when it is: `p` (the test), `band` (within NOISE_BAND), `n` (fewer than 2 pairs),
+   * `few` (paired, fewer than MIN_PAIRS: the test could not reach ALPHA whatever the windows said).
+   */
+  sameBy?: 'p' | 'band' | 'n' | 'few';
 }
 
 /** Ratio, interval, test and call from [base, value] pairs measured side by side. */
@@ -119,6 +127,7 @@ export function pairedStats(pairs: Array<[number, number]>, band = NOISE_BAND): 
   const hi = Math.exp(mean + half);
   const p = signedRankP(d);
   const base = { n, ratio, lo, hi, p, method: 'paired' as const };
+  if (n < MIN_PAIRS) return { ...base, call: 'same', sameBy: 'few' };
   if (p > ALPHA || !(lo > 1 || hi < 1)) return { ...base, call: 'same', sameBy: 'p' };
   if (Math.abs(ratio - 1) <= band && Math.abs(1 / ratio - 1) <= band) return { ...base, call: 'same', sameBy: 'band' };
   return { ...base, call: ratio > 1 ? 'higher' : 'lower' };

@@ -8,7 +8,7 @@
 import type { ComparisonSummary, MetricDef, Report, RunResult } from '../report/schema.js';
 import { directionWords } from '../report/relative.js';
 import { formatRatio } from '../report/numbers.js';
-import { NOISE_BAND, pairedStats, unpairedStats, type PairedStats } from './paired.js';
+import { MIN_PAIRS, NOISE_BAND, pairedStats, unpairedStats, type PairedStats } from './paired.js';
 
 type Metric = Pick<MetricDef, 'key' | 'label' | 'unit' | 'better'>;
 type Completed = Extract<RunResult, { status: 'completed' }>;
@@ -105,9 +105,13 @@ function intervalText(c: PairedComparison, worse: boolean): string {
   return ` [${fixed2(lo)}–${fixed2(hi)}]`;
 }
 
-/** Why the runs cannot tell: `~ same (p=0.31, n=6)`, `~ same (within ±5 %, p=0.01, n=6)`, `~ same (n=1: no interval)`. */
+/**
+ * Why the runs cannot tell: `~ same (p=0.31, n=6)`, `~ same (within ±5 %, p=0.01, n=6)`, `~ same (n=1: no interval)`,
+ * `too few runs to tell (n=2, 6 needed)`.
+ */
 export function sameText(c: PairedComparison): string {
   if (c.sameBy === 'n') return `~ same (n=${c.n}: no interval)`;
+  if (c.sameBy === 'few') return `too few runs to tell (n=${c.n}, ${MIN_PAIRS} needed)`;
   const band = c.sameBy === 'band' ? `within ±${NOISE_BAND * 100} %, ` : '';
   const interval = Number.isFinite(c.gainLo) ? `${fixed2(c.gainLo)}–${fixed2(c.gainHi)}x, ` : '';
   return `~ same (${band}${interval}${testText(c)})`;

@@ -20,11 +20,15 @@
 import type { PlannedLibrary, PlannedScenario, RunPlan } from '../plan.js';
 import type { RunResult } from '../report/schema.js';
 import { startServer, type ServerHandle } from '../process/server-process.js';
+import type { EchoJob } from '../loadgen/jobs.js';
+import type { Measured } from '../process/loadgen-process.js';
+import { LoadgenSession, sessionShape, type WindowHooks } from '../process/loadgen-session.js';
 
 /** A window of the measured blocks, unless --duration says otherwise. */
 export const WINDOW_MS = 1000;
-/** Load generator connected, not yet counting: the settle time of each window. */
+/** Load generator connected, not yet counting: the settle time of each window (--quick: QUICK_SETTLE_MS). */
 export const SETTLE_MS = 500;
+export const QUICK_SETTLE_MS = 250;
 /** Blocks of a quick bench and of the default one (unless --runs says otherwise). */
 export const QUICK_BLOCKS = 6;
 export const DEFAULT_BLOCKS = 10;
@@ -49,7 +53,7 @@ export function windowPlan(
   return {
     blocks: given.runs ?? (plan.quick ? QUICK_BLOCKS : DEFAULT_BLOCKS),
     windowMs: given.durationMs ?? WINDOW_MS,
-    settleMs: given.warmupMs ?? SETTLE_MS,
+    settleMs: given.warmupMs ?? (plan.quick ? QUICK_SETTLE_MS : SETTLE_MS),
   };
 }
 
@@ -58,9 +62,31 @@ export function blockOrder<T>(libs: T[], b: number): T[] {
   return b % 2 === 0 ? [...libs] : [...libs].reverse();
 }
 
-/** Servers kept running across the windows of one case, one per library, restarted if one died. */
+/**
+ * Servers kept running across the windows of one case, one per library, restarted if one died;
+ * and with each, its load generator kept connected (process/loadgen-session.ts) while the windows
+ * it measures keep the same shape.
+ */
 export class WarmServers {
   private readonly servers = new Map<string, ServerHandle>();
+  private readonly sessions = new Map<string, LoadgenSession>();
+
+  /** A window of `job` for `lib`, on its kept session (started, or replaced when the job changed). */
+  async measure(
+    lib: string,
+    job: EchoJob,
+    opts: { cpu: string; nofile?: number },
+    hooks: WindowHooks,
+  ): Promise<Measured> {
+    const shape = sessionShape(job, hooks.serverPid);
+    let s = this.sessions.get(lib);
+    if (s && (!s.alive || s.shape !== shape)) {
+      await s.end();
+      s = undefined;
+    }
+    if (!s) this.sessions.set(lib, (s = new LoadgenSession(job, shape, opts)));
+    return s.window({ warmupMs: job.warmupMs, durationMs: job.durationMs }, hooks);
+  }
 
   async get(lib: PlannedLibrary, start: () => ReturnType<typeof startServer>): Promise<ServerHandle> {
     const s = this.servers.get(lib.name);
@@ -71,6 +97,8 @@ export class WarmServers {
   }
 
   async stopAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.end()));
+    this.sessions.clear();
     await Promise.all([...this.servers.values()].map((s) => s.stop()));
     this.servers.clear();
   }

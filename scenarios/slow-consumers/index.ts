@@ -116,6 +116,10 @@ export const slowConsumers: Scenario = {
       },
     }));
   },
+  // A room: a running target must name its broadcast endpoint.
+  target: (t) => (t.broadcastPath ? null : 'the target declares no broadcast endpoint (--target-broadcast <path>)'),
+  // A backlog that grows at ~0.8 MB/s needs longer than a throughput window to tell apart.
+  window: { durationS: 30, quickDurationS: 10 },
   serverEnv: (c): Record<string, string> => {
     const limit = c.params.backpressureLimit as number;
     return limit > 0 ? { WSBENCH_BACKPRESSURE_LIMIT: String(limit) } : {};

@@ -1,24 +1,17 @@
 #!/usr/bin/env node
-// Proof of the side-by-side comparisons (docs/statistics.md), from stored window sets.
+// Proof of the side-by-side comparisons (docs/statistics.md), from the benches that
+// test/proof/sidebyside-gate.sh wrote: each bench has four test-slow servers side by side,
+// `test-slow` (the base), `test-slow@aa` (a second server of it, the gate's --aa), `test-slow@same`
+// (the same code from a folder: an A/A head) and `test-slow@slow` (spinning SLOW_US µs per message).
 //
-// A session is one bench of three servers side by side, e.g.
-//   WSBENCH_TEST_ADAPTERS=1 WSBENCH_SLOW_US_LIBDIR=1.5 WSBENCH_SLOW_US_LIBDIR_ONLY=slow \
-//     node dist/runner/cli.js bench --lib test-slow,test-slow@<dir>/aa,test-slow@<dir>/slow \
-//     --scenario throughput --payload 1024 --runs 30 --out <out>
-// where <dir>/aa and <dir>/slow each hold a node_modules link to this project's: `test-slow`
-// and `test-slow@aa` are identical servers, `test-slow@slow` spins WSBENCH_SLOW_US_LIBDIR µs
-// per received message. Every block measured all three in alternating order (A B C | C B A).
-//
-// Resampling, exactly: for each headline row of each session report, a bench of k blocks is k of
-// the session's complete blocks (every library's window completed) drawn uniformly without replacement (Mulberry32 PRNG, seed 20), renumbered
-// 0..k-1 in their original order; benches are drawn independently of each other (they may share
-// blocks). From each bench:
-//   A/A rows:  test-slow@aa against test-slow, the row's text as bench prints it (`~ same` or not);
+// Per bench, as it ran (its --runs blocks, the default bench's 10):
+//   A/A rows:  test-slow@aa and test-slow@same against test-slow, as bench words them (`~ same` or not);
 //   power:     test-slow@slow against test-slow: `slower` with an interval excluding 1;
-//   the gate:  `compare --within --base test-slow --head test-slow@slow --aa test-slow@aa` on the
-//              bench (rule `windows`), and the same with head test-slow@aa (A/A, gate);
+//   the gate:  `compare --within --base test-slow --head test-slow@slow|@same --aa test-slow@aa`.
+// Then `--quick`'s 6 blocks: from each bench, RESAMPLES benches of 6 of its blocks, drawn uniformly
+// without replacement (Mulberry32 PRNG, seed 20), renumbered 0..5 in their original order.
 //
-//   node test/proof/sidebyside-proof.mjs <report.json|results dir>... [--blocks 6] [--gate-blocks 10]
+//   node test/proof/sidebyside-proof.mjs <bench folder>... [--blocks 6] [--resamples 10]
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +22,7 @@ const { compareLibraries, comparisonText } = await import(`${dist}/runner/sideby
 const { directionWords } = await import(`${dist}/runner/report/relative.js`);
 const { compareWithin } = await import(`${dist}/runner/compare/compare.js`);
 const { buildReport } = await import(`${dist}/runner/aggregate.js`);
-const { SCENARIOS } = await import(`${dist}/scenarios/index.js`);
+const { findScenario } = await import(`${dist}/scenarios/index.js`);
 
 const args = process.argv.slice(2);
 const flag = (name, dflt) => {
@@ -40,10 +33,8 @@ const flag = (name, dflt) => {
   return v;
 };
 const BLOCKS = flag('--blocks', 6);
-const GATE_BLOCKS = flag('--gate-blocks', 10);
-const [BASE, AA] = ['test-slow', 'test-slow@aa'];
-/** Every slowed copy in the session: test-slow@slow, test-slow@slow2, ... */
-const slowsOf = (report) => report.options.libraries.filter((l) => l.startsWith('test-slow@slow'));
+const RESAMPLES = flag('--resamples', 10);
+const [BASE, AA, SAME, SLOW] = ['test-slow', 'test-slow@aa', 'test-slow@same', 'test-slow@slow'];
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -58,7 +49,14 @@ function mulberry32(seed) {
 const rand = mulberry32(20);
 
 function load(target) {
-  const file = fs.statSync(target).isDirectory() ? path.join(target, 'report.json') : target;
+  const dir = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+  const run = fs.existsSync(path.join(dir, 'report.json'))
+    ? dir
+    : path.join(
+        dir,
+        fs.readdirSync(dir).find((d) => fs.existsSync(path.join(dir, d, 'report.json'))),
+      );
+  const file = path.join(run, 'report.json');
   return Report.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
 }
 
@@ -98,72 +96,102 @@ function resample(report, k) {
   };
   return buildReport(
     { ...meta, options },
-    scenarios.map((s) => SCENARIOS[s.name]),
+    scenarios.map((s) => findScenario(s.name)),
     runs,
   );
 }
 
 const tally = {};
-const count = (key, ok) => {
+const count = (key, ok, example) => {
   tally[key] ??= { ok: 0, of: 0, examples: [] };
   tally[key].of++;
   if (ok) tally[key].ok++;
-  return tally[key];
+  if (example) tally[key].examples.push(example);
 };
+const wholeSlow = [];
 for (const target of args) {
-  const session = load(target);
-  const blocks = completeBlocks(session).length;
-  for (const info of session.scenarios) {
-    const metric = info.metrics.find((m) => m.key === info.headline);
-    for (const c of [
-      ...new Map(session.summaries.filter((s) => s.scenario === info.name).map((s) => [s.case.id, s.case])).values(),
-    ]) {
-      const row = `${info.name} [${c.label}] ${metric.label} (session of ${blocks} complete blocks)`;
-      // The whole session, as one bench: the slowed copies' effect against the base.
-      for (const SLOW of slowsOf(session)) {
-        const all = compareLibraries(session, info.name, c.id, SLOW, BASE, metric);
-        console.log(`${SLOW} over the whole session, ${row}: ${comparisonText(all, metric, directionWords(metric))}`);
-      }
-      const whole = compareLibraries(session, info.name, c.id, AA, BASE, metric);
-      console.log(
-        `${AA} over the whole session, ${row}: ${comparisonText(whole, metric, directionWords(metric))} (ratio ${whole.ratio.toFixed(4)})`,
+  const bench = load(target);
+  const info = bench.scenarios.find((s) => s.name === 'throughput');
+  const metric = info.metrics.find((m) => m.key === info.headline);
+  const caseId = bench.summaries.find((x) => x.scenario === 'throughput').case.id;
+  const words = (c) => comparisonText(c, metric, directionWords(metric));
+  const blocks = completeBlocks(bench).length;
+  const judge = (b, n) => {
+    for (const lib of [AA, SAME]) {
+      const c = compareLibraries(b, 'throughput', caseId, lib, BASE, metric);
+      count(
+        `bench of ${n} blocks, A/A (${lib} vs ${BASE}): ~ same`,
+        c.verdict === 'same',
+        c.verdict === 'same' ? '' : words(c),
       );
-      for (let i = 0; i < 100; i++) {
-        const bench = resample(session, BLOCKS);
-        const aa = compareLibraries(bench, info.name, c.id, AA, BASE, metric);
-        const t = count(`A/A ${row}: ~ same, of 100 benches of ${BLOCKS}`, aa.verdict === 'same');
-        if (aa.verdict !== 'same') t.examples.push(comparisonText(aa, metric, directionWords(metric)));
-        for (const SLOW of i < 10 ? slowsOf(session) : []) {
-          const slow = compareLibraries(bench, info.name, c.id, SLOW, BASE, metric);
-          const s = count(
-            `${SLOW} ${row}: slower, interval excluding 1, of 10 benches of ${BLOCKS}`,
-            slow.verdict === 'worse' && slow.gainHi < 1,
-          );
-          s.examples.push(comparisonText(slow, metric, directionWords(metric)));
-        }
-      }
-      for (let i = 0; i < 100; i++) {
-        const bench = resample(session, GATE_BLOCKS);
-        const rowOf = (head) =>
-          compareWithin(bench, BASE, head, { aa: head === AA ? undefined : AA }).rows.find(
-            (r) => r.scenario === info.name && r.caseId === c.id && r.headline,
-          );
-        const aa = rowOf(AA);
-        const g = count(
-          `gate A/A ${row}: no change called, of 100 comparisons of ${GATE_BLOCKS}`,
-          aa.verdict === 'same',
-        );
-        if (aa.verdict !== 'same') g.examples.push(aa.why);
-        for (const SLOW of i < 10 ? slowsOf(session) : []) {
-          const slow = rowOf(SLOW);
-          const w = count(`gate ${SLOW} ${row}: worse, of 10 comparisons of ${GATE_BLOCKS}`, slow.verdict === 'worse');
-          w.examples.push(`${slow.verdict}: ${slow.why}`);
-        }
-      }
+    }
+    const slow = compareLibraries(b, 'throughput', caseId, SLOW, BASE, metric);
+    count(
+      `bench of ${n} blocks, ${SLOW}: slower, interval excluding 1`,
+      slow.verdict === 'worse' && slow.gainHi < 1,
+      words(slow),
+    );
+    return slow;
+  };
+  wholeSlow.push(judge(bench, blocks).ratio);
+  for (const head of [SLOW, SAME]) {
+    const row = compareWithin(bench, BASE, head, { aa: AA }).rows.find(
+      (r) => r.scenario === 'throughput' && r.headline,
+    );
+    const want = head === SLOW ? 'worse' : 'same';
+    count(`gate of ${blocks} blocks, ${head}: ${want}`, row.verdict === want, `${row.verdict}: ${row.why}`);
+  }
+  for (let i = 0; i < RESAMPLES; i++) judge(resample(bench, BLOCKS), BLOCKS);
+}
+// The pool: every bench's complete blocks as blocks of one session (a block's ratios are its own:
+// each pairs windows measured back to back), resampled into 100 benches of BLOCKS and of 10.
+const benches = args.map(load);
+let offset = 0;
+const pooledRuns = [];
+for (const b of benches) {
+  const reps = completeBlocks(b);
+  const map = new Map(reps.map((rep, i) => [rep, offset + i]));
+  pooledRuns.push(...b.runs.filter((r) => map.has(r.rep)).map((r) => ({ ...r, rep: map.get(r.rep) })));
+  offset += reps.length;
+}
+const pool = { ...benches[0], runs: pooledRuns, options: { ...benches[0].options, runs: offset } };
+const info = pool.scenarios.find((x) => x.name === 'throughput');
+const metric = info.metrics.find((m) => m.key === info.headline);
+const caseId = pool.runs.find((r) => r.scenario === 'throughput').case.id;
+for (const k of [BLOCKS, 10]) {
+  for (let i = 0; i < 100; i++) {
+    const b = resample(pool, k);
+    for (const lib of [AA, SAME]) {
+      const c = compareLibraries(b, 'throughput', caseId, lib, BASE, metric);
+      count(
+        `pooled (${offset} blocks), 100 benches of ${k}, A/A ${lib}: ~ same`,
+        c.verdict === 'same',
+        c.verdict === 'same' ? '' : comparisonText(c, metric, directionWords(metric)),
+      );
+    }
+    const slow = compareLibraries(b, 'throughput', caseId, SLOW, BASE, metric);
+    count(
+      `pooled, 100 benches of ${k}, ${SLOW}: slower, interval excluding 1`,
+      slow.verdict === 'worse' && slow.gainHi < 1,
+      slow.verdict === 'worse' ? '' : comparisonText(slow, metric, directionWords(metric)),
+    );
+    if (k !== 10) continue;
+    for (const head of [SLOW, SAME]) {
+      const row = compareWithin(b, BASE, head, { aa: AA }).rows.find((r) => r.scenario === 'throughput' && r.headline);
+      const want = head === SLOW ? 'worse' : 'same';
+      count(
+        `pooled, 100 gates of 10 blocks, ${head}: ${want}`,
+        row.verdict === want,
+        row.verdict === want ? '' : `${row.verdict}: ${row.why}`,
+      );
     }
   }
 }
+const gm = Math.exp(wholeSlow.reduce((a, r) => a + Math.log(r), 0) / wholeSlow.length);
+console.log(
+  `${SLOW} / ${BASE} msgs/s, geometric mean over ${wholeSlow.length} benches: ${gm.toFixed(3)} (${((1 - gm) * 100).toFixed(1)} % slower); per bench: ${wholeSlow.map((r) => r.toFixed(3)).join(' ')}`,
+);
 for (const [key, t] of Object.entries(tally)) {
   console.log(`${key}: ${t.ok} of ${t.of}`);
-  for (const e of t.examples.slice(0, 3)) console.log(`    e.g. ${e}`);
+  for (const e of t.examples.filter(Boolean).slice(0, 3)) console.log(`    e.g. ${e}`);
 }
