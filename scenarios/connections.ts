@@ -27,7 +27,7 @@ export const connections: Scenario<ConnectionsParams, ConnectionsCase> = {
       name: 'connections',
       description: 'connections to open',
       kind: 'int',
-      default: 10_000,
+      default: 5000,
       quick: 1000,
       min: 1,
       sizes: true,

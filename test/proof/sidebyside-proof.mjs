@@ -34,6 +34,9 @@ const flag = (name, dflt) => {
 };
 const BLOCKS = flag('--blocks', 6);
 const RESAMPLES = flag('--resamples', 10);
+/** Bench sizes (blocks) resampled from the pool: --ks 6,10,16,20. */
+const ksAt = args.indexOf('--ks');
+const KS = ksAt < 0 ? [BLOCKS, 10] : args.splice(ksAt, 2)[1].split(',').map(Number);
 const [BASE, AA, SAME, SLOW] = ['test-slow', 'test-slow@aa', 'test-slow@same', 'test-slow@slow'];
 
 function mulberry32(seed) {
@@ -158,7 +161,7 @@ const pool = { ...benches[0], runs: pooledRuns, options: { ...benches[0].options
 const info = pool.scenarios.find((x) => x.name === 'throughput');
 const metric = info.metrics.find((m) => m.key === info.headline);
 const caseId = pool.runs.find((r) => r.scenario === 'throughput').case.id;
-for (const k of [BLOCKS, 10]) {
+for (const k of KS) {
   for (let i = 0; i < 100; i++) {
     const b = resample(pool, k);
     for (const lib of [AA, SAME]) {
@@ -175,12 +178,12 @@ for (const k of [BLOCKS, 10]) {
       slow.verdict === 'worse' && slow.gainHi < 1,
       slow.verdict === 'worse' ? '' : comparisonText(slow, metric, directionWords(metric)),
     );
-    if (k !== 10) continue;
+    if (k < 8) continue;
     for (const head of [SLOW, SAME]) {
       const row = compareWithin(b, BASE, head, { aa: AA }).rows.find((r) => r.scenario === 'throughput' && r.headline);
       const want = head === SLOW ? 'worse' : 'same';
       count(
-        `pooled, 100 gates of 10 blocks, ${head}: ${want}`,
+        `pooled, 100 gates of ${k} blocks, ${head}: ${want}`,
         row.verdict === want,
         row.verdict === want ? '' : `${row.verdict}: ${row.why}`,
       );
