@@ -15,7 +15,7 @@
 #   LIBS         --lib: names, or adapter paths relative to HEAD_DIR
 #   SCENARIOS    --scenario ('' = wsbench's default)
 #   INSTALL      a command run in the folder of each checkout before benching ('' = none)
-#   ROUNDS (10: blocks of alternating windows; the gate's test needs 8 to call anything),
+#   ROUNDS (20: blocks of alternating windows; the gate's test needs 8 to call anything),
 #   THRESHOLD (5), BENCH_ARGS (--quick), COMPARE_ARGS ('')
 # Exit: wsbench compare's code (0 no regression, 1 a regression, 2 bad input or an errored head),
 # or 2 when the base cannot be checked out, an install fails or a bench writes no report.
@@ -30,7 +30,7 @@ fail() {
 [ -n "${BASE_REF:-}" ] || fail "no base to compare with: set the base-ref input (a commit, branch or tag)"
 [ -n "${LIBS:-}" ] || fail "no libraries: set the libs input (e.g. ./bench/my-adapter, or ws,socket.io)"
 [ -n "${RESULTS:-}" ] || fail "RESULTS is not set"
-ROUNDS=${ROUNDS:-10}
+ROUNDS=${ROUNDS:-20}
 THRESHOLD=${THRESHOLD:-5}
 BENCH_ARGS=${BENCH_ARGS---quick}
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || fail "rounds must be a whole number of at least 1, not '$ROUNDS'"
