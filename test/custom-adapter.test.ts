@@ -35,30 +35,31 @@ test(
     assert.ok(path.relative(ROOT, dir).startsWith('..'), `${dir} must lie outside ${ROOT}`);
     const out = tempDir('wsbench-chat-out-');
     const r = await runBench(
-      ['bench', '--lib', dir, '--scenario', 'latency,throughput', '--quick', ...LOCKED_SHORT, '--out', out],
+      ['bench', '--lib', dir, '--scenario', 'latency,throughput', ...LOCKED_SHORT, '--out', out],
       { timeoutMs: 100_000 },
     );
     assert.equal(r.code, 0, `exit ${r.code}\n${r.stderr}\n${r.stdout}`);
     const report = readReport(runFolder(out));
     const runs = report.runs.filter((x) => x.library === 'chat-adapter');
-    // --quick: latency, throughput at 1 KiB, and throughput's production case (TLS, compression),
-    // which runs because the adapter's manifest declares both (and its server was checked to serve them).
-    assert.equal(runs.length, 3, JSON.stringify(report.runs));
+    // The default suite: latency, throughput at 32 B and 1 KiB, and throughput's production case
+    // (TLS, compression), which runs because the adapter's manifest declares both (and its server
+    // was checked to serve them).
+    assert.equal(runs.length, 4, JSON.stringify(report.runs));
     assert.deepEqual(
       runs.map((x) => x.status),
-      ['completed', 'completed', 'completed'],
+      ['completed', 'completed', 'completed', 'completed'],
       JSON.stringify(runs),
     );
     assert.deepEqual(
-      [runs[2].case.params.production, runs[2].case.params.tls, runs[2].case.params.compression],
+      [runs[3].case.params.production, runs[3].case.params.tls, runs[3].case.params.compression],
       [true, true, true],
     );
-    const prod = runs[2] as { stats?: { tls?: { protocol?: string }; metrics: Record<string, number> } };
+    const prod = runs[3] as { stats?: { tls?: { protocol?: string }; metrics: Record<string, number> } };
     assert.match(String(prod.stats?.tls?.protocol), /^TLSv1\.[23]$/, 'the production run spoke TLS');
     // Compressed on the wire: fewer bytes per message than the same case in plain text (the JSON
     // envelope makes an uncompressed echo larger than its payload). Not msgs/s: on a loaded
     // machine a half-second window of 800 deflated messages in flight may answer none in time.
-    const plain = runs[1] as { stats?: { metrics: Record<string, number> } };
+    const plain = runs[2] as { stats?: { metrics: Record<string, number> } };
     const wire = [prod.stats?.metrics.wireBytesPerMsg, plain.stats?.metrics.wireBytesPerMsg];
     assert.ok(wire[0] !== undefined && wire[1] !== undefined && wire[0] < wire[1], `compressed: ${wire.join(' < ')}`);
     const lib = (report.libraries as Lib[]).find((l) => l.name === 'chat-adapter');

@@ -100,14 +100,15 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const uws = small!.rows.find((r) => r.library === 'uwebsockets')!;
   assert.equal(uws.cells[0]!.text, '1.48M');
   assert.equal(uws.cells[0]!.best, true);
-  // Three runs a side: the signed-rank test cannot reach p ≤ 0.05 (its least p is 0.25), so no call.
-  assert.equal(uws.relative, 'too few runs to tell (n=3, 6 needed)');
+  // Three runs a side: no rank test (it could not reach p ≤ 0.05); the t-interval decides, and the
+  // fixture's runs agree to the digit.
+  assert.equal(uws.relative, '6.41x faster [6.41–6.41]');
   assert.equal(uws.comparison?.ratio.toFixed(2), '6.41');
   assert.deepEqual(uws.flags, ['client-bound']);
   assert.equal(small!.rows.find((r) => r.library === 'ws')!.relative, 'baseline');
   assert.equal(
     small!.rows.find((r) => r.library === 'socket.io')!.relative,
-    'too few runs to tell (n=3, 6 needed)',
+    '1.91x slower [1.91–1.91]',
     'the interval of the factor (above 1 = better), with the test that cannot call it',
   );
   const sockjs = big!.rows.find((r) => r.library === 'sockjs')!;
@@ -119,7 +120,7 @@ test('table model: best per case, relative to baseline, flags, errored rows', ()
   const lead = leaders(fixture()).find((l) => l.scenario === 'latency')!;
   assert.deepEqual(
     [lead.leader.library, lead.runnerUp?.library, lead.margin?.toFixed(2), lead.noLeader],
-    ['uwebsockets', 'ws', '2.28', 'too few runs to tell uwebsockets from ws (n=3, 6 needed)'],
+    ['uwebsockets', 'ws', '2.28', null],
   );
   const [finding] = findings(fixture());
   assert.deepEqual(
@@ -143,7 +144,7 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(lineOf(latency, 'ws'), /ws \(baseline\)\s+ok\s+95\.1 .*baseline$/);
   assert.match(lineOf(latency, 'websocket'), /\[noisy\]$/);
   const small = block(out, '[32 B payload]');
-  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*too few runs to tell \(n=3, 6 needed\)\s+\[client-bound\]$/);
+  assert.match(lineOf(small, 'uwebsockets'), /1\.48M\*.*6\.41x faster \[6\.41–6\.41\]\s+\[client-bound\]$/);
   assert.match(
     lineOf(block(out, '[1 KiB payload]'), 'sockjs'),
     /errored\s+server crashed: <script>alert\(1\)<\/script>$/,
@@ -158,7 +159,7 @@ test('console: aligned tables with values, best marks, reasons, flags and a lege
   assert.match(out, /\[client-bound\] the load generator saturated its core/);
   assert.match(
     out,
-    /^ {2}latency \[10 connections × 32 B\] p50: best median uwebsockets 41\.8 µs, no clear leader: too few runs to tell uwebsockets from ws \(n=3, 6 needed\)$/m,
+    /^ {2}latency \[10 connections × 32 B\] p50: uwebsockets 41\.8 µs, 2\.28x faster \[2\.28–2\.28\] than ws \(95\.1 µs\)$/m,
   );
   assert.match(
     out,
@@ -213,7 +214,7 @@ test('markdown: one table row per library, escaped cells, flags, environment', (
   );
   assert.match(
     md,
-    /\| latency \| 10 connections × 32 B \| no clear leader \| p50: 41\.8 µs \(best median: uwebsockets\) \| no clear leader: too few runs to tell uwebsockets from ws \(n=3, 6 needed\) \|/,
+    /\| latency \| 10 connections × 32 B \| \*\*uwebsockets\*\* \| p50: 41\.8 µs \| 2\.28x faster \\\[2\.28–2\.28\\\] than ws \(95\.1 µs\) \|/,
   );
 });
 
@@ -469,7 +470,7 @@ test('"vs baseline" reads the same way in every format: faster/slower from the l
     for (const row of table.cases.flatMap((ct) => ct.rows).filter((r) => r.relative)) {
       assert.match(
         row.relative!,
-        /^(?:\d+\.\d\dx (?:faster|slower) \[[\d.]+–[\d.]+\]|~ same \(.*n=\d+\)|too few runs to tell \(n=\d+, 6 needed\)|baseline)$/,
+        /^(?:\d+\.\d\dx (?:faster|slower) \[[\d.]+–[\d.]+\]|~ same \(.*n=\d+(?:; the rank test needs 6)?\)|baseline)$/,
       );
       assert.ok(
         md.includes(` | ${row.relative} | `) && page.includes(`<td class="num">${row.relative}</td>`),
@@ -477,8 +478,5 @@ test('"vs baseline" reads the same way in every format: faster/slower from the l
       );
     }
   }
-  assert.match(
-    lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'),
-    / too few runs to tell \(n=3, 6 needed\)$/,
-  );
+  assert.match(lineOf(block(console, '[10 connections × 32 B]'), 'socket.io'), / 1\.69x slower \[1\.69–1\.69\]$/);
 });

@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { CodedError, passCode } from '../errors.js';
-import type { EchoJob, JobResult, LoadgenMessage } from '../loadgen/jobs.js';
+import type { EchoJob, JobResult, LoadgenMessage, RunnerMessage } from '../loadgen/jobs.js';
 import { CpuSampler, expiry, type LoadgenHooks, type Measured } from './loadgen-process.js';
 import { stopProcess } from './server-process.js';
 import { spawnNode, type Spawned } from './spawn.js';
@@ -22,6 +22,19 @@ export type WindowHooks = Pick<LoadgenHooks, 'serverPid' | 'serverGone' | 'timeo
 export function sessionShape(job: EchoJob, serverPid: number): string {
   const { warmupMs: _w, durationMs: _d, ...shape } = job;
   return JSON.stringify({ ...shape, serverPid });
+}
+
+/**
+ * Sends a message to the load generator if it can still hear it: execa's sendMessage throws at
+ * once when the process is gone (a Ctrl-C's SIGTERM reached it first) and rejects when it goes
+ * meanwhile; either way its exit is what answers.
+ */
+function post(child: Spawned['child'], message: RunnerMessage): void {
+  try {
+    child.sendMessage!(message as never).catch(() => {});
+  } catch {
+    // gone: `exited` settles the window
+  }
 }
 
 export class LoadgenSession {
@@ -45,7 +58,7 @@ export class LoadgenSession {
     this.exited = this.spawned.child.then(() => {
       this.dead = true;
     });
-    this.spawned.child.sendMessage!({ type: 'job', job: { ...job, session: true } } as never).catch(() => {});
+    post(this.spawned.child, { type: 'job', job: { ...job, session: true } });
   }
 
   get alive(): boolean {
@@ -77,8 +90,7 @@ export class LoadgenSession {
       );
     });
     try {
-      // A process already gone rejects here too: its exit answers the window.
-      child.sendMessage!({ type: 'window', ...timing } as never).catch(() => {});
+      post(child, { type: 'window', ...timing });
       const r = await Promise.race([result, hooks.serverGone, deadline.expired]);
       return sampler.measured(r, hooks.serverPid > 0);
     } catch (err) {
@@ -92,7 +104,7 @@ export class LoadgenSession {
 
   /** Closes the connections and lets the process exit (killed if it does not, soon). */
   async end(): Promise<void> {
-    if (!this.dead) this.spawned.child.sendMessage?.({ type: 'end' } as never).catch(() => {});
+    if (!this.dead) post(this.spawned.child, { type: 'end' });
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([this.exited, new Promise((r) => (grace = setTimeout(r, 1000)))]);
     clearTimeout(grace);

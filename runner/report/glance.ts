@@ -13,7 +13,6 @@ import {
   type Row,
 } from './format.js';
 import { directionWords, marginText } from './relative.js';
-import { MIN_PAIRS } from '../sidebyside/paired.js';
 import { compareLibraries, comparisonText, sameText, type PairedComparison } from '../sidebyside/verdict.js';
 import { findScenario } from '../../scenarios/index.js';
 
@@ -53,8 +52,6 @@ function noLeaderReason(
   );
   if (bound.length)
     return `${bound.join(', ')}: the ${metric.label} measures ${bound.some((b) => b.endsWith('pacing-bound')) ? 'our send lag' : 'our load generator'} as much as the server`;
-  if (cmp.sameBy === 'few')
-    return `too few runs to tell ${leader.library} from ${runnerUp.library} (n=${cmp.n}, ${MIN_PAIRS} needed)`;
   if (cmp.verdict !== 'better') return `${leader.library} and ${runnerUp.library} ${sameText(cmp)}`;
   return null;
 }

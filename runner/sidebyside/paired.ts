@@ -27,7 +27,8 @@ export const ALPHA = 0.05;
 export const NOISE_BAND = 0.05;
 /**
  * Pairs the signed-rank test needs before it can say anything at ALPHA: with n pairs its smallest
- * two-sided p is 2 / 2^n (0.0625 at 5, 0.031 at 6), so fewer pairs read "too few to tell".
+ * two-sided p is 2 / 2^n (0.0625 at 5, 0.031 at 6). With fewer (3 runs of a scenario that repeats
+ * fresh servers), the t-interval alone decides, as for unpaired runs.
  */
 export const MIN_PAIRS = 6;
 
@@ -90,7 +91,7 @@ export interface PairedStats {
   /** 95 % interval of the ratio (equal to `ratio` with fewer than 2 pairs: unknown, see `n`). */
   lo: number;
   hi: number;
-  /** Two-sided Wilcoxon signed-rank p over the pairs; null for unpaired samples (the interval decides). */
+  /** Two-sided Wilcoxon signed-rank p over the pairs; null for unpaired samples and fewer than MIN_PAIRS pairs (the interval decides). */
   p: number | null;
   /** `paired`: windows side by side; `welch`: two independent sets of runs. */
   method: 'paired' | 'welch';
@@ -98,7 +99,7 @@ export interface PairedStats {
   call: 'higher' | 'lower' | 'same';
   /**
    * Why `same`, when it is: `p` (the test), `band` (within NOISE_BAND), `n` (fewer than 2 pairs),
-   * `few` (paired, fewer than MIN_PAIRS: the test could not reach ALPHA whatever the windows said).
+   * `few` (fewer than MIN_PAIRS pairs, no rank test, and the t-interval holds 1).
    */
   sameBy?: 'p' | 'band' | 'n' | 'few';
 }
@@ -125,10 +126,12 @@ export function pairedStats(pairs: Array<[number, number]>, band = NOISE_BAND): 
   const half = (t975(n - 1) * sd) / Math.sqrt(n);
   const lo = Math.exp(mean - half);
   const hi = Math.exp(mean + half);
-  const p = signedRankP(d);
+  // Fewer than MIN_PAIRS: no rank test (it could not reach ALPHA); the interval alone decides.
+  const p = n >= MIN_PAIRS ? signedRankP(d) : null;
   const base = { n, ratio, lo, hi, p, method: 'paired' as const };
-  if (n < MIN_PAIRS) return { ...base, call: 'same', sameBy: 'few' };
-  if (p > ALPHA || !(lo > 1 || hi < 1)) return { ...base, call: 'same', sameBy: 'p' };
+  const clear = lo > 1 || hi < 1;
+  if (p === null && !clear) return { ...base, call: 'same', sameBy: 'few' };
+  if ((p !== null && p > ALPHA) || !clear) return { ...base, call: 'same', sameBy: 'p' };
   if (Math.abs(ratio - 1) <= band && Math.abs(1 / ratio - 1) <= band) return { ...base, call: 'same', sameBy: 'band' };
   return { ...base, call: ratio > 1 ? 'higher' : 'lower' };
 }

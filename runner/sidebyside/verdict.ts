@@ -107,14 +107,14 @@ function intervalText(c: PairedComparison, worse: boolean): string {
 
 /**
  * Why the runs cannot tell: `~ same (p=0.31, n=6)`, `~ same (within ±5 %, p=0.01, n=6)`, `~ same (n=1: no interval)`,
- * `too few runs to tell (n=2, 6 needed)`.
+ * `~ same (0.6–1.9x, n=3; the rank test needs 6)`.
  */
 export function sameText(c: PairedComparison): string {
   if (c.sameBy === 'n') return `~ same (n=${c.n}: no interval)`;
-  if (c.sameBy === 'few') return `too few runs to tell (n=${c.n}, ${MIN_PAIRS} needed)`;
   const band = c.sameBy === 'band' ? `within ±${NOISE_BAND * 100} %, ` : '';
   const interval = Number.isFinite(c.gainLo) ? `${fixed2(c.gainLo)}–${fixed2(c.gainHi)}x, ` : '';
-  return `~ same (${band}${interval}${testText(c)})`;
+  const few = c.sameBy === 'few' ? `; the rank test needs ${MIN_PAIRS}` : '';
+  return `~ same (${band}${interval}${testText(c)}${few})`;
 }
 
 /**
