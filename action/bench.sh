@@ -15,7 +15,7 @@
 #   LIBS         --lib: names, or adapter paths relative to HEAD_DIR
 #   SCENARIOS    --scenario ('' = wsbench's default)
 #   INSTALL      a command run in the folder of each checkout before benching ('' = none)
-#   ROUNDS (20: blocks of alternating windows; the gate's test needs 8 to call anything),
+#   ROUNDS (30: blocks of alternating windows; the gate's test needs 8 to call anything),
 #   THRESHOLD (5), BENCH_ARGS (--quick), COMPARE_ARGS ('')
 # Exit: wsbench compare's code (0 no regression, 1 a regression, 2 bad input or an errored head),
 # or 2 when the base cannot be checked out, an install fails or a bench writes no report.
@@ -30,7 +30,7 @@ fail() {
 [ -n "${BASE_REF:-}" ] || fail "no base to compare with: set the base-ref input (a commit, branch or tag)"
 [ -n "${LIBS:-}" ] || fail "no libraries: set the libs input (e.g. ./bench/my-adapter, or ws,socket.io)"
 [ -n "${RESULTS:-}" ] || fail "RESULTS is not set"
-ROUNDS=${ROUNDS:-20}
+ROUNDS=${ROUNDS:-30}
 THRESHOLD=${THRESHOLD:-5}
 BENCH_ARGS=${BENCH_ARGS---quick}
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || fail "rounds must be a whole number of at least 1, not '$ROUNDS'"
@@ -62,9 +62,10 @@ for side in base head; do
   fi
 done
 
-# One bench, side by side: for each library, the base's copy, the head's and a second copy of the
+# One bench, side by side: for each library, the head's copy, the base's and a second copy of the
 # base (same-code noise), as three named rows whose servers stay warm while the blocks alternate
-# between them (A B C | C B A ...). A built-in name is loaded from each checkout's node_modules
+# between them (head base aa | aa base head ...: the base between the two it is compared with, so
+# that each is measured next to it). A built-in name is loaded from each checkout's node_modules
 # (name@folder), an adapter path from each checkout. A run that errored still writes its report
 # (exit 2); compare decides what that means, so only a missing report stops here.
 entries=()
@@ -83,7 +84,7 @@ for lib in "${libs[@]}"; do
     head_entry="$lib@$HEAD_DIR"
   fi
   names+=("$name")
-  entries+=("$name@base=$base_entry" "$name@head=$head_entry" "$name@aa=$base_entry")
+  entries+=("$name@head=$head_entry" "$name@base=$base_entry" "$name@aa=$base_entry")
 done
 [ "${#names[@]}" -gt 0 ] || fail "no libraries in '$LIBS'"
 lib_arg=$(IFS=','; echo "${entries[*]}")

@@ -137,12 +137,18 @@ async function runAll(k: Sink): Promise<void> {
     for (const c of ps.cases) {
       const warm = new WarmServers();
       try {
-        await runCaseSideBySide(plan.libraries, ps, wp, {
-          warmup: (lib, timed, rep) =>
-            runOne({ plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, timed, c, rep, warm),
-          window: (lib, timed, rep, notes) => runRecorded(k, lib, timed, c, rep, wp.blocks, warm, notes),
-          failed: (lib, timed, result) => runRecorded(k, lib, timed, c, 0, wp.blocks, warm, [], result),
-        });
+        await runCaseSideBySide(
+          plan.libraries,
+          ps,
+          wp,
+          {
+            warmup: (lib, timed, rep) =>
+              runOne({ plan, progress: k.progress, facts: k.facts, tls: k.tls }, lib, timed, c, rep, warm),
+            window: (lib, timed, rep, notes) => runRecorded(k, lib, timed, c, rep, wp.blocks, warm, notes),
+            failed: (lib, timed, result) => runRecorded(k, lib, timed, c, 0, wp.blocks, warm, [], result),
+          },
+          plan.baselineLib,
+        );
       } finally {
         await warm.stopAll();
       }

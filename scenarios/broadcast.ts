@@ -17,6 +17,7 @@ import {
   pacedMetrics,
   payloadParam,
   perServerCpuSecond,
+  roomTarget,
 } from './common.js';
 
 type BroadcastParams = { clients: number; senders: number; 'post-rate': number; payload: number[] };
@@ -61,7 +62,7 @@ export const broadcast: Scenario<BroadcastParams, BroadcastCase> = {
   ],
   headline: 'fanoutP99Us',
   transports: { frames: true, compression: true },
-  target: (t) => (t.broadcastPath ? null : 'the target declares no broadcast endpoint (--target-broadcast <path>)'),
+  target: roomTarget,
   cases(o) {
     const clients = o.params.clients;
     const senders = Math.min(o.params.senders, clients);

@@ -12,7 +12,7 @@ import {
   summarizeHistogram,
   type Percentile,
 } from '../runner/stats.js';
-import type { Case, ParamDef, RunContext, ScenarioOptions, ScenarioOutcome } from './types.js';
+import type { Case, ParamDef, RunContext, ScenarioOptions, ScenarioOutcome, TargetDeclares } from './types.js';
 import type { EchoJob } from '../runner/loadgen/jobs.js';
 
 export const m = (
@@ -213,3 +213,7 @@ export function payloadParam(sizes: number[], quick?: number[]): ParamDef {
 export function nofileFor(connections: number): number {
   return Math.max(4096, connections + 256);
 }
+
+/** A scenario of a room (`target` in its file): a running target must name its broadcast endpoint. */
+export const roomTarget = (t: TargetDeclares): string | null =>
+  t.broadcastPath ? null : 'the target declares no broadcast endpoint (--target-broadcast <path>)';

@@ -152,16 +152,17 @@ test(
       libraries: { name: string; facts: { adapterPath?: string } }[];
       environment: { gitCommit: string };
     };
-    // Two blocks of three windows, in alternating order: A B C | C B A.
+    // Two blocks of three windows, in alternating order, the base between the two compared with
+    // it: head base aa | aa base head.
     assert.deepEqual(
       report.runs.map((x) => `${x.rep}:${x.library}/${x.status}`),
       [
-        '0:chat-adapter@base/completed',
         '0:chat-adapter@head/completed',
+        '0:chat-adapter@base/completed',
         '0:chat-adapter@aa/completed',
         '1:chat-adapter@aa/completed',
-        '1:chat-adapter@head/completed',
         '1:chat-adapter@base/completed',
+        '1:chat-adapter@head/completed',
       ],
     );
     const paths = Object.fromEntries(report.libraries.map((l) => [l.name, l.facts.adapterPath ?? '']));

@@ -11,7 +11,7 @@ import { Report, type RunResult } from '../runner/report/schema.js';
 import { buildReport, type ReportMeta } from '../runner/aggregate.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { pairedStats, signedRankP, t975 } from '../runner/sidebyside/paired.js';
-import { blockOrder, runCaseSideBySide, steady } from '../runner/sidebyside/windows.js';
+import { blockOrder, runCaseSideBySide, sideOrder, steady } from '../runner/sidebyside/windows.js';
 import type { PlannedLibrary, PlannedScenario } from '../runner/plan.js';
 import { leaders, leadText } from '../runner/report/glance.js';
 import { renderConsole } from '../runner/report/console.js';
@@ -78,6 +78,16 @@ test('alternating blocks: A B C | C B A | A B C; a warm-up window is steady with
     [0, 1, 2].map((b) => blockOrder(['a', 'b', 'c'], b).join('')),
     ['abc', 'cba', 'abc'],
   );
+  // The baseline in the middle, the others in their order around it; absent: the order given.
+  const named = (...n: string[]) => n.map((name) => ({ name }));
+  const order = (libs: string[], base: string) =>
+    sideOrder(named(...libs), base)
+      .map((l) => l.name)
+      .join(' ');
+  assert.equal(order(['ws', 'a', 'b', 'c', 'd'], 'ws'), 'a b ws c d');
+  assert.equal(order(['a', 'b', 'ws', 'c'], 'ws'), 'a ws b c');
+  assert.equal(order(['a', 'ws'], 'ws'), 'a ws', 'two: A B | B A, adjacent in any order');
+  assert.equal(order(['x@head', 'x@base', 'x@aa'], 'ws'), 'x@head x@base x@aa', 'no baseline among them');
   assert.deepEqual(steady([100, 108]).steady, true);
   assert.deepEqual(steady([100, 130]).steady, false);
   assert.deepEqual(steady([100]).steady, false, 'one second shows no trend');
@@ -168,10 +178,17 @@ test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 %
   assert.match(slow.why, /^-10\.\d % \(95 % -1\d\.\d % to -\d\.\d %\), signed-rank p = 0\.0020 over 10 blocks/);
   const offset = decide({ ...evidence(blocks(1.025)), head: 1.025 });
   assert.deepEqual([offset.verdict, offset.rule], ['same', 'windows']);
-  // A second copy of the base moved 6 % in the same bench: a 10 % change must pass 5 % + 6 %.
+  // A second copy of the base moved 6 % in the same bench: a 10 % change passes the larger of
+  // 5 % and 6 %, a 5.5 % change does not (it passes the threshold, not what identical code did).
   const noisy = decide({ ...evidence(blocks(0.9), -0.06), head: 0.9 });
-  assert.equal(noisy.verdict, 'same');
-  assert.match(noisy.why, /plus the 6\.0 % A\/A change/);
+  assert.equal(noisy.verdict, 'worse');
+  assert.match(noisy.why, /beyond the 5 % threshold and the 6\.0 % A\/A change/);
+  const within = decide({ ...evidence(blocks(0.945), -0.06), head: 0.945 });
+  assert.equal(within.verdict, 'same');
+  assert.match(within.why, /is within the 5 % threshold and the 6\.0 % A\/A change/);
+  // Identical code that moved 3 %: the 5 % threshold is the bar.
+  const calm = decide({ ...evidence(blocks(0.94), -0.03), head: 0.94 });
+  assert.equal(calm.verdict, 'worse');
 });
 
 test('a case side by side: warm-ups until steady, then blocks in alternating order, the unsteady flagged', async () => {

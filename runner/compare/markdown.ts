@@ -110,7 +110,7 @@ const HOW_TO_READ = [
   '  moves the same way beyond the bar and outranks the A/A changes: at most 1 % for identical code, printed in the verdict)',
   '  or **separation** (every head run beyond every base run); **assumed-noise** with one run a side; **windows** when base and',
   '  head were measured side by side in one bench (signed-rank p ≤ 1 % over the blocks, the 95 % interval clear of no change,',
-  '  beyond the minimum effect plus the A/A change of `--aa`; docs/statistics.md).',
+  '  beyond both the minimum effect and the A/A change of `--aa`; docs/statistics.md).',
   "  Words follow each metric's direction: higher msgs/s is better, higher latency is worse. ★ marks the scenario's headline metric.",
   '- Exit code: 0 no regression, 1 a regression, 2 bad input or a head run that errored where the base ran. See docs/ci.md.',
   '',

@@ -3,8 +3,10 @@
  * throughput: `alternates` in its file), every compared server is started once and kept running
  * and warm; after a steady-state check, each block measures one short window of every library,
  * in the order A B C, then C B A, then A B C... (ABBA for two), so drift over the case hits
- * every side alike and each block's windows are adjacent in time. A window is a run whose `rep`
- * is its block: reports pair the windows of a block (sidebyside/verdict.ts).
+ * every side alike and each block's windows are adjacent in time. The baseline sits in the middle
+ * of that order (`sideOrder`): every comparison is against it, and two windows pair the better the
+ * closer they are in time. A window is a run whose `rep` is its block: reports pair the windows of
+ * a block (sidebyside/verdict.ts).
  *
  * Numbers (measured on this 2-core VM, ws, 50 x 16 x 1 KiB echo): adjacent 1-s windows agree
  * within ~2 %, runs minutes apart drift up to 2x; so a window is 1 s (or --duration if given),
@@ -58,6 +60,24 @@ export function windowPlan(
     windowMs: given.durationMs ?? WINDOW_MS,
     settleMs: given.warmupMs ?? SETTLE_MS,
   };
+}
+
+/**
+ * The order of a block, the baseline in its middle: what every row is compared with sits next to,
+ * or within one window of, as many libraries as can be. Measured here (2026-12-04, an independent
+ * C client, four identical ws servers in blocks A B C D | D C B A): the per-block log ratio of two
+ * servers one window apart had a spread (sd) of 0.09-0.10, three windows apart 0.14-0.15. The
+ * others keep their given order around it (the first half before it). Without the baseline among
+ * them (the gate's rows are `<lib>@base`, `@head`, `@aa`: action/bench.sh orders each library's
+ * head, base and second base itself), the order is the one given.
+ */
+export function sideOrder<T extends { name: string }>(libs: T[], baseline: string | undefined): T[] {
+  const at = libs.findIndex((l) => l.name === baseline);
+  // Two are adjacent in any order (A B | B A).
+  if (at < 0 || libs.length < 3) return [...libs];
+  const others = libs.filter((_, i) => i !== at);
+  const mid = Math.floor(others.length / 2);
+  return [...others.slice(0, mid), libs[at], ...others.slice(mid)];
 }
 
 /** The libraries of block `b` in order: forward on even blocks, reversed on odd (A B | B A | A B ...). */
@@ -179,7 +199,9 @@ export async function runCaseSideBySide(
   ps: PlannedScenario,
   wp: WindowPlan,
   run: CaseRunner,
+  baseline?: string,
 ): Promise<void> {
+  libs = sideOrder(libs, baseline);
   const { notes, failures } = await warmUp(libs, ps, run.warmup, wp);
   for (const lib of libs) {
     const failed = failures.get(lib.name);

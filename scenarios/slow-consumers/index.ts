@@ -9,7 +9,7 @@
 import type { RunContext, Scenario, ScenarioOutcome } from '../types.js';
 import type { CaseRef } from '../../runner/report/schema.js';
 import type { SlowConsumersJob } from '../../runner/loadgen/jobs.js';
-import { cpuMetrics, formatBytes, latencyMetrics, m, nofileFor, payloadParam } from '../common.js';
+import { cpuMetrics, formatBytes, latencyMetrics, m, nofileFor, payloadParam, roomTarget } from '../common.js';
 import { backpressureKnob, backpressureMissing } from '../../adapters/capabilities.js';
 import { ServerSampler, type Sample } from './sampler.js';
 import { policyOf } from './verdict.js';
@@ -116,8 +116,7 @@ export const slowConsumers: Scenario = {
       },
     }));
   },
-  // A room: a running target must name its broadcast endpoint.
-  target: (t) => (t.broadcastPath ? null : 'the target declares no broadcast endpoint (--target-broadcast <path>)'),
+  target: roomTarget,
   // A backlog that grows at ~0.8 MB/s needs longer than a throughput window to tell apart.
   window: { durationS: 30, quickDurationS: 10 },
   serverEnv: (c): Record<string, string> => {

@@ -4,10 +4,11 @@
 // `test-slow` (the base), `test-slow@aa` (a second server of it, the gate's --aa), `test-slow@same`
 // (the same code from a folder: an A/A head) and `test-slow@slow` (spinning SLOW_US µs per message).
 //
-// Per bench, as it ran (its --runs blocks, the default bench's 10):
+// Per bench, as it ran (its --runs blocks):
 //   A/A rows:  test-slow@aa and test-slow@same against test-slow, as bench words them (`~ same` or not);
 //   power:     test-slow@slow against test-slow: `slower` with an interval excluding 1;
-//   the gate:  `compare --within --base test-slow --head test-slow@slow|@same --aa test-slow@aa`.
+//   the gate:  `compare --within --base test-slow --head test-slow@slow|@same --aa test-slow@aa`, and
+//              `--head test-slow@aa --aa test-slow@same` (an identical head next to the base).
 // Then `--quick`'s 6 blocks: from each bench, RESAMPLES benches of 6 of its blocks, drawn uniformly
 // without replacement (Mulberry32 PRNG, seed 20), renumbered 0..5 in their original order.
 //
@@ -38,6 +39,13 @@ const RESAMPLES = flag('--resamples', 10);
 const ksAt = args.indexOf('--ks');
 const KS = ksAt < 0 ? [BLOCKS, 10] : args.splice(ksAt, 2)[1].split(',').map(Number);
 const [BASE, AA, SAME, SLOW] = ['test-slow', 'test-slow@aa', 'test-slow@same', 'test-slow@slow'];
+// Gates as the workflow runs them, [head, --aa]: the slowed head; an identical head two windows from
+// the base; an identical head next to the base (where the workflow puts its head), @same as --aa.
+const GATES = [
+  [SLOW, AA],
+  [SAME, AA],
+  [AA, SAME],
+];
 
 function mulberry32(seed) {
   let a = seed >>> 0;
@@ -137,12 +145,14 @@ for (const target of args) {
     return slow;
   };
   wholeSlow.push(judge(bench, blocks).ratio);
-  for (const head of [SLOW, SAME]) {
-    const row = compareWithin(bench, BASE, head, { aa: AA }).rows.find(
-      (r) => r.scenario === 'throughput' && r.headline,
-    );
+  for (const [head, aa] of GATES) {
+    const row = compareWithin(bench, BASE, head, { aa }).rows.find((r) => r.scenario === 'throughput' && r.headline);
     const want = head === SLOW ? 'worse' : 'same';
-    count(`gate of ${blocks} blocks, ${head}: ${want}`, row.verdict === want, `${row.verdict}: ${row.why}`);
+    count(
+      `gate of ${blocks} blocks, ${head} (--aa ${aa}): ${want}`,
+      row.verdict === want,
+      `${row.verdict}: ${row.why}`,
+    );
   }
   for (let i = 0; i < RESAMPLES; i++) judge(resample(bench, BLOCKS), BLOCKS);
 }
@@ -179,11 +189,11 @@ for (const k of KS) {
       slow.verdict === 'worse' ? '' : comparisonText(slow, metric, directionWords(metric)),
     );
     if (k < 8) continue;
-    for (const head of [SLOW, SAME]) {
-      const row = compareWithin(b, BASE, head, { aa: AA }).rows.find((r) => r.scenario === 'throughput' && r.headline);
+    for (const [head, aa] of GATES) {
+      const row = compareWithin(b, BASE, head, { aa }).rows.find((r) => r.scenario === 'throughput' && r.headline);
       const want = head === SLOW ? 'worse' : 'same';
       count(
-        `pooled, 100 gates of ${k} blocks, ${head}: ${want}`,
+        `pooled, 100 gates of ${k} blocks, ${head} (--aa ${aa}): ${want}`,
         row.verdict === want,
         row.verdict === want ? '' : `${row.verdict}: ${row.why}`,
       );
