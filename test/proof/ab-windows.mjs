@@ -3,12 +3,13 @@
 // `--servers` identical servers of one adapter (pinned to CPU 0, as wsbench pins them), builds and
 // runs the C client (pinned to CPU 1), and prints, for every pair of servers, the spread of the
 // per-block log ratio and how many windows apart the pair's windows were: the noise a paired
-// comparison of identical code has on this machine, without wsbench's load generator.
+// comparison of identical code has on this machine, without wsbench's load generator. The C
+// client's own lines (block, server, msgs/s) are kept in $TMPDIR/wsbench-ab-windows.txt.
 //
 //   npm run build && flock /tmp/wsbench.lock node test/proof/ab-windows.mjs \
 //     [--adapter ws] [--servers 4] [--blocks 15] [--conns 50] [--inflight 16] [--payload 1024] \
 //     [--settle 250] [--window 1000]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,37 +26,18 @@ const blocks = Number(opt('blocks', 15));
 const binary = path.join(os.tmpdir(), 'wsbench-ab-windows');
 execFileSync('cc', ['-O2', '-o', binary, path.join(root, 'test/proof/ab-windows.c')], { stdio: 'inherit' });
 
+// Started as wsbench starts them (pinned to CPU 0, ready over IPC, stopped with their children).
+const { findAdapter } = await import(path.join(root, 'dist/adapters/index.js'));
+const { startServer } = await import(path.join(root, 'dist/runner/process/server-process.js'));
 const started = [];
-const stopAll = () => started.forEach((s) => s.kill());
-process.on('exit', stopAll);
-const ports = [];
-for (let i = 0; i < servers; i++) {
-  const child = spawn(
-    'taskset',
-    [
-      '-c',
-      '0',
-      process.execPath,
-      path.join(root, 'dist/runner/process/server-main.js'),
-      path.join(root, `dist/adapters/${adapter}/server.js`),
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  started.push(child);
-  ports.push(
-    await new Promise((resolve, reject) => {
-      child.on('message', (m) =>
-        m.type === 'ready' ? resolve(m.port) : m.type === 'error' && reject(new Error(m.message)),
-      );
-      child.on('exit', (code) => reject(new Error(`server ${i} exited with ${code}`)));
-    }),
-  );
-}
+for (let i = 0; i < servers; i++)
+  started.push(await startServer({ adapter: findAdapter(adapter), cpu: '0', readyTimeoutMs: 15_000 }));
+const ports = started.map((s) => s.port);
 const args = [opt('conns', 50), opt('inflight', 16), opt('payload', 1024), opt('settle', 250), opt('window', 1000)];
 const out = execFileSync('taskset', ['-c', '1', binary, ...args, String(blocks), ...ports.map(String)], {
   encoding: 'utf8',
 });
-stopAll();
+await Promise.all(started.map((s) => s.stop()));
 // rate[block][server], position[block][server]: the window's place in the whole sequence
 const rate = [];
 const position = [];
