@@ -106,15 +106,15 @@ function intervalText(c: PairedComparison, worse: boolean): string {
 }
 
 /**
- * Why the runs cannot tell: `~ same (p=0.31, n=6)`, `~ same (within ±5 %, p=0.01, n=6)`, `~ same (n=1: no interval)`,
- * `~ same (0.6–1.9x, n=3; the rank test needs 6)`.
+ * Why the runs cannot tell: `~ same (0.91–1.06x, p=0.31, n=6)`, `~ same (1.01–1.06x reaches into ±3 %, p=0.01,
+ * n=30)`, `~ same (n=1: no interval)`, `~ same (0.6–1.9x, n=3; the rank test needs 6)`.
  */
 export function sameText(c: PairedComparison): string {
   if (c.sameBy === 'n') return `~ same (n=${c.n}: no interval)`;
-  const band = c.sameBy === 'band' ? `within ±${NOISE_BAND * 100} %, ` : '';
-  const interval = Number.isFinite(c.gainLo) ? `${fixed2(c.gainLo)}–${fixed2(c.gainHi)}x, ` : '';
+  const band = c.sameBy === 'band' ? ` reaches into ±${NOISE_BAND * 100} %` : '';
+  const interval = Number.isFinite(c.gainLo) ? `${fixed2(c.gainLo)}–${fixed2(c.gainHi)}x${band}, ` : '';
   const few = c.sameBy === 'few' ? `; the rank test needs ${MIN_PAIRS}` : '';
-  return `~ same (${band}${interval}${testText(c)}${few})`;
+  return `~ same (${interval}${testText(c)}${few})`;
 }
 
 /**
