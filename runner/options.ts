@@ -84,7 +84,7 @@ export const BENCH_OPTIONS = {
   },
   duration: {
     arg: '<s>',
-    help: 'measured window per run, in seconds (side by side: each window; slow-consumers: 30, quick 10)',
+    help: 'measured window per run, in seconds (side by side: each window; slow-consumers: 30, quick 10; connections: its idle hold, 1)',
     default: 3,
     quick: 1,
     parse: seconds(),

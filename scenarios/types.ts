@@ -163,7 +163,8 @@ export interface Scenario<P = Record<string, ParamValue>, C = Record<string, Cas
   runsOnce?: boolean;
   /**
    * Its own measured window, in seconds, when --duration is not given (and under --quick): for a
-   * scenario whose answer takes longer to show than a throughput window (a slow member's backlog).
+   * scenario whose answer takes longer to show than a throughput window (a slow member's backlog),
+   * or that measures outside its window (connections: the ramp; the window is an idle hold).
    */
   window?: { durationS: number; quickDurationS: number };
   /** Open files the server and load generator need for a case (raised with prlimit). */

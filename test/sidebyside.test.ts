@@ -46,21 +46,21 @@ test('paired stats: an interval of the ratio, `same` within noise, a call beyond
   ]);
   assert.equal(aa.call, 'same');
   assert.ok(aa.lo! < 1 && aa.hi! > 1, 'the A/A interval holds 1');
-  // A steady 2.5 % offset, every block one way: significant, but inside the ±3 % band.
+  // A steady 1.5 % offset, every block one way: significant, but inside the ±2 % band.
   const offset = pairedStats(
-    Array.from({ length: 8 }, (_, i): [number, number] => [100, 102.5 + (i % 2 ? 0.3 : -0.3)]),
+    Array.from({ length: 8 }, (_, i): [number, number] => [100, 101.5 + (i % 2 ? 0.3 : -0.3)]),
   );
   assert.deepEqual([offset.call, offset.sameBy], ['same', 'band']);
   assert.ok(offset.p! < 0.05);
-  // 4.5 % faster: called where the whole interval clears 1.03, not where it reaches into the band.
+  // 4.5 % faster: called where the whole interval clears 1.02, not where it reaches into the band.
   const steady = (spread: number) =>
     pairedStats(Array.from({ length: 10 }, (_, i): [number, number] => [100, 104.5 + (i % 2 ? spread : -spread)]));
   const tight = steady(0.5);
-  assert.ok(tight.lo > 1.03, `${tight.lo}`);
+  assert.ok(tight.lo > 1.02, `${tight.lo}`);
   assert.equal(tight.call, 'higher');
-  const wide = steady(3);
-  assert.ok(wide.lo > 1 && wide.lo < 1.03 && wide.p! < 0.05, `${wide.lo}–${wide.hi}, p ${wide.p}`);
-  assert.deepEqual([wide.call, wide.sameBy], ['same', 'band'], 'significant, but the interval reaches into ±3 %');
+  const wide = steady(4);
+  assert.ok(wide.lo > 1 && wide.lo < 1.02 && wide.p! < 0.05, `${wide.lo}–${wide.hi}, p ${wide.p}`);
+  assert.deepEqual([wide.call, wide.sameBy], ['same', 'band'], 'significant, but the interval reaches into ±2 %');
   // 10 % slower in every block, with 2 % noise: called, the interval excludes 1.
   const slow = pairedStats(
     Array.from({ length: 6 }, (_, i): [number, number] => [
@@ -151,7 +151,7 @@ test('At a glance crowns no leader on a pacing-bound or client-bound row, nor wi
   for (const [name, report, why] of [
     ['pacing-bound', bench(1.2, { flag: 'pacing' }), /fast is pacing-bound, ws is pacing-bound: .* our send lag/],
     ['client-bound', bench(1.2, { flag: 'client' }), /fast is client-bound: .* our load generator/],
-    ['within noise', bench(1.02), /fast and ws ~ same \(1\.0\d–1\.0\dx reaches into ±3 %, p=/],
+    ['within noise', bench(1.02), /fast and ws ~ same \(1\.0\d–1\.0\dx reaches into ±2 %, p=/],
     [
       'too few blocks',
       bench(1.2, { n: 3, jitter: 0.15 }),
@@ -196,11 +196,11 @@ test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 %
   assert.equal(within.verdict, 'same');
   assert.match(within.why, /is within the 5 % threshold and the 6\.0 % A\/A change/);
   // A 6 % change, every block one way (p = 0.002), but noisy blocks: its interval reaches into the
-  // ±3 % offset of two identical server processes, so it is not called.
-  const loose = Array.from({ length: 10 }, (_, i): [number, number] => [1000, 940 * (i % 2 ? 1.05 : 0.95)]);
+  // ±2 % offset of two identical server processes, so it is not called.
+  const loose = Array.from({ length: 10 }, (_, i): [number, number] => [1000, 940 * (i % 2 ? 1.06 : 0.94)]);
   const wide = decide({ ...evidence(loose), head: 0.94 });
   assert.equal(wide.verdict, 'same');
-  assert.match(wide.why, /^-6\.\d % \(95 % -\d\.\d % to -2\.\d %\): the interval reaches into the ±3\.0 % offset/);
+  assert.match(wide.why, /^-6\.\d % \(95 % -1\d\.\d % to -1\.\d %\): the interval reaches into the ±2\.0 % offset/);
   // Identical code that moved 3 %: the 5 % threshold is the bar.
   const calm = decide({ ...evidence(blocks(0.94), -0.03), head: 0.94 });
   assert.equal(calm.verdict, 'worse');

@@ -5,7 +5,7 @@
  *   min-effect     same: |change| is within --threshold or the metric's minimum effect
  *   noise          same: |change| is within the same-code noise measured in this comparison
  *   windows        windows of one bench side by side: the paired interval and signed-rank test
- *                  (p ≤ 1 %), the interval wholly beyond the ±3 % band of two identical server
+ *                  (p ≤ 1 %), the interval wholly beyond the ±2 % band of two identical server
  *                  processes, the change beyond the minimum effect and a measured A/A change (byWindows)
  *   rounds         paired rounds (base and head benched in turns): better/worse only when every
  *                  round moved the same way beyond the minimum effect and the rounds' changes
@@ -235,9 +235,8 @@ function byWindows(e: Evidence, rounds: Array<[number, number]>, effect: Limit):
       verdict: 'same',
       why: `${pct(change)} (95 % ${interval}): ${test}, over ${pct(WINDOWS_ALPHA, false)}`,
     };
-  // As bench words it (sidebyside/paired.ts): the whole interval beyond the steady offset two
-  // identical server processes show (with it, an identical head two windows from the base was
-  // called in 0-1 of 100 resampled gates of 30 blocks, without it in up to 8: docs/statistics.md).
+  // As bench words it (sidebyside/paired.ts): the whole interval beyond ±NOISE_BAND, closer than
+  // which two identical server processes are not told apart (docs/statistics.md, the proofs).
   if (!beyondBand(s.lo, s.hi, NOISE_BAND))
     return {
       ...base,

@@ -106,7 +106,7 @@ function intervalText(c: PairedComparison, worse: boolean): string {
 }
 
 /**
- * Why the runs cannot tell: `~ same (0.91–1.06x, p=0.31, n=6)`, `~ same (1.01–1.06x reaches into ±3 %, p=0.01,
+ * Why the runs cannot tell: `~ same (0.91–1.06x, p=0.31, n=6)`, `~ same (1.01–1.06x reaches into ±2 %, p=0.01,
  * n=30)`, `~ same (n=1: no interval)`, `~ same (0.6–1.9x, n=3; the rank test needs 6)`.
  */
 export function sameText(c: PairedComparison): string {
