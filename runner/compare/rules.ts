@@ -212,9 +212,9 @@ function byRounds(e: Evidence, rounds: Array<[number, number]>, effect: Limit): 
  * Windows measured side by side (one bench, servers warm, blocks A B | B A ...): the change is the
  * geometric mean of the blocks' head / base, with its 95 % t-interval on log ratios and an exact
  * Wilcoxon signed-rank test over the blocks (sidebyside/paired.ts). Called only when p ≤ 1 %, the
- * whole interval lies beyond the ±NOISE_BAND offset of two identical server processes, and the
- * change passes both the minimum effect and the same-code (A/A) change measured in the same
- * bench, when there is one.
+ * whole interval lies beyond ±NOISE_BAND (closer than that, identical servers are not told
+ * apart), and the change passes both the minimum effect and the same-code (A/A) change measured
+ * in the same bench, when there is one.
  */
 function byWindows(e: Evidence, rounds: Array<[number, number]>, effect: Limit): Decision {
   const s = pairedStats(rounds, 0);
@@ -241,7 +241,7 @@ function byWindows(e: Evidence, rounds: Array<[number, number]>, effect: Limit):
     return {
       ...base,
       verdict: 'same',
-      why: `${pct(change)} (95 % ${interval}): the interval reaches into the ±${pct(NOISE_BAND, false)} offset of two identical server processes`,
+      why: `${pct(change)} (95 % ${interval}): the interval reaches into ±${pct(NOISE_BAND, false)}, closer than which identical server processes are not told apart`,
     };
   if (Math.abs(change) <= bar)
     return { ...base, verdict: 'same', why: `${pct(change)} (95 % ${interval}) is within ${effect.why}${aaText}` };

@@ -60,7 +60,7 @@ export function relativeLegend(baselineLib: string, metric: Metric): string {
 /** How the intervals and `~ same` read, in every format's legend. */
 export const INTERVAL_LEGEND =
   '[a–b] is the 95 % interval of the factor over the windows measured side by side (geometric mean of the per-block ratios, t-interval on their logs); ' +
-  `“~ same (p, n)” where the Wilcoxon signed-rank test over the n blocks gives p > 0.05, the interval holds 1, or the interval reaches into ±${NOISE_BAND * 100} %: a difference is called only when its whole interval lies beyond it (the steady offset of two identical server processes is ≈2.5 % here).`;
+  `“~ same (p, n)” where the Wilcoxon signed-rank test over the n blocks gives p > 0.05, the interval holds 1, or the interval reaches into ±${NOISE_BAND * 100} %: a difference is called only when its whole interval lies beyond it (closer than that, two identical server processes are not told apart here).`;
 
 /** The one-line version for a legend that covers every table (the console's). */
 export function relativeLegendShort(baselineLib: string): string {

@@ -40,8 +40,12 @@ export const QUICK_BLOCKS = 6;
 export const DEFAULT_BLOCKS = 10;
 /** A warm-up window's two seconds agreeing within this much: the server is steady. */
 export const STEADY_TOLERANCE = 0.1;
-/** Warm-up windows a server may take to get steady before its windows count anyway (flagged). */
-export const MAX_WARMUPS = 3;
+/**
+ * Warm-up windows a server may take to get steady before its windows count anyway (flagged). Two:
+ * with three, warm-ups took a third of a quick bench on a slow day (60 of 176 s: 1-connection
+ * latency moves 10-12 % within two seconds here however long it runs), past its 3 minutes.
+ */
+export const MAX_WARMUPS = 2;
 /** A warm-up window: two seconds, so its timeline shows whether the rate still moves. */
 const WARMUP_WINDOW_MS = 2000;
 
