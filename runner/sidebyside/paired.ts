@@ -25,9 +25,10 @@ export const ALPHA = 0.05;
 /**
  * A difference is called only when its 95 % interval lies wholly beyond ±2 % (above 1.02, or
  * below 1 / 1.02): two identical server processes are not told apart closer than that here (the
- * issue saw a steady ~2.5 %). Chosen on five stored proof sets (docs/statistics.md: resampled
- * benches of 30 blocks, identical code called in 7 of 1,000 at ±2 %, 3 at ±3 %, while a 10 %
- * slowdown was called in 190 of 200 at ±2 %, 181 at ±3 %) and checked on a fresh one.
+ * issue saw a steady ~2.5 %). Chosen on five stored proof sets (docs/statistics.md,
+ * test/proof/band-choice.mjs: resampled benches of 30 blocks, identical code called in 4 of 1,000
+ * at ±2 %, 1 at ±3 %, while a 10 % slowdown was called in 190 of 200 at ±2 %, 181 at ±3 %) and
+ * checked on a sixth benched after the choice.
  */
 export const NOISE_BAND = 0.02;
 /**
