@@ -65,3 +65,17 @@ test('--micro without --scenario plans no scenario; with one, that one', () => {
   );
   assert.ok(makePlan({ lib: 'ws', out, params: {} }).scenarios.length > 1);
 });
+
+test('a scenario’s own window is its measured window unless --duration is given', () => {
+  const out = tempDir('wsbench-options-');
+  const windowOf = (raw: { quick?: boolean; duration?: string }, name: string) =>
+    makePlan({ lib: 'ws', scenario: `${name},latency`, out, params: {}, ...raw }).scenarios.find(
+      (s) => s.scenario.name === name,
+    )!.options.durationMs;
+  // connections measures the ramp: its window is the idle hold before the echo check, 1 s.
+  assert.deepEqual([windowOf({}, 'connections'), windowOf({ quick: true }, 'connections')], [1000, 1000]);
+  assert.deepEqual([windowOf({}, 'slow-consumers'), windowOf({ quick: true }, 'slow-consumers')], [30_000, 10_000]);
+  // Without a window of its own, the suite's; --duration overrides a declared one.
+  assert.equal(windowOf({}, 'rate'), 3000);
+  assert.equal(windowOf({ duration: '2' }, 'connections'), 2000);
+});

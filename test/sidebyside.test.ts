@@ -195,8 +195,8 @@ test('the gate on windows side by side: a 10 % slowdown is worse, a steady 2.5 %
   const within = decide({ ...evidence(blocks(0.945), -0.06), head: 0.945 });
   assert.equal(within.verdict, 'same');
   assert.match(within.why, /is within the 5 % threshold and the 6\.0 % A\/A change/);
-  // A 6 % change, every block one way (p = 0.002), but noisy blocks: its interval reaches into the
-  // ±2 % offset of two identical server processes, so it is not called.
+  // A 6 % change, every block one way (p = 0.002), but noisy blocks: its interval reaches into
+  // ±2 %, closer than which identical server processes are not told apart, so it is not called.
   const loose = Array.from({ length: 10 }, (_, i): [number, number] => [1000, 940 * (i % 2 ? 1.06 : 0.94)]);
   const wide = decide({ ...evidence(loose), head: 0.94 });
   assert.equal(wide.verdict, 'same');
