@@ -4,6 +4,7 @@
  */
 import { gateExitCode, type CompareRow, type Comparison } from './compare.js';
 import { EXIT } from '../errors.js';
+import { NOISE_BAND } from '../sidebyside/paired.js';
 
 /** Thousands grouped, decimals only for small values: 1,234,567 · 95.1 · 3.21 (units stay plain). */
 export function formatNumber(n: number | null): string {
@@ -109,7 +110,7 @@ const HOW_TO_READ = [
   "  **noise** (within the measured noise: the A/A changes between rounds, or each side's runs), then **rounds** (every round",
   '  moves the same way beyond the bar and outranks the A/A changes: at most 1 % for identical code, printed in the verdict)',
   '  or **separation** (every head run beyond every base run); **assumed-noise** with one run a side; **windows** when base and',
-  '  head were measured side by side in one bench (signed-rank p ≤ 1 % over the blocks, the 95 % interval clear of no change,',
+  `  head were measured side by side in one bench (signed-rank p ≤ 1 % over the blocks, the 95 % interval beyond ±${NOISE_BAND * 100} %,`,
   '  beyond both the minimum effect and the A/A change of `--aa`; docs/statistics.md).',
   "  Words follow each metric's direction: higher msgs/s is better, higher latency is worse. ★ marks the scenario's headline metric.",
   '- Exit code: 0 no regression, 1 a regression, 2 bad input or a head run that errored where the base ran. See docs/ci.md.',

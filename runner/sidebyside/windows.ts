@@ -9,7 +9,7 @@
  * a block (sidebyside/verdict.ts).
  *
  * Numbers (measured on this 2-core VM, ws, 50 x 16 x 1 KiB echo): adjacent 1-s windows agreed
- * within ~2 % on 2026-12-03 and within 6-15 % the day after (docs/statistics.md, What limits the
+ * within ~2 % on 2026-12-03 and within 6-16 % the day after (docs/statistics.md, What limits the
  * power), runs minutes apart drift up to 2x; so a window is 1 s (or --duration if given),
  * after a 0.25-s settle with the load generator connected, and a quick bench takes 6 blocks, the
  * default 10 (the signed-rank test cannot reach p ≤ 0.05 with fewer than 6).
@@ -72,8 +72,8 @@ export function windowPlan(
  * or within one window of, as many libraries as can be. Measured here (2026-12-04, an independent
  * C client, four identical ws servers in blocks A B C D | D C B A, four sets of 15 blocks): the
  * per-block log ratio of two servers one window apart had a spread (sd) of 0.08-0.14, three
- * windows apart 0.14-0.16. The
- * others keep their given order around it (the first half before it). Without the baseline among
+ * windows apart 0.14-0.16. The others keep their given order around it (the first half before
+ * it). Without the baseline among
  * them (the gate's rows are `<lib>@base`, `@head`, `@aa`: action/bench.sh orders each library's
  * head, base and second base itself), the order is the one given.
  */

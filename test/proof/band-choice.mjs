@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './mulberry32.mjs';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const { signedRankP, t975 } = await import(`${dist}/runner/sidebyside/paired.js`);
@@ -37,17 +38,6 @@ const RULES = {
   'interval beyond 2.5 %': beyond(0.025),
   'interval beyond 3 %': beyond(0.03),
 };
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A bench's blocks, in order: msgs/s of every library, blocks where all four completed. */
 function blocksOf(dir) {

@@ -11,7 +11,7 @@
 # head. Every bench's report stays in <out>/b<i>/ for test/proof/sidebyside-proof.mjs, which also
 # reads the bench rows (vs test-slow) and resamples the blocks.
 #   test/proof/sidebyside-gate.sh <out> <benches> [bench args...]
-# env: SLOW_US (0.7), BLOCKS (10, the workflow's), LOCK (/tmp/wsbench.lock: one benchmark at a time)
+# env: SLOW_US (0.7), BLOCKS (10, the default bench's; the workflow runs 30), LOCK (/tmp/wsbench.lock: one benchmark at a time)
 set -euo pipefail
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 n=$2
